@@ -1,0 +1,180 @@
+#include "api/article_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "api/status.h"
+#include "common/date.h"
+#include "common/field_errors.h"
+#include "common/page_token.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "domain/article_rules.h"
+
+namespace healthcontent::api {
+namespace {
+
+// Applies the view and a conditional read's etag to a revision being returned.
+absl::Status Shape(v1::ArticleView view, const std::string& if_none_match,
+                   v1::Article* article) {
+  if (!v1::ArticleView_IsValid(view)) {
+    return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
+  }
+  if (!if_none_match.empty() && if_none_match == article->etag()) {
+    domain::ReduceToNotModified(article);
+  } else if (view == v1::ARTICLE_VIEW_BASIC) {
+    domain::ApplyBasicView(article);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext* context,
+                                                     const v1::GetArticleRequest* request,
+                                                     v1::Article* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = Get(*context, *request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::GetArticleRevision(
+    grpc::CallbackServerContext* context, const v1::GetArticleRevisionRequest* request,
+    v1::Article* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = GetRevision(*context, *request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::ListArticles(grpc::CallbackServerContext* context,
+                                                       const v1::ListArticlesRequest* request,
+                                                       v1::ListArticlesResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = List(*request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::ListArticleRevisions(
+    grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
+    v1::ListArticleRevisionsResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = ListRevisions(*context, *request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::PublishArticleRevision(
+    grpc::CallbackServerContext* context, const v1::PublishArticleRevisionRequest* request,
+    v1::Article* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kPublisher);
+  if (status.ok()) status = Publish(*request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
+    grpc::CallbackServerContext* context, const v1::WithdrawArticleRequest* request,
+    google::protobuf::Empty* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kAdmin);
+  if (status.ok()) status = Withdraw(*request);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
+                                 const v1::GetArticleRequest& request,
+                                 v1::Article* response) const {
+  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
+  absl::CivilDay today = services_->Today();
+  absl::CivilDay day = today;
+  if (request.has_as_of()) {
+    absl::StatusOr<absl::CivilDay> as_of = FromProtoDate(request.as_of());
+    if (!as_of.ok()) return InvalidFieldError("as_of", as_of.status().message());
+    day = *as_of;
+  }
+  ASSIGN_OR_RETURN(*response, services_->articles->GetInForce(slug, day, today));
+  return Shape(request.view(), request.if_none_match(), response);
+}
+
+absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& context,
+                                         const v1::GetArticleRevisionRequest& request,
+                                         v1::Article* response) const {
+  ASSIGN_OR_RETURN(RevisionName name, ParseRevisionName(request.name(), "name"));
+  ASSIGN_OR_RETURN(*response,
+                   services_->articles->GetRevision(name.article_slug, name.review_date,
+                                                    services_->Today(),
+                                                    services_->authorizer->IsAdmin(context)));
+  return Shape(request.view(), request.if_none_match(), response);
+}
+
+absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
+                                  v1::ListArticlesResponse* response) const {
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
+  if (!v1::ArticleView_IsValid(request.view())) {
+    return InvalidFieldError("view", absl::StrCat("has unknown value ", request.view()));
+  }
+  const uint64_t fingerprint = QueryFingerprint("ListArticles");
+  ASSIGN_OR_RETURN(std::string after,
+                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
+  ASSIGN_OR_RETURN(auto page,
+                   services_->articles->ListInForce(after, page_size, services_->Today()));
+  for (v1::Article& article : page.articles) {
+    if (request.view() != v1::ARTICLE_VIEW_FULL) domain::ApplyBasicView(&article);
+    *response->add_articles() = std::move(article);
+  }
+  if (page.has_more) {
+    ASSIGN_OR_RETURN(std::string last_slug,
+                     ParseArticleName(response->articles().rbegin()->name(), "name"));
+    response->set_next_page_token(EncodePageToken(fingerprint, last_slug));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& context,
+                                           const v1::ListArticleRevisionsRequest& request,
+                                           v1::ListArticleRevisionsResponse* response) const {
+  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
+  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("ListArticleRevisions|", slug));
+  ASSIGN_OR_RETURN(std::string before,
+                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
+  if (!before.empty() && !ParseIsoDate(before).ok()) {
+    return InvalidFieldError("page_token", "is not a page token issued by this service");
+  }
+  ASSIGN_OR_RETURN(auto page, services_->articles->ListRevisions(
+                                  slug, before, page_size, services_->Today(),
+                                  services_->authorizer->IsAdmin(context)));
+  for (v1::ArticleRevision& revision : page.revisions) {
+    *response->add_revisions() = std::move(revision);
+  }
+  if (page.has_more) {
+    response->set_next_page_token(
+        EncodePageToken(fingerprint, response->revisions().rbegin()->revision_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ArticleService::Publish(const v1::PublishArticleRevisionRequest& request,
+                                     v1::Article* response) const {
+  RETURN_IF_ERROR(domain::ValidatePublishRequest(request));
+  ASSIGN_OR_RETURN(*response, services_->articles->Publish(request, services_->now()));
+  response->set_scheduled(FromProtoDate(response->review_date()).value() > services_->Today());
+  return absl::OkStatus();
+}
+
+absl::Status ArticleService::Withdraw(const v1::WithdrawArticleRequest& request) const {
+  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
+  if (request.reason().size() > 2000) {
+    return InvalidFieldError("reason", "is longer than 2000 bytes");
+  }
+  return services_->articles->Withdraw(slug, request.reason(), services_->now());
+}
+
+}  // namespace healthcontent::api

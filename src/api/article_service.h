@@ -1,0 +1,54 @@
+// healthcontent.v1.ArticleService over the callback API. Handlers only check
+// the call, translate the request for the ArticleStore and finish.
+#ifndef HEALTHCONTENT_API_ARTICLE_SERVICE_H_
+#define HEALTHCONTENT_API_ARTICLE_SERVICE_H_
+
+#include "api/service_context.h"
+#include "healthcontent/v1/article_service.grpc.pb.h"
+
+namespace healthcontent::api {
+
+class ArticleService final : public v1::ArticleService::CallbackService {
+ public:
+  explicit ArticleService(const ServiceContext* services) : services_(services) {}
+
+  grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
+                                       const v1::GetArticleRequest* request,
+                                       v1::Article* response) override;
+  grpc::ServerUnaryReactor* GetArticleRevision(grpc::CallbackServerContext* context,
+                                               const v1::GetArticleRevisionRequest* request,
+                                               v1::Article* response) override;
+  grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
+                                         const v1::ListArticlesRequest* request,
+                                         v1::ListArticlesResponse* response) override;
+  grpc::ServerUnaryReactor* ListArticleRevisions(
+      grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
+      v1::ListArticleRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* PublishArticleRevision(
+      grpc::CallbackServerContext* context, const v1::PublishArticleRevisionRequest* request,
+      v1::Article* response) override;
+  grpc::ServerUnaryReactor* WithdrawArticle(grpc::CallbackServerContext* context,
+                                            const v1::WithdrawArticleRequest* request,
+                                            google::protobuf::Empty* response) override;
+
+ private:
+  absl::Status Get(const grpc::CallbackServerContext& context,
+                   const v1::GetArticleRequest& request, v1::Article* response) const;
+  absl::Status GetRevision(const grpc::CallbackServerContext& context,
+                           const v1::GetArticleRevisionRequest& request,
+                           v1::Article* response) const;
+  absl::Status List(const v1::ListArticlesRequest& request,
+                    v1::ListArticlesResponse* response) const;
+  absl::Status ListRevisions(const grpc::CallbackServerContext& context,
+                             const v1::ListArticleRevisionsRequest& request,
+                             v1::ListArticleRevisionsResponse* response) const;
+  absl::Status Publish(const v1::PublishArticleRevisionRequest& request,
+                       v1::Article* response) const;
+  absl::Status Withdraw(const v1::WithdrawArticleRequest& request) const;
+
+  const ServiceContext* services_;
+};
+
+}  // namespace healthcontent::api
+
+#endif  // HEALTHCONTENT_API_ARTICLE_SERVICE_H_

@@ -1,0 +1,20 @@
+#include "api/service_context.h"
+
+#include <chrono>
+
+#include "common/date.h"
+
+namespace healthcontent::api {
+
+absl::CivilDay ServiceContext::Today() const { return UtcDay(now()); }
+
+absl::Status BeginCall(const ServiceContext& services, const grpc::ServerContextBase& context,
+                       Role needed) {
+  if (context.deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("the call's deadline had passed when it arrived");
+  }
+  if (needed == Role::kNone) return services.authorizer->CheckRead(context);
+  return services.authorizer->Require(context, needed);
+}
+
+}  // namespace healthcontent::api

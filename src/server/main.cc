@@ -1,0 +1,44 @@
+// healthcontent-server: flags only; everything else is in server/server.cc.
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/time.h"
+#include "server/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to serve gRPC on (port 0 picks a free port, logged at start)");
+ABSL_FLAG(std::string, db, "healthcontent.db",
+          "SQLite database file; created and migrated when missing");
+ABSL_FLAG(std::string, bootstrap_dir, "",
+          "when --db does not exist yet, create it from this data directory (e.g. data/)");
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "file of '<role> <sha256-hex of token>' lines (roles reader, publisher, admin); "
+          "without it every write is refused");
+ABSL_FLAG(bool, require_auth_for_reads, false, "reads also need a reader (or higher) token");
+ABSL_FLAG(bool, reflection, true, "serve gRPC server reflection (for grpcurl / buf curl)");
+ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(10),
+          "on SIGTERM/SIGINT, how long in-flight calls may finish before being cancelled");
+ABSL_FLAG(int, review_interval_years, 3,
+          "next review date when a publish gives none: review date + this many years");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request or response message, in bytes");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves health-education articles over gRPC from a SQLite database.\n"
+      "Example: healthcontent-server --listen=127.0.0.1:50051 --db=healthcontent.db "
+      "--bootstrap_dir=data");
+  absl::ParseCommandLine(argc, argv);
+  healthcontent::server::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.db_path = absl::GetFlag(FLAGS_db);
+  options.bootstrap_dir = absl::GetFlag(FLAGS_bootstrap_dir);
+  options.auth_tokens_file = absl::GetFlag(FLAGS_auth_tokens_file);
+  options.require_auth_for_reads = absl::GetFlag(FLAGS_require_auth_for_reads);
+  options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.grace_period = absl::GetFlag(FLAGS_grace_period);
+  options.review_interval_years = absl::GetFlag(FLAGS_review_interval_years);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  return healthcontent::server::Server::Run(options);
+}

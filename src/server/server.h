@@ -1,0 +1,79 @@
+// The healthcontent gRPC server: storage, services, health, reflection and
+// graceful shutdown, assembled from ServerOptions.
+#ifndef HEALTHCONTENT_SERVER_SERVER_H_
+#define HEALTHCONTENT_SERVER_SERVER_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "api/service_context.h"
+
+namespace healthcontent::server {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free one (see Server::port()).
+  // Empty: no port, in-process channels only (tests).
+  std::string listen = "127.0.0.1:50051";
+  // SQLite database file; created and migrated when missing.
+  std::string db_path = "healthcontent.db";
+  // When the database file does not exist yet, load this data directory into
+  // it before serving. Empty: start with an empty database.
+  std::string bootstrap_dir;
+  // Tokens file (`<role> <sha256-hex>` lines). Empty: no tokens, so every
+  // write is refused.
+  std::string auth_tokens_file;
+  bool require_auth_for_reads = false;
+  // Serve grpc.reflection so grpcurl / buf curl can discover the API.
+  bool reflection = true;
+  // How long SIGTERM/SIGINT waits for in-flight calls before cancelling them.
+  absl::Duration grace_period = absl::Seconds(10);
+  // Default next review date: review date + this many years.
+  int review_interval_years = 3;
+  // Largest request or response message accepted, in bytes.
+  int max_message_bytes = 4 << 20;
+};
+
+class Server {
+ public:
+  // Opens storage, loads the bootstrap directory when the database is new,
+  // builds and starts the server, and marks it SERVING.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+
+  // Blocks SIGTERM/SIGINT, starts, serves until one arrives, then shuts down
+  // gracefully. Returns the process exit code (0 on a clean shutdown).
+  static int Run(const ServerOptions& options);
+
+  ~Server();
+
+  // The bound port (useful with port 0); 0 when not listening.
+  int port() const { return port_; }
+
+  // A channel to this server that skips the network.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+  // Marks health NOT_SERVING, stops accepting calls, waits up to `grace` for
+  // in-flight calls, then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+  // The services' shared context (tests replace `now`).
+  api::ServiceContext* services() { return &services_; }
+
+ private:
+  Server() = default;
+
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+  api::ServiceContext services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace healthcontent::server
+
+#endif  // HEALTHCONTENT_SERVER_SERVER_H_

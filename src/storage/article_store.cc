@@ -1,0 +1,354 @@
+#include "storage/article_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/date.h"
+#include "common/field_errors.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "domain/article_rules.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace healthcontent::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Status ParseBody(absl::string_view bytes, google::protobuf::Message* out,
+                       absl::string_view what) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InternalError(absl::StrCat("stored ", what, " cannot be decoded (database is corrupt?)"));
+  }
+  return absl::OkStatus();
+}
+
+struct ArticleRow {
+  int64_t id = 0;
+  bool withdrawn = false;
+};
+
+// Looks up an article's row; NotFound when absent.
+absl::StatusOr<ArticleRow> FindArticle(Database* db, const std::string& slug) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db->Prepare("SELECT id, withdraw_time IS NOT NULL FROM articles WHERE slug = ?1"));
+  stmt.BindText(1, slug);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
+  return ArticleRow{stmt.ColumnInt64(0), stmt.ColumnInt64(1) != 0};
+}
+
+absl::Status WithdrawnError(const std::string& slug) {
+  return absl::NotFoundError(absl::StrCat(ArticleName(slug), " was withdrawn"));
+}
+
+void MarkScheduled(v1::Article* article, absl::CivilDay today) {
+  absl::StatusOr<absl::CivilDay> review = FromProtoDate(article->review_date());
+  article->set_scheduled(review.ok() && *review > today);
+}
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+}  // namespace
+
+absl::StatusOr<v1::Article> ArticleStore::GetInForce(const std::string& slug, absl::CivilDay day,
+                                                     absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
+      SELECT a.withdraw_time IS NOT NULL,
+             (SELECT r.body FROM revisions r
+              WHERE r.article_id = a.id AND r.review_date <= ?2
+              ORDER BY r.review_date DESC LIMIT 1)
+      FROM articles a WHERE a.slug = ?1)sql"));
+  stmt.BindText(1, slug).BindText(2, FormatIsoDate(day));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
+  if (stmt.ColumnInt64(0) != 0) return WithdrawnError(slug);
+  if (stmt.ColumnIsNull(1)) {
+    return absl::NotFoundError(absl::StrCat(ArticleName(slug), " has no revision in force on ",
+                                            FormatIsoDate(day)));
+  }
+  v1::Article article;
+  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(1), &article, "revision"));
+  MarkScheduled(&article, today);
+  return article;
+}
+
+absl::StatusOr<v1::Article> ArticleStore::GetRevision(const std::string& slug,
+                                                      absl::CivilDay review_date,
+                                                      absl::CivilDay today,
+                                                      bool include_withdrawn) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
+  if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db->Prepare("SELECT body FROM revisions WHERE article_id = ?1 AND review_date = ?2"));
+  stmt.BindInt64(1, article_row.id).BindText(2, FormatIsoDate(review_date));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    return absl::NotFoundError(
+        absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
+  }
+  v1::Article article;
+  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+  MarkScheduled(&article, today);
+  return article;
+}
+
+absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::ListInForce(const std::string& after_slug,
+                                                                    int limit,
+                                                                    absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
+      SELECT body FROM (
+        SELECT a.slug AS slug,
+               (SELECT r.body FROM revisions r
+                WHERE r.article_id = a.id AND r.review_date <= ?1
+                ORDER BY r.review_date DESC LIMIT 1) AS body
+        FROM articles a
+        WHERE a.withdraw_time IS NULL AND a.slug > ?2
+        ORDER BY a.slug)
+      WHERE body IS NOT NULL LIMIT ?3)sql"));
+  stmt.BindText(1, FormatIsoDate(today)).BindText(2, after_slug).BindInt64(3, limit + 1);
+  ArticlePage page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.articles.size()) == limit) {
+      page.has_more = true;
+      break;
+    }
+    v1::Article& article = page.articles.emplace_back();
+    RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+  }
+  return page;
+}
+
+absl::StatusOr<ArticleStore::RevisionPage> ArticleStore::ListRevisions(
+    const std::string& slug, const std::string& before_date, int limit, absl::CivilDay today,
+    bool include_withdrawn) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
+  if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
+      SELECT review_date, next_review_date, title, change_type, change_summary,
+             publish_time, etag
+      FROM revisions
+      WHERE article_id = ?1 AND (?2 = '' OR review_date < ?2)
+      ORDER BY review_date DESC LIMIT ?3)sql"));
+  stmt.BindInt64(1, article_row.id).BindText(2, before_date).BindInt64(3, limit + 1);
+  // The revision in force today is the newest one on or before today.
+  std::string today_text = FormatIsoDate(today);
+  ASSIGN_OR_RETURN(Statement in_force, db->Prepare(
+      "SELECT max(review_date) FROM revisions WHERE article_id = ?1 AND review_date <= ?2"));
+  in_force.BindInt64(1, article_row.id).BindText(2, today_text);
+  ASSIGN_OR_RETURN(bool has_in_force, in_force.Step());
+  std::string in_force_date =
+      has_in_force && !in_force.ColumnIsNull(0) ? std::string(in_force.ColumnText(0)) : "";
+
+  RevisionPage page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.revisions.size()) == limit) {
+      page.has_more = true;
+      break;
+    }
+    v1::ArticleRevision& rev = page.revisions.emplace_back();
+    std::string review_text(stmt.ColumnText(0));
+    ASSIGN_OR_RETURN(absl::CivilDay review, ParseIsoDate(review_text));
+    ASSIGN_OR_RETURN(absl::CivilDay next, ParseIsoDate(stmt.ColumnText(1)));
+    rev.set_name(RevisionResourceName(slug, review));
+    rev.set_revision_id(review_text);
+    rev.set_title(std::string(stmt.ColumnText(2)));
+    *rev.mutable_review_date() = ToProtoDate(review);
+    *rev.mutable_next_review_date() = ToProtoDate(next);
+    rev.set_change_type(static_cast<v1::ChangeType>(stmt.ColumnInt64(3)));
+    rev.set_change_summary(std::string(stmt.ColumnText(4)));
+    *rev.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(stmt.ColumnInt64(5));
+    rev.set_etag(std::string(stmt.ColumnText(6)));
+    rev.set_scheduled(review > today);
+    rev.set_in_force(review_text == in_force_date);
+  }
+  return page;
+}
+
+absl::StatusOr<v1::Article> ArticleStore::Publish(
+    const v1::PublishArticleRevisionRequest& request, absl::Time now) {
+  const v1::Article& in = request.article();
+  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(in.name(), "article.name"));
+  ASSIGN_OR_RETURN(absl::CivilDay review_date, FromProtoDate(in.review_date()));
+  const std::string review_text = FormatIsoDate(review_date);
+  const std::string content_hash = domain::PublishContentHash(request);
+  constexpr absl::string_view kMethod = "PublishArticleRevision";
+
+  v1::Article result;
+  absl::Status status = storage_->Write([&](Database* db) -> absl::Status {
+    Transaction txn(db);
+    RETURN_IF_ERROR(txn.Begin());
+
+    // A retried request_id gets the first answer.
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(Statement seen, db->Prepare(
+          "SELECT method, request_hash, response FROM requests WHERE request_id = ?1"));
+      seen.BindText(1, request.request_id());
+      ASSIGN_OR_RETURN(bool row, seen.Step());
+      if (row) {
+        if (seen.ColumnText(0) != kMethod || seen.ColumnText(1) != content_hash) {
+          return InvalidFieldError("request_id",
+                                   absl::StrCat("\"", request.request_id(),
+                                                "\" was already used for a different request"));
+        }
+        return ParseBody(seen.ColumnBlob(2), &result, "request answer");
+      }
+    }
+
+    // Find or create the article.
+    int64_t article_id = 0;
+    absl::StatusOr<ArticleRow> found = FindArticle(db, slug);
+    if (found.ok()) {
+      if (found->withdrawn) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            ArticleName(slug), " was withdrawn; it cannot take new revisions"));
+      }
+      article_id = found->id;
+    } else if (absl::IsNotFound(found.status())) {
+      ASSIGN_OR_RETURN(Statement insert, db->Prepare(
+          "INSERT INTO articles (slug, create_time) VALUES (?1, ?2)"));
+      insert.BindText(1, slug).BindInt64(2, Micros(now));
+      RETURN_IF_ERROR(insert.Run());
+      article_id = db->LastInsertRowId();
+    } else {
+      return found.status();
+    }
+
+    // Same review date: identical content is a no-op, different content a clash.
+    {
+      ASSIGN_OR_RETURN(Statement existing, db->Prepare(
+          "SELECT content_hash, body FROM revisions WHERE article_id = ?1 AND review_date = ?2"));
+      existing.BindInt64(1, article_id).BindText(2, review_text);
+      ASSIGN_OR_RETURN(bool row, existing.Step());
+      if (row) {
+        if (existing.ColumnText(0) != content_hash) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              RevisionResourceName(slug, review_date),
+              " already exists with different content; revisions are immutable, so publish "
+              "the change under a new review date"));
+        }
+        RETURN_IF_ERROR(ParseBody(existing.ColumnBlob(1), &result, "revision"));
+        return txn.Commit();
+      }
+    }
+
+    // Build the stored revision.
+    result = in;
+    result.clear_etag();
+    result.clear_not_modified();
+    result.clear_scheduled();
+    result.set_revision_id(review_text);
+    *result.mutable_review_date() = ToProtoDate(review_date);
+    absl::CivilDay next_review =
+        IsEmptyDate(in.next_review_date())
+            ? domain::DefaultNextReviewDate(review_date, options_.review_interval_years)
+            : FromProtoDate(in.next_review_date()).value_or(review_date);
+    *result.mutable_next_review_date() = ToProtoDate(next_review);
+    *result.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(Micros(now));
+
+    FieldViolations unknown_types;
+    for (int i = 0; i < result.therapy_types_size(); ++i) {
+      v1::TherapyType* tt = result.mutable_therapy_types(i);
+      ASSIGN_OR_RETURN(std::string tt_slug, ParseTherapyTypeName(tt->name(), "therapy type"));
+      ASSIGN_OR_RETURN(Statement get, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
+      get.BindText(1, tt_slug);
+      ASSIGN_OR_RETURN(bool row, get.Step());
+      if (!row) {
+        unknown_types.Add(absl::StrCat("article.therapy_types[", i, "].name"),
+                          absl::StrCat(tt->name(),
+                                       " does not exist; create it with UpsertTherapyType first"));
+        continue;
+      }
+      RETURN_IF_ERROR(ParseBody(get.ColumnBlob(0), tt, "therapy type"));
+      tt->clear_update_time();
+      tt->clear_article_count();
+    }
+    RETURN_IF_ERROR(unknown_types.ToStatus());
+
+    for (v1::Reference& ref : *result.mutable_references()) {
+      std::string key = domain::ReferenceMatchKey(ref);
+      ASSIGN_OR_RETURN(Statement find, db->Prepare("SELECT id FROM refs WHERE match_key = ?1"));
+      find.BindText(1, key);
+      ASSIGN_OR_RETURN(bool row, find.Step());
+      std::string id = row ? std::string(find.ColumnText(0)) : domain::ReferenceIdForKey(key);
+      ref.set_name(ReferenceName(id));
+      ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
+          INSERT INTO refs (id, match_key, body) VALUES (?1, ?2, ?3)
+          ON CONFLICT (match_key) DO UPDATE SET body = excluded.body)sql"));
+      upsert.BindText(1, id).BindText(2, key).BindBlob(3, ref.SerializeAsString());
+      RETURN_IF_ERROR(upsert.Run());
+    }
+    result.set_etag(domain::ComputeEtag(result));
+
+    ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
+        INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
+                               change_summary, publish_time, etag, content_hash, body)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql"));
+    insert.BindInt64(1, article_id)
+        .BindText(2, review_text)
+        .BindText(3, FormatIsoDate(next_review))
+        .BindText(4, result.title())
+        .BindInt64(5, request.change_type())
+        .BindText(6, request.change_summary())
+        .BindInt64(7, Micros(now))
+        .BindText(8, result.etag())
+        .BindText(9, content_hash)
+        .BindBlob(10, result.SerializeAsString());
+    RETURN_IF_ERROR(insert.Run());
+
+    for (int i = 0; i < result.therapy_types_size(); ++i) {
+      ASSIGN_OR_RETURN(Statement link, db->Prepare(R"sql(
+          INSERT INTO revision_therapy_types (article_id, review_date, position, therapy_type_slug)
+          VALUES (?1, ?2, ?3, ?4))sql"));
+      link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
+          4, result.therapy_types(i).name().substr(sizeof("therapyTypes/") - 1));
+      RETURN_IF_ERROR(link.Run());
+    }
+    for (int i = 0; i < result.references_size(); ++i) {
+      ASSIGN_OR_RETURN(Statement link, db->Prepare(R"sql(
+          INSERT INTO revision_references (article_id, review_date, position, reference_id)
+          VALUES (?1, ?2, ?3, ?4))sql"));
+      link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
+          4, result.references(i).name().substr(sizeof("references/") - 1));
+      RETURN_IF_ERROR(link.Run());
+    }
+
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(Statement remember, db->Prepare(R"sql(
+          INSERT INTO requests (request_id, method, request_hash, response, create_time)
+          VALUES (?1, ?2, ?3, ?4, ?5))sql"));
+      remember.BindText(1, request.request_id())
+          .BindText(2, kMethod)
+          .BindText(3, content_hash)
+          .BindBlob(4, result.SerializeAsString())
+          .BindInt64(5, Micros(now));
+      RETURN_IF_ERROR(remember.Run());
+    }
+    return txn.Commit();
+  });
+  RETURN_IF_ERROR(status);
+  return result;
+}
+
+absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& reason,
+                                    absl::Time now) {
+  return storage_->Write([&](Database* db) -> absl::Status {
+    Transaction txn(db);
+    RETURN_IF_ERROR(txn.Begin());
+    ASSIGN_OR_RETURN(ArticleRow row, FindArticle(db, slug));
+    if (row.withdrawn) return txn.Commit();
+    ASSIGN_OR_RETURN(Statement update, db->Prepare(
+        "UPDATE articles SET withdraw_time = ?2, withdraw_reason = ?3 WHERE id = ?1"));
+    update.BindInt64(1, row.id).BindInt64(2, Micros(now)).BindText(3, reason);
+    RETURN_IF_ERROR(update.Run());
+    return txn.Commit();
+  });
+}
+
+}  // namespace healthcontent::storage

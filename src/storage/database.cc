@@ -1,0 +1,210 @@
+#include "storage/database.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace healthcontent::storage {
+
+absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string message = absl::StrCat(context, ": ", detail);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(
+          absl::StrCat(message, " (the database is busy; retry)"));
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return absl::UnavailableError(absl::StrCat(message, " (storage I/O error)"));
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(
+          absl::StrCat(message, " (the disk holding the database is full)"));
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(message);
+    case SQLITE_READONLY:
+      return absl::FailedPreconditionError(
+          absl::StrCat(message, " (the database is open read-only)"));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::InternalError(absl::StrCat(message, " (database is corrupt)"));
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      db_(other.db_),
+      owned_(other.owned_),
+      bind_error_(other.bind_error_) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    Release();
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    db_ = other.db_;
+    owned_ = other.owned_;
+    bind_error_ = other.bind_error_;
+  }
+  return *this;
+}
+
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+  } else {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  stmt_ = nullptr;
+}
+
+Statement& Statement::BindInt64(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::BindText(int index, absl::string_view value) {
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, absl::string_view value) {
+  // A zero-length blob must still bind as a blob, not NULL.
+  int rc = sqlite3_bind_blob64(stmt_, index, value.empty() ? "" : value.data(), value.size(),
+                               SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  if (bind_error_ != 0) return SqliteError(bind_error_, "binding a parameter", db_);
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(rc, absl::StrCat("running ", sqlite3_sql(stmt_)), db_);
+}
+
+absl::Status Statement::Run() {
+  ASSIGN_OR_RETURN(bool row, Step());
+  while (row) {
+    ASSIGN_OR_RETURN(row, Step());
+  }
+  return absl::OkStatus();
+}
+
+int64_t Statement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+absl::string_view Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return absl::string_view(reinterpret_cast<const char*>(text),
+                           sqlite3_column_bytes(stmt_, column));
+}
+
+absl::string_view Statement::ColumnBlob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_, column);
+  if (blob == nullptr) return {};
+  return absl::string_view(static_cast<const char*>(blob), sqlite3_column_bytes(stmt_, column));
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+void Statement::Reset() { sqlite3_reset(stmt_); }
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         const Options& options) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  flags |= options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(rc, absl::StrCat("opening database ", path), raw);
+    sqlite3_close_v2(raw);
+    return status;
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  std::unique_ptr<Database> db(new Database(raw, path));
+  RETURN_IF_ERROR(db->Execute("PRAGMA foreign_keys = ON;"));
+  if (!options.read_only) {
+    RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+  }
+  // Touch the schema so that a file that is not a database fails here, at
+  // open, with a clear message rather than on the first query.
+  RETURN_IF_ERROR(db->Execute("SELECT count(*) FROM sqlite_schema;"));
+  return db;
+}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+absl::Status Database::Execute(absl::string_view sql) {
+  std::string copy(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(error);
+    return SqliteError(rc, absl::StrCat("executing ", copy.substr(0, 80)), db_);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Statement(it->second, db_, /*owned=*/false);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, absl::StrCat("preparing ", sql), db_);
+  cache_.emplace(std::string(sql), stmt);
+  return Statement(stmt, db_, /*owned=*/false);
+}
+
+absl::StatusOr<Statement> Database::PrepareUncached(absl::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, absl::StrCat("preparing ", sql), db_);
+  return Statement(stmt, db_, /*owned=*/true);
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+Transaction::~Transaction() {
+  if (active_) db_->Execute("ROLLBACK;").IgnoreError();
+}
+
+absl::Status Transaction::Begin() {
+  RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE;"));
+  active_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::Commit() {
+  absl::Status status = db_->Execute("COMMIT;");
+  // A failed COMMIT leaves the transaction open; the destructor rolls it back.
+  if (status.ok()) active_ = false;
+  return status;
+}
+
+}  // namespace healthcontent::storage

@@ -1,0 +1,136 @@
+// RAII over SQLite: Database owns a connection, Statement a prepared
+// statement, Transaction a BEGIN ... COMMIT that rolls back unless committed.
+//
+// None of these types is thread-safe: a Database and everything prepared on it
+// belong to one thread at a time (see ConnectionPool for one per thread).
+#ifndef HEALTHCONTENT_STORAGE_DATABASE_H_
+#define HEALTHCONTENT_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace healthcontent::storage {
+
+// Maps a SQLite result code to the most specific absl::Status:
+// BUSY/LOCKED/IOERR -> Unavailable, FULL -> ResourceExhausted,
+// CONSTRAINT -> AlreadyExists, READONLY -> FailedPrecondition,
+// CORRUPT/NOTADB -> Internal ("database is corrupt"), others Internal.
+absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db = nullptr);
+
+// A prepared statement. Move-only. Borrowed statements (from
+// Database::Prepare's cache) are reset and their bindings cleared when the
+// Statement goes out of scope; owned ones are finalized.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binders take 1-based parameter indexes, as SQLite does. A failed bind is
+  // remembered and reported by the next Step().
+  Statement& BindInt64(int index, int64_t value);
+  Statement& BindText(int index, absl::string_view value);
+  Statement& BindBlob(int index, absl::string_view value);
+  Statement& BindNull(int index);
+
+  // Advances: true with a row to read, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps to completion, expecting no rows (INSERT, UPDATE, DDL).
+  absl::Status Run();
+
+  int64_t ColumnInt64(int column) const;
+  // Text and blob views stay valid until the next Step() or Reset().
+  absl::string_view ColumnText(int column) const;
+  absl::string_view ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
+
+  // Back to before the first Step(), bindings kept.
+  void Reset();
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, sqlite3* db, bool owned)
+      : stmt_(stmt), db_(db), owned_(owned) {}
+  void Release();
+
+  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
+  bool owned_ = false;
+  int bind_error_ = 0;
+};
+
+class Database {
+ public:
+  struct Options {
+    // Open without write access (replicas, read connections).
+    bool read_only = false;
+    // How long a statement waits for a lock held by another connection.
+    int busy_timeout_ms = 5000;
+  };
+
+  // Opens (creating when writable) the database at `path`, turns on foreign
+  // keys and, when writable, WAL journaling with synchronous=FULL so that a
+  // committed transaction survives a crash or power loss.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        const Options& options);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more SQL statements without parameters or results.
+  absl::Status Execute(absl::string_view sql);
+
+  // A statement prepared once per connection and cached by its SQL text:
+  // frequent queries pay for parsing once. Only one Statement for the same SQL
+  // may be alive at a time.
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+
+  // A statement prepared just for this use (not cached).
+  absl::StatusOr<Statement> PrepareUncached(absl::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  const std::string& path() const { return path_; }
+  sqlite3* raw() { return db_; }
+
+ private:
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  sqlite3* db_;
+  std::string path_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT. The destructor rolls back unless Commit()
+// succeeded, so every early return leaves the database unchanged.
+class Transaction {
+ public:
+  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  // Takes the write lock now (IMMEDIATE), so a busy database fails here, not
+  // half-way through the work.
+  absl::Status Begin();
+  absl::Status Commit();
+
+ private:
+  Database* db_;
+  bool active_ = false;
+};
+
+}  // namespace healthcontent::storage
+
+#endif  // HEALTHCONTENT_STORAGE_DATABASE_H_

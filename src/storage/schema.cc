@@ -1,0 +1,126 @@
+#include "storage/schema.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace healthcontent::storage {
+namespace {
+
+// Migration N takes a database from user_version N to N+1. Never edit a
+// migration that has shipped; add a new one.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: articles, their revisions keyed by review date, therapy types,
+    // references and the tables that index which revision cites what.
+    R"sql(
+CREATE TABLE articles (
+  id              INTEGER PRIMARY KEY,
+  slug            TEXT NOT NULL UNIQUE,
+  create_time     INTEGER NOT NULL,      -- unix microseconds
+  withdraw_time   INTEGER,               -- NULL while the article is live
+  withdraw_reason TEXT
+);
+
+-- One row per clinical review. body is the complete serialized
+-- healthcontent.v1.Article as served; the other columns index it.
+CREATE TABLE revisions (
+  article_id       INTEGER NOT NULL REFERENCES articles(id),
+  review_date      TEXT NOT NULL,        -- YYYY-MM-DD, the revision id
+  next_review_date TEXT NOT NULL,        -- YYYY-MM-DD
+  title            TEXT NOT NULL,
+  change_type      INTEGER NOT NULL,
+  change_summary   TEXT NOT NULL,
+  publish_time     INTEGER NOT NULL,     -- unix microseconds
+  etag             TEXT NOT NULL,
+  content_hash     TEXT NOT NULL,        -- of the publish request's content
+  body             BLOB NOT NULL,
+  PRIMARY KEY (article_id, review_date)
+) WITHOUT ROWID;
+
+CREATE TABLE therapy_types (
+  slug        TEXT PRIMARY KEY,
+  body        BLOB NOT NULL,             -- serialized healthcontent.v1.TherapyType
+  update_time INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE refs (
+  id        TEXT PRIMARY KEY,            -- the {id} of references/{id}
+  match_key TEXT NOT NULL UNIQUE,        -- doi:..., pmid:..., url:... or text:...
+  body      BLOB NOT NULL                -- serialized healthcontent.v1.Reference
+) WITHOUT ROWID;
+
+CREATE TABLE revision_therapy_types (
+  article_id        INTEGER NOT NULL,
+  review_date       TEXT NOT NULL,
+  position          INTEGER NOT NULL,
+  therapy_type_slug TEXT NOT NULL REFERENCES therapy_types(slug),
+  PRIMARY KEY (article_id, review_date, position),
+  FOREIGN KEY (article_id, review_date) REFERENCES revisions(article_id, review_date)
+) WITHOUT ROWID;
+CREATE INDEX revision_therapy_types_by_type
+  ON revision_therapy_types(therapy_type_slug, article_id, review_date);
+
+CREATE TABLE revision_references (
+  article_id   INTEGER NOT NULL,
+  review_date  TEXT NOT NULL,
+  position     INTEGER NOT NULL,
+  reference_id TEXT NOT NULL REFERENCES refs(id),
+  PRIMARY KEY (article_id, review_date, position),
+  FOREIGN KEY (article_id, review_date) REFERENCES revisions(article_id, review_date)
+) WITHOUT ROWID;
+CREATE INDEX revision_references_by_reference ON revision_references(reference_id);
+
+-- Answers already given to write requests that carried a request_id, so a
+-- retry returns the first answer.
+CREATE TABLE requests (
+  request_id   TEXT PRIMARY KEY,
+  method       TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response     BLOB NOT NULL,
+  create_time  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+absl::StatusOr<int> UserVersion(Database* db) {
+  ASSIGN_OR_RETURN(Statement stmt, db->PrepareUncached("PRAGMA user_version;"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError("PRAGMA user_version returned no row");
+  return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kLatestVersion; }
+
+absl::Status MigrateSchema(Database* db) {
+  ASSIGN_OR_RETURN(int version, UserVersion(db));
+  if (version > kLatestVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db->path(), " has schema version ", version, " but this build knows only up to ",
+        kLatestVersion, "; run a newer healthcontent-server"));
+  }
+  for (; version < kLatestVersion; ++version) {
+    Transaction txn(db);
+    RETURN_IF_ERROR(txn.Begin());
+    RETURN_IF_ERROR(db->Execute(kMigrations[version]));
+    RETURN_IF_ERROR(db->Execute(absl::StrCat("PRAGMA user_version = ", version + 1, ";")));
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSchemaVersion(Database* db) {
+  ASSIGN_OR_RETURN(int version, UserVersion(db));
+  if (version != kLatestVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(db->path(), " has schema version ", version, "; this build needs ",
+                     kLatestVersion));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace healthcontent::storage

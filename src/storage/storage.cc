@@ -1,0 +1,35 @@
+#include "storage/storage.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/schema.h"
+
+namespace healthcontent::storage {
+
+Storage::Storage(std::string path, std::unique_ptr<Database> writer)
+    : readers_(std::move(path), Database::Options{.read_only = true}),
+      writer_(std::move(writer)) {}
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
+                                                       const Options& options) {
+  std::unique_ptr<Database> writer;
+  if (options.read_only) {
+    ASSIGN_OR_RETURN(auto probe, Database::Open(path, {.read_only = true}));
+    RETURN_IF_ERROR(CheckSchemaVersion(probe.get()));
+  } else {
+    ASSIGN_OR_RETURN(writer, Database::Open(path, {.read_only = false}));
+    RETURN_IF_ERROR(MigrateSchema(writer.get()));
+  }
+  return std::unique_ptr<Storage>(new Storage(path, std::move(writer)));
+}
+
+absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  if (writer_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
+  }
+  return fn(writer_.get());
+}
+
+}  // namespace healthcontent::storage

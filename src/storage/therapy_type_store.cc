@@ -1,0 +1,97 @@
+#include "storage/therapy_type_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/date.h"
+#include "common/resource_name.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace healthcontent::storage {
+namespace {
+
+// Live articles whose revision in force on ?2 lists therapy type ?1.
+constexpr absl::string_view kArticleCountSql = R"sql(
+    SELECT count(DISTINCT a.id)
+    FROM revision_therapy_types t JOIN articles a ON a.id = t.article_id
+    WHERE t.therapy_type_slug = ?1 AND a.withdraw_time IS NULL
+      AND t.review_date = (SELECT max(r.review_date) FROM revisions r
+                           WHERE r.article_id = a.id AND r.review_date <= ?2))sql";
+
+absl::Status FillArticleCount(Database* db, const std::string& slug, absl::CivilDay today,
+                              v1::TherapyType* out) {
+  ASSIGN_OR_RETURN(Statement count, db->Prepare(kArticleCountSql));
+  count.BindText(1, slug).BindText(2, FormatIsoDate(today));
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  out->set_article_count(row ? static_cast<int32_t>(count.ColumnInt64(0)) : 0);
+  return absl::OkStatus();
+}
+
+absl::Status Decode(absl::string_view bytes, v1::TherapyType* out) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InternalError("stored therapy type cannot be decoded (database is corrupt?)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug,
+                                                      absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
+  stmt.BindText(1, slug);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat(TherapyTypeName(slug), " does not exist"));
+  v1::TherapyType out;
+  RETURN_IF_ERROR(Decode(stmt.ColumnBlob(0), &out));
+  RETURN_IF_ERROR(FillArticleCount(db, slug, today, &out));
+  return out;
+}
+
+absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string& after_slug,
+                                                              int limit,
+                                                              absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
+      "SELECT slug, body FROM therapy_types WHERE slug > ?1 ORDER BY slug LIMIT ?2"));
+  stmt.BindText(1, after_slug).BindInt64(2, limit + 1);
+  Page page;
+  std::vector<std::string> slugs;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (static_cast<int>(page.therapy_types.size()) == limit) {
+      page.has_more = true;
+      break;
+    }
+    slugs.emplace_back(stmt.ColumnText(0));
+    RETURN_IF_ERROR(Decode(stmt.ColumnBlob(1), &page.therapy_types.emplace_back()));
+  }
+  for (size_t i = 0; i < slugs.size(); ++i) {
+    RETURN_IF_ERROR(FillArticleCount(db, slugs[i], today, &page.therapy_types[i]));
+  }
+  return page;
+}
+
+absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& therapy_type,
+                                                         absl::Time now) {
+  ASSIGN_OR_RETURN(std::string slug, ParseTherapyTypeName(therapy_type.name(), "therapy_type.name"));
+  v1::TherapyType stored = therapy_type;
+  stored.clear_article_count();
+  *stored.mutable_update_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
+    Transaction txn(db);
+    RETURN_IF_ERROR(txn.Begin());
+    ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
+        INSERT INTO therapy_types (slug, body, update_time) VALUES (?1, ?2, ?3)
+        ON CONFLICT (slug) DO UPDATE SET body = excluded.body, update_time = excluded.update_time)sql"));
+    upsert.BindText(1, slug).BindBlob(2, stored.SerializeAsString()).BindInt64(
+        3, absl::ToUnixMicros(now));
+    RETURN_IF_ERROR(upsert.Run());
+    return txn.Commit();
+  }));
+  return stored;
+}
+
+}  // namespace healthcontent::storage
