@@ -1,0 +1,55 @@
+// Runs the built healthcontent-server as a child process on a free loopback
+// port, and drives it with buf curl the way a user would.
+#ifndef HEALTHCONTENT_TESTS_E2E_SERVER_PROCESS_H_
+#define HEALTHCONTENT_TESTS_E2E_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+
+namespace healthcontent::testing {
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+class ServerProcess {
+ public:
+  // Starts the server with `args` added to --listen and waits until its
+  // health check answers SERVING (fails the test after 30 s).
+  ServerProcess(int port, std::vector<std::string> args);
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  std::string url() const;
+  pid_t pid() const { return pid_; }
+
+  // Sends `signal` and waits for the exit; returns the exit code (or -signal).
+  int Stop(int signal);
+  // The server's stderr so far.
+  std::string Log() const;
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  std::string log_path_;
+};
+
+struct CurlResult {
+  int exit_code = 0;
+  std::string output;  // stdout and stderr together
+  nlohmann::json json;  // parsed output when it is JSON, else null
+};
+
+// buf curl --protocol grpc --http2-prior-knowledge [extra...] -d body url/method.
+CurlResult BufCurl(const std::string& base_url, const std::string& method,
+                   const std::string& body, const std::vector<std::string>& extra = {});
+
+// Path to the buf binary installed by scripts/install-deps.
+std::string BufPath();
+
+}  // namespace healthcontent::testing
+
+#endif  // HEALTHCONTENT_TESTS_E2E_SERVER_PROCESS_H_

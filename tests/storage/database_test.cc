@@ -1,0 +1,118 @@
+#include "storage/database.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/schema.h"
+#include "storage/storage.h"
+#include "testing/test_env.h"
+
+namespace healthcontent::storage {
+namespace {
+
+using ::healthcontent::testing::TempDir;
+
+int64_t QueryInt(Database* db, const char* sql) {
+  auto stmt = db->PrepareUncached(sql);
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  auto row = stmt->Step();
+  EXPECT_TRUE(row.ok() && *row) << sql;
+  return stmt->ColumnInt64(0);
+}
+
+std::string QueryText(Database* db, const char* sql) {
+  auto stmt = db->PrepareUncached(sql);
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  auto row = stmt->Step();
+  EXPECT_TRUE(row.ok() && *row) << sql;
+  return std::string(stmt->ColumnText(0));
+}
+
+TEST(DatabaseTest, OpensInWalWithFullSyncAndForeignKeys) {
+  TempDir dir;
+  auto db = Database::Open(dir.File("a.db"), {});
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(QueryText(db->get(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt(db->get(), "PRAGMA synchronous"), 2);  // FULL
+  EXPECT_EQ(QueryInt(db->get(), "PRAGMA foreign_keys"), 1);
+}
+
+TEST(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  TempDir dir;
+  auto db = *Database::Open(dir.File("a.db"), {});
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (x INTEGER)").ok());
+  {
+    Transaction txn(db.get());
+    ASSERT_TRUE(txn.Begin().ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (1)").ok());
+    // Destroyed without Commit().
+  }
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM t"), 0);
+  {
+    Transaction txn(db.get());
+    ASSERT_TRUE(txn.Begin().ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM t"), 1);
+}
+
+TEST(DatabaseTest, CachedStatementsResetAndClearBindingsWhenReleased) {
+  TempDir dir;
+  auto db = *Database::Open(dir.File("a.db"), {});
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a'), ('b')").ok());
+  for (const char* value : {"a", "b", "zzz"}) {
+    auto stmt = db->Prepare("SELECT count(*) FROM t WHERE x = ?1");
+    ASSERT_TRUE(stmt.ok());
+    stmt->BindText(1, value);
+    ASSERT_TRUE(*stmt->Step());
+    EXPECT_EQ(stmt->ColumnInt64(0), std::string(value) == "zzz" ? 0 : 1) << value;
+  }
+  // Hostile text is data, never SQL.
+  auto stmt = *db->Prepare("SELECT count(*) FROM t WHERE x = ?1");
+  stmt.BindText(1, "a' OR '1'='1");
+  ASSERT_TRUE(*stmt.Step());
+  EXPECT_EQ(stmt.ColumnInt64(0), 0);
+}
+
+TEST(DatabaseTest, ConstraintAndSyntaxErrorsMapToStatusCodes) {
+  TempDir dir;
+  auto db = *Database::Open(dir.File("a.db"), {});
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (x TEXT PRIMARY KEY)").ok());
+  ASSERT_TRUE(db->Execute("INSERT INTO t VALUES ('a')").ok());
+  EXPECT_EQ(db->Execute("INSERT INTO t VALUES ('a')").code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(db->Prepare("SELEC nonsense").status().code(), absl::StatusCode::kInternal);
+}
+
+TEST(DatabaseTest, AFileThatIsNotADatabaseFailsAtOpen) {
+  TempDir dir;
+  testing::WriteFileOrDie(dir.File("junk.db"), std::string(8192, 'x'));
+  auto db = Database::Open(dir.File("junk.db"), {});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(db.status().message(), ::testing::HasSubstr("corrupt"));
+}
+
+TEST(SchemaTest, MigratesToLatestOnceAndRefusesNewerFiles) {
+  TempDir dir;
+  auto storage = Storage::Open(dir.File("s.db"), {});
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(dir.File("s.db"), {});
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
+  EXPECT_TRUE(MigrateSchema(db.get()).ok());  // idempotent
+  ASSERT_TRUE(db->Execute("PRAGMA user_version = 999").ok());
+  auto newer = MigrateSchema(db.get());
+  EXPECT_EQ(newer.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(newer.message(), ::testing::HasSubstr("999"));
+}
+
+TEST(StorageTest, ReadOnlyStorageRefusesWrites) {
+  TempDir dir;
+  ASSERT_TRUE(Storage::Open(dir.File("s.db"), {}).ok());
+  auto storage = Storage::Open(dir.File("s.db"), {.read_only = true});
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  absl::Status status = (*storage)->Write([](Database*) { return absl::OkStatus(); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace healthcontent::storage
