@@ -7,26 +7,31 @@
 #include "common/page_token.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "domain/article_diff.h"
 #include "domain/article_rules.h"
 
 namespace healthcontent::api {
 namespace {
 
-// Applies the view and a conditional read's etag to a revision being returned.
-absl::Status Shape(v1::ArticleView view, const std::string& if_none_match,
-                   v1::Article* article) {
+}  // namespace
+
+absl::Status ArticleService::Shape(v1::ArticleView view, const std::string& if_none_match,
+                                   v1::Article* article) const {
   if (!v1::ArticleView_IsValid(view)) {
     return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
   }
   if (!if_none_match.empty() && if_none_match == article->etag()) {
     domain::ReduceToNotModified(article);
-  } else if (view == v1::ARTICLE_VIEW_BASIC) {
-    domain::ApplyBasicView(article);
+    return absl::OkStatus();
+  }
+  if (view == v1::ARTICLE_VIEW_BASIC) domain::ApplyBasicView(article);
+  absl::StatusOr<absl::CivilDay> next_review = FromProtoDate(article->next_review_date());
+  if (next_review.ok()) {
+    article->set_review_status(domain::ComputeReviewStatus(*next_review, services_->Today(),
+                                                           services_->due_soon_days));
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext* context,
                                                      const v1::GetArticleRequest* request,
@@ -64,6 +69,16 @@ grpc::ServerUnaryReactor* ArticleService::ListArticleRevisions(
   auto* reactor = context->DefaultReactor();
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
   if (status.ok()) status = ListRevisions(*context, *request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::DiffArticleRevisions(
+    grpc::CallbackServerContext* context, const v1::DiffArticleRevisionsRequest* request,
+    v1::ArticleDiff* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = Diff(*context, *request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -158,6 +173,24 @@ absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& co
     response->set_next_page_token(
         EncodePageToken(fingerprint, response->revisions().rbegin()->revision_id()));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ArticleService::Diff(const grpc::CallbackServerContext& context,
+                                  const v1::DiffArticleRevisionsRequest& request,
+                                  v1::ArticleDiff* response) const {
+  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
+  FieldViolations violations;
+  absl::StatusOr<absl::CivilDay> from = ParseIsoDate(request.from_revision());
+  if (!from.ok()) violations.Add("from_revision", from.status().message());
+  absl::StatusOr<absl::CivilDay> to = ParseIsoDate(request.to_revision());
+  if (!to.ok()) violations.Add("to_revision", to.status().message());
+  RETURN_IF_ERROR(violations.ToStatus());
+  const bool admin = services_->authorizer->IsAdmin(context);
+  const absl::CivilDay today = services_->Today();
+  ASSIGN_OR_RETURN(v1::Article older, services_->articles->GetRevision(slug, *from, today, admin));
+  ASSIGN_OR_RETURN(v1::Article newer, services_->articles->GetRevision(slug, *to, today, admin));
+  *response = domain::DiffArticles(older, newer);
   return absl::OkStatus();
 }
 

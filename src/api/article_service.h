@@ -24,6 +24,9 @@ class ArticleService final : public v1::ArticleService::CallbackService {
   grpc::ServerUnaryReactor* ListArticleRevisions(
       grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
       v1::ListArticleRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* DiffArticleRevisions(grpc::CallbackServerContext* context,
+                                                 const v1::DiffArticleRevisionsRequest* request,
+                                                 v1::ArticleDiff* response) override;
   grpc::ServerUnaryReactor* PublishArticleRevision(
       grpc::CallbackServerContext* context, const v1::PublishArticleRevisionRequest* request,
       v1::Article* response) override;
@@ -42,6 +45,12 @@ class ArticleService final : public v1::ArticleService::CallbackService {
   absl::Status ListRevisions(const grpc::CallbackServerContext& context,
                              const v1::ListArticleRevisionsRequest& request,
                              v1::ListArticleRevisionsResponse* response) const;
+  absl::Status Diff(const grpc::CallbackServerContext& context,
+                    const v1::DiffArticleRevisionsRequest& request,
+                    v1::ArticleDiff* response) const;
+  // Applies the view, a conditional read's etag and the review status.
+  absl::Status Shape(v1::ArticleView view, const std::string& if_none_match,
+                     v1::Article* article) const;
   absl::Status Publish(const v1::PublishArticleRevisionRequest& request,
                        v1::Article* response) const;
   absl::Status Withdraw(const v1::WithdrawArticleRequest& request) const;

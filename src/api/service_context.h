@@ -22,6 +22,8 @@ struct ServiceContext {
   storage::TherapyTypeStore* therapy_types = nullptr;
   storage::ReferenceStore* references = nullptr;
   const Authorizer* authorizer = nullptr;
+  // Review status is DUE_SOON this many days before the next review date.
+  int due_soon_days = 90;
   // The current time; tests replace it to move "today".
   std::function<absl::Time()> now = [] { return absl::Now(); };
 

@@ -373,6 +373,34 @@ absl::CivilDay DefaultNextReviewDate(absl::CivilDay review_date, int years) {
   return candidate;
 }
 
+std::string ArticleBodyText(const v1::Article& article) {
+  std::string out;
+  auto add_spans = [&](const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
+    for (const auto& span : spans) out += span.text();
+    out += '\n';
+  };
+  auto add_blocks = [&](const google::protobuf::RepeatedPtrField<v1::Block>& blocks) {
+    for (const auto& block : blocks) {
+      if (block.has_paragraph()) add_spans(block.paragraph().spans());
+      for (const auto& item : block.bullet_list().items()) add_spans(item.spans());
+    }
+  };
+  add_blocks(article.lead());
+  for (const auto& section : article.sections()) {
+    out += section.heading();
+    out += '\n';
+    add_blocks(section.blocks());
+  }
+  return out;
+}
+
+v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::CivilDay today,
+                                              int due_soon_days) {
+  if (next_review < today) return v1::Article::OVERDUE;
+  if (next_review <= today + due_soon_days) return v1::Article::DUE_SOON;
+  return v1::Article::CURRENT;
+}
+
 void ApplyBasicView(v1::Article* article) {
   article->clear_lead();
   article->clear_sections();

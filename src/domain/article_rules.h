@@ -60,6 +60,15 @@ std::string ComputeEtag(const v1::Article& article);
 // The default next review date: `years` after the review date (29 Feb -> 28 Feb).
 absl::CivilDay DefaultNextReviewDate(absl::CivilDay review_date, int years);
 
+// The article's readable text for the search index: headings, paragraphs
+// and list items, one per line (title and summary are indexed separately).
+std::string ArticleBodyText(const v1::Article& article);
+
+// Review status on `today`: OVERDUE when next_review < today, DUE_SOON when
+// it is within `due_soon_days` days from today, otherwise CURRENT.
+v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::CivilDay today,
+                                              int due_soon_days);
+
 // Strips the body (lead, sections, references) for the BASIC view.
 void ApplyBasicView(v1::Article* article);
 

@@ -20,9 +20,14 @@ ABSL_FLAG(bool, require_auth_for_reads, false, "reads also need a reader (or hig
 ABSL_FLAG(bool, reflection, true, "serve gRPC server reflection (for grpcurl / buf curl)");
 ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(10),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before being cancelled");
-ABSL_FLAG(int, review_interval_years, 3,
-          "next review date when a publish gives none: review date + this many years");
+ABSL_FLAG(int, review_interval, 3,
+          "in years: a publish without next_review_date is due for review this long after "
+          "its review date");
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request or response message, in bytes");
+ABSL_FLAG(int, due_soon_window, 90,
+          "in days: review_status is DUE_SOON this close to the next review date");
+ABSL_FLAG(absl::Duration, schedule_check_interval, absl::Seconds(30),
+          "how often to announce scheduled revisions whose review date has arrived");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -38,7 +43,9 @@ int main(int argc, char** argv) {
   options.require_auth_for_reads = absl::GetFlag(FLAGS_require_auth_for_reads);
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
-  options.review_interval_years = absl::GetFlag(FLAGS_review_interval_years);
+  options.review_interval_years = absl::GetFlag(FLAGS_review_interval);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.due_soon_days = absl::GetFlag(FLAGS_due_soon_window);
+  options.schedule_check_interval = absl::GetFlag(FLAGS_schedule_check_interval);
   return healthcontent::server::Server::Run(options);
 }

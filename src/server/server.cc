@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "api/article_service.h"
+#include "api/change_service.h"
 #include "api/auth.h"
 #include "api/reference_service.h"
 #include "api/therapy_type_service.h"
@@ -33,10 +35,18 @@ struct Server::Parts {
   std::unique_ptr<storage::ArticleStore> articles;
   std::unique_ptr<storage::TherapyTypeStore> therapy_types;
   std::unique_ptr<storage::ReferenceStore> references;
+  std::unique_ptr<storage::ChangeLog> change_log;
+  api::ChangeHub change_hub;
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
   std::unique_ptr<api::TherapyTypeService> therapy_type_service;
   std::unique_ptr<api::ReferenceService> reference_service;
+  std::unique_ptr<api::ChangeService> change_service;
+
+  // The scheduler: announces scheduled revisions on their day.
+  absl::Mutex scheduler_mu;
+  bool stopping ABSL_GUARDED_BY(scheduler_mu) = false;
+  std::thread scheduler;
 };
 
 namespace {
@@ -45,6 +55,7 @@ const char* const kServiceNames[] = {
     "healthcontent.v1.ArticleService",
     "healthcontent.v1.TherapyTypeService",
     "healthcontent.v1.ReferenceService",
+    "healthcontent.v1.ChangeService",
 };
 
 // Reflection serves descriptors from the generated pool, which holds only the
@@ -95,6 +106,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       storage::ArticleStore::Options{.review_interval_years = options.review_interval_years});
   p.therapy_types = std::make_unique<storage::TherapyTypeStore>(p.storage.get());
   p.references = std::make_unique<storage::ReferenceStore>(p.storage.get());
+  p.change_log = std::make_unique<storage::ChangeLog>(p.storage.get());
   if (is_new && !options.bootstrap_dir.empty()) {
     absl::StatusOr<importers::DataDirSummary> loaded = importers::LoadDataDir(
         options.bootstrap_dir, p.therapy_types.get(), p.articles.get(), absl::Now());
@@ -122,9 +134,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->services_.therapy_types = p.therapy_types.get();
   server->services_.references = p.references.get();
   server->services_.authorizer = p.authorizer.get();
+  server->services_.due_soon_days = options.due_soon_days;
   p.article_service = std::make_unique<api::ArticleService>(&server->services_);
   p.therapy_type_service = std::make_unique<api::TherapyTypeService>(&server->services_);
   p.reference_service = std::make_unique<api::ReferenceService>(&server->services_);
+  p.change_service = std::make_unique<api::ChangeService>(&server->services_, p.change_log.get(),
+                                                          &p.change_hub);
+  // Every commit wakes the watch streams waiting for news.
+  p.storage->AddCommitListener([hub = &p.change_hub] { hub->NotifyAll(); });
 
   LinkDescriptorsForReflection();
   grpc::EnableDefaultHealthCheckService(true);
@@ -139,6 +156,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(p.article_service.get());
   builder.RegisterService(p.therapy_type_service.get());
   builder.RegisterService(p.reference_service.get());
+  builder.RegisterService(p.change_service.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || (!options.listen.empty() && server->port_ == 0)) {
     return absl::UnavailableError(
@@ -148,7 +166,27 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(true);
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  if (options.schedule_check_interval > absl::ZeroDuration()) {
+    server->StartScheduler(options.schedule_check_interval);
+  }
   return server;
+}
+
+void Server::StartScheduler(absl::Duration interval) {
+  Parts* p = parts_.get();
+  api::ServiceContext* services = &services_;
+  p->scheduler = std::thread([p, services, interval] {
+    absl::MutexLock lock(&p->scheduler_mu);
+    while (!p->stopping) {
+      absl::StatusOr<int> applied = p->articles->ApplyDueSchedules(services->now());
+      if (!applied.ok()) {
+        LogError("applying scheduled revisions failed", {{"error", applied.status().ToString()}});
+      } else if (*applied > 0) {
+        LogInfo("scheduled revisions took effect", {{"count", absl::StrCat(*applied)}});
+      }
+      p->scheduler_mu.AwaitWithTimeout(absl::Condition(&p->stopping), interval);
+    }
+  });
 }
 
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
@@ -161,6 +199,14 @@ void Server::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->Shutdown();  // every service NOT_SERVING
+  {
+    absl::MutexLock lock(&parts_->scheduler_mu);
+    parts_->stopping = true;
+  }
+  if (parts_->scheduler.joinable()) parts_->scheduler.join();
+  // Watch streams never end by themselves: end them now so that the drain
+  // below waits only for ordinary calls.
+  parts_->change_hub.Shutdown();
   auto deadline = std::chrono::system_clock::now() +
                   std::chrono::milliseconds(absl::ToInt64Milliseconds(grace));
   server_->Shutdown(deadline);

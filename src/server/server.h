@@ -36,6 +36,11 @@ struct ServerOptions {
   int review_interval_years = 3;
   // Largest request or response message accepted, in bytes.
   int max_message_bytes = 4 << 20;
+  // Review status is DUE_SOON this many days before the next review date.
+  int due_soon_days = 90;
+  // How often to check whether scheduled revisions have come into force
+  // (also checked at start). Zero: never (tests drive it themselves).
+  absl::Duration schedule_check_interval = absl::Seconds(30);
 };
 
 class Server {
@@ -65,6 +70,7 @@ class Server {
 
  private:
   Server() = default;
+  void StartScheduler(absl::Duration interval);
 
   struct Parts;
   std::unique_ptr<Parts> parts_;

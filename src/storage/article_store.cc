@@ -7,6 +7,8 @@
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/change_log.h"
+#include "storage/live_index.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -288,8 +290,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
 
     ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
         INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
-                               change_summary, publish_time, etag, content_hash, body)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql"));
+                               change_summary, publish_time, etag, content_hash, body,
+                               publisher, language_code)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql"));
     insert.BindInt64(1, article_id)
         .BindText(2, review_text)
         .BindText(3, FormatIsoDate(next_review))
@@ -299,7 +302,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
         .BindInt64(7, Micros(now))
         .BindText(8, result.etag())
         .BindText(9, content_hash)
-        .BindBlob(10, result.SerializeAsString());
+        .BindBlob(10, result.SerializeAsString())
+        .BindText(11, result.publisher())
+        .BindText(12, result.language_code());
     RETURN_IF_ERROR(insert.Run());
 
     for (int i = 0; i < result.therapy_types_size(); ++i) {
@@ -318,6 +323,24 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
           4, result.references(i).name().substr(sizeof("references/") - 1));
       RETURN_IF_ERROR(link.Run());
     }
+
+    // The feed learns of the revision in the same transaction. A future
+    // review date is scheduled; ApplyDueSchedules announces it on its day.
+    const bool scheduled = review_date > UtcDay(now);
+    v1::Change change;
+    change.set_kind(scheduled ? v1::Change::REVISION_SCHEDULED : v1::Change::REVISION_PUBLISHED);
+    change.set_resource(ArticleName(slug));
+    change.set_revision_id(review_text);
+    change.set_etag(result.etag());
+    *change.mutable_effective_date() = ToProtoDate(review_date);
+    RETURN_IF_ERROR(RecordChange(db, change, now));
+    if (scheduled) {
+      ASSIGN_OR_RETURN(Statement schedule, db->Prepare(
+          "INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));
+      schedule.BindInt64(1, article_id).BindText(2, review_text);
+      RETURN_IF_ERROR(schedule.Run());
+    }
+    RETURN_IF_ERROR(RefreshLiveArticle(db, article_id, UtcDay(now)));
 
     if (!request.request_id().empty()) {
       ASSIGN_OR_RETURN(Statement remember, db->Prepare(R"sql(
@@ -347,8 +370,69 @@ absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& 
         "UPDATE articles SET withdraw_time = ?2, withdraw_reason = ?3 WHERE id = ?1"));
     update.BindInt64(1, row.id).BindInt64(2, Micros(now)).BindText(3, reason);
     RETURN_IF_ERROR(update.Run());
+    v1::Change change;
+    change.set_kind(v1::Change::ARTICLE_WITHDRAWN);
+    change.set_resource(ArticleName(slug));
+    *change.mutable_effective_date() = ToProtoDate(UtcDay(now));
+    RETURN_IF_ERROR(RecordChange(db, change, now));
+    RETURN_IF_ERROR(RefreshLiveArticle(db, row.id, UtcDay(now)));
     return txn.Commit();
   });
+}
+
+absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
+  const absl::CivilDay today = UtcDay(now);
+  int applied = 0;
+  RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
+    struct Due {
+      int64_t article_id;
+      std::string slug;
+      std::string review_date;
+      std::string etag;
+      bool withdrawn;
+    };
+    std::vector<Due> due;
+    {
+      ASSIGN_OR_RETURN(Statement find, db->Prepare(R"sql(
+          SELECT s.article_id, a.slug, s.review_date, r.etag, a.withdraw_time IS NOT NULL
+          FROM scheduled_revisions s
+          JOIN articles a ON a.id = s.article_id
+          JOIN revisions r ON r.article_id = s.article_id AND r.review_date = s.review_date
+          WHERE s.review_date <= ?1
+          ORDER BY s.review_date, a.slug)sql"));
+      find.BindText(1, FormatIsoDate(today));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, find.Step());
+        if (!row) break;
+        due.push_back({find.ColumnInt64(0), std::string(find.ColumnText(1)),
+                       std::string(find.ColumnText(2)), std::string(find.ColumnText(3)),
+                       find.ColumnInt64(4) != 0});
+      }
+    }
+    if (due.empty()) return absl::OkStatus();
+    Transaction txn(db);
+    RETURN_IF_ERROR(txn.Begin());
+    for (const Due& d : due) {
+      if (!d.withdrawn) {
+        v1::Change change;
+        change.set_kind(v1::Change::REVISION_TOOK_EFFECT);
+        change.set_resource(ArticleName(d.slug));
+        change.set_revision_id(d.review_date);
+        change.set_etag(d.etag);
+        ASSIGN_OR_RETURN(absl::CivilDay effective, ParseIsoDate(d.review_date));
+        *change.mutable_effective_date() = ToProtoDate(effective);
+        RETURN_IF_ERROR(RecordChange(db, change, now));
+        RETURN_IF_ERROR(RefreshLiveArticle(db, d.article_id, today));
+        ++applied;
+      }
+      ASSIGN_OR_RETURN(Statement done, db->Prepare(
+          "DELETE FROM scheduled_revisions WHERE article_id = ?1 AND review_date = ?2"));
+      done.BindInt64(1, d.article_id).BindText(2, d.review_date);
+      RETURN_IF_ERROR(done.Run());
+    }
+    return txn.Commit();
+  }));
+  return applied;
 }
 
 }  // namespace healthcontent::storage

@@ -70,6 +70,12 @@ class ArticleStore {
   // twice is OK and keeps the first time and reason.
   absl::Status Withdraw(const std::string& slug, const std::string& reason, absl::Time now);
 
+  // Announces scheduled revisions whose review date has arrived (on or
+  // before the UTC day of `now`): records REVISION_TOOK_EFFECT in the feed and
+  // points listings and search at them. Returns how many took effect.
+  // Idempotent; the server runs it at start and periodically.
+  absl::StatusOr<int> ApplyDueSchedules(absl::Time now);
+
  private:
   Storage* storage_;
   Options options_;

@@ -81,6 +81,53 @@ CREATE TABLE requests (
   create_time  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+
+    // 1 -> 2: the change feed, the in-force index that listings, filters and
+    // search read, and the schedule of future revisions.
+    R"sql(
+ALTER TABLE revisions ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN language_code TEXT NOT NULL DEFAULT '';
+
+-- Every change to published content, numbered in commit order. Rows are
+-- only ever appended, in the same transaction as the change itself.
+CREATE TABLE changes (
+  sequence       INTEGER PRIMARY KEY,
+  kind           INTEGER NOT NULL,      -- healthcontent.v1.Change.Kind
+  resource       TEXT NOT NULL,
+  revision_id    TEXT NOT NULL DEFAULT '',
+  etag           TEXT NOT NULL DEFAULT '',
+  commit_time    INTEGER NOT NULL,      -- unix microseconds
+  effective_date TEXT NOT NULL DEFAULT ''
+);
+
+-- For each live article, the revision in force as of the last refresh
+-- (every write to the article, and the scheduler when a future review date
+-- arrives). Reads of one article apply the date rule directly instead.
+CREATE TABLE live_articles (
+  article_id       INTEGER PRIMARY KEY REFERENCES articles(id),
+  slug             TEXT NOT NULL UNIQUE,
+  review_date      TEXT NOT NULL,
+  next_review_date TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  publisher        TEXT NOT NULL,
+  language_code    TEXT NOT NULL
+);
+CREATE INDEX live_articles_by_title ON live_articles(title, slug);
+CREATE INDEX live_articles_by_review_date ON live_articles(review_date, slug);
+CREATE INDEX live_articles_by_next_review_date ON live_articles(next_review_date, slug);
+
+-- Full-text index of the live articles' in-force text; rowid = article id.
+CREATE VIRTUAL TABLE article_search USING fts5(
+  title, summary, body, tokenize = 'porter unicode61');
+
+-- Revisions published with a future review date whose REVISION_TOOK_EFFECT
+-- change has not been recorded yet.
+CREATE TABLE scheduled_revisions (
+  article_id  INTEGER NOT NULL,
+  review_date TEXT NOT NULL,
+  PRIMARY KEY (article_id, review_date)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);

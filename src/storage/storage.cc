@@ -24,12 +24,25 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
 }
 
 absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
-  absl::MutexLock lock(&write_mu_);
-  if (writer_ == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
+  absl::Status status;
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (writer_ == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
+    }
+    status = fn(writer_.get());
   }
-  return fn(writer_.get());
+  if (status.ok()) {
+    absl::MutexLock lock(&listeners_mu_);
+    for (const auto& listener : listeners_) listener();
+  }
+  return status;
+}
+
+void Storage::AddCommitListener(std::function<void()> listener) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.push_back(std::move(listener));
 }
 
 }  // namespace healthcontent::storage

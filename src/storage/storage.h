@@ -4,7 +4,9 @@
 #define HEALTHCONTENT_STORAGE_STORAGE_H_
 
 #include <memory>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
@@ -37,6 +39,11 @@ class Storage {
   // FailedPrecondition on a read-only storage.
   absl::Status Write(absl::FunctionRef<absl::Status(Database*)> fn);
 
+  // Registers `listener` to run after every successful Write(), outside the
+  // write lock, on the writing thread. Listeners must be quick and must not
+  // write. Register before serving.
+  void AddCommitListener(std::function<void()> listener);
+
   const std::string& path() const { return readers_.path(); }
   bool read_only() const { return writer_ == nullptr; }
 
@@ -46,6 +53,8 @@ class Storage {
   ConnectionPool readers_;
   absl::Mutex write_mu_;
   std::unique_ptr<Database> writer_ ABSL_GUARDED_BY(write_mu_);
+  absl::Mutex listeners_mu_;
+  std::vector<std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 };
 
 }  // namespace healthcontent::storage

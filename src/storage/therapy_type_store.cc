@@ -5,22 +5,22 @@
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/change_log.h"
 
 namespace healthcontent::storage {
 namespace {
 
 // Live articles whose revision in force on ?2 lists therapy type ?1.
+// (live_articles holds each live article's revision in force.)
 constexpr absl::string_view kArticleCountSql = R"sql(
-    SELECT count(DISTINCT a.id)
-    FROM revision_therapy_types t JOIN articles a ON a.id = t.article_id
-    WHERE t.therapy_type_slug = ?1 AND a.withdraw_time IS NULL
-      AND t.review_date = (SELECT max(r.review_date) FROM revisions r
-                           WHERE r.article_id = a.id AND r.review_date <= ?2))sql";
+    SELECT count(DISTINCT live.article_id)
+    FROM revision_therapy_types t
+    JOIN live_articles live ON live.article_id = t.article_id AND live.review_date = t.review_date
+    WHERE t.therapy_type_slug = ?1)sql";
 
-absl::Status FillArticleCount(Database* db, const std::string& slug, absl::CivilDay today,
-                              v1::TherapyType* out) {
+absl::Status FillArticleCount(Database* db, const std::string& slug, v1::TherapyType* out) {
   ASSIGN_OR_RETURN(Statement count, db->Prepare(kArticleCountSql));
-  count.BindText(1, slug).BindText(2, FormatIsoDate(today));
+  count.BindText(1, slug);
   ASSIGN_OR_RETURN(bool row, count.Step());
   out->set_article_count(row ? static_cast<int32_t>(count.ColumnInt64(0)) : 0);
   return absl::OkStatus();
@@ -35,8 +35,7 @@ absl::Status Decode(absl::string_view bytes, v1::TherapyType* out) {
 
 }  // namespace
 
-absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug,
-                                                      absl::CivilDay today) const {
+absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
   stmt.BindText(1, slug);
@@ -44,13 +43,12 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug,
   if (!row) return absl::NotFoundError(absl::StrCat(TherapyTypeName(slug), " does not exist"));
   v1::TherapyType out;
   RETURN_IF_ERROR(Decode(stmt.ColumnBlob(0), &out));
-  RETURN_IF_ERROR(FillArticleCount(db, slug, today, &out));
+  RETURN_IF_ERROR(FillArticleCount(db, slug, &out));
   return out;
 }
 
 absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string& after_slug,
-                                                              int limit,
-                                                              absl::CivilDay today) const {
+                                                              int limit) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
       "SELECT slug, body FROM therapy_types WHERE slug > ?1 ORDER BY slug LIMIT ?2"));
@@ -68,7 +66,7 @@ absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string&
     RETURN_IF_ERROR(Decode(stmt.ColumnBlob(1), &page.therapy_types.emplace_back()));
   }
   for (size_t i = 0; i < slugs.size(); ++i) {
-    RETURN_IF_ERROR(FillArticleCount(db, slugs[i], today, &page.therapy_types[i]));
+    RETURN_IF_ERROR(FillArticleCount(db, slugs[i], &page.therapy_types[i]));
   }
   return page;
 }
@@ -89,6 +87,10 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& 
     upsert.BindText(1, slug).BindBlob(2, stored.SerializeAsString()).BindInt64(
         3, absl::ToUnixMicros(now));
     RETURN_IF_ERROR(upsert.Run());
+    v1::Change change;
+    change.set_kind(v1::Change::THERAPY_TYPE_CHANGED);
+    change.set_resource(therapy_type.name());
+    RETURN_IF_ERROR(RecordChange(db, change, now));
     return txn.Commit();
   }));
   return stored;

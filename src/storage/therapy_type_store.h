@@ -18,16 +18,16 @@ class TherapyTypeStore {
  public:
   explicit TherapyTypeStore(Storage* storage) : storage_(storage) {}
 
-  // therapyTypes/{slug} with article_count (live articles covering it in the
-  // revision in force on `today`). NotFound names it when absent.
-  absl::StatusOr<v1::TherapyType> Get(const std::string& slug, absl::CivilDay today) const;
+  // therapyTypes/{slug} with article_count (live articles whose revision in
+  // force covers it). NotFound names it when absent.
+  absl::StatusOr<v1::TherapyType> Get(const std::string& slug) const;
 
   struct Page {
     std::vector<v1::TherapyType> therapy_types;
     bool has_more = false;  // resume after therapy_types.back()'s slug
   };
   // Therapy types with slug > after_slug, by slug, with article counts.
-  absl::StatusOr<Page> List(const std::string& after_slug, int limit, absl::CivilDay today) const;
+  absl::StatusOr<Page> List(const std::string& after_slug, int limit) const;
 
   // Creates or replaces a validated therapy type (durably) and returns it as stored.
   absl::StatusOr<v1::TherapyType> Upsert(const v1::TherapyType& therapy_type, absl::Time now);

@@ -67,6 +67,7 @@ TestServer::TestServer(Options options) {
   server_options.auth_tokens_file = dir_.File("tokens");
   server_options.require_auth_for_reads = options.require_auth_for_reads;
   server_options.reflection = false;
+  server_options.schedule_check_interval = absl::ZeroDuration();
   auto started = server::Server::Start(server_options);
   EXPECT_TRUE(started.ok()) << started.status();
   if (!started.ok()) abort();

@@ -1,0 +1,21 @@
+// Keeps the in-force index (live_articles) and the full-text index
+// (article_search) of one article in step with its revisions.
+#ifndef HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
+#define HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "storage/database.h"
+
+namespace healthcontent::storage {
+
+// Points the article's index rows at its revision in force on `today`, or
+// removes them when it is withdrawn or has none. Call inside the write
+// transaction of every change to the article.
+absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today);
+
+}  // namespace healthcontent::storage
+
+#endif  // HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
