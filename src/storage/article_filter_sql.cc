@@ -111,7 +111,7 @@ class Compiler {
                             " WHERE t.article_id = live.article_id"
                             " AND t.review_date = live.review_date"
                             " AND t.therapy_type_slug = ",
-                            Param(*std::move(slug)), ")");
+                            Param(*slug), ")");
       }
       case ValueType::kDate: {
         absl::StatusOr<absl::CivilDay> day = ParseIsoDate(node.value);
