@@ -1,5 +1,7 @@
 #include "api/article_service.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/status.h"
 #include "common/date.h"
@@ -9,9 +11,14 @@
 #include "common/status_macros.h"
 #include "domain/article_diff.h"
 #include "domain/article_rules.h"
+#include "domain/filter.h"
 
 namespace healthcontent::api {
 namespace {
+
+// Separates the sort value from the slug in a ListArticles cursor; control
+// characters cannot occur in titles (validation refuses them).
+constexpr absl::string_view kCursorSeparator = "\x1f";
 
 }  // namespace
 
@@ -59,6 +66,16 @@ grpc::ServerUnaryReactor* ArticleService::ListArticles(grpc::CallbackServerConte
   auto* reactor = context->DefaultReactor();
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
   if (status.ok()) status = List(*request, response);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ArticleService::SearchArticles(
+    grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
+    v1::SearchArticlesResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = BeginCall(*services_, *context, Role::kNone);
+  if (status.ok()) status = Search(*request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -132,22 +149,82 @@ absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& cont
 absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
                                   v1::ListArticlesResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
-  if (!v1::ArticleView_IsValid(request.view())) {
-    return InvalidFieldError("view", absl::StrCat("has unknown value ", request.view()));
-  }
-  const uint64_t fingerprint = QueryFingerprint("ListArticles");
-  ASSIGN_OR_RETURN(std::string after,
+  ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
+                   domain::ParseFilter(request.filter()));
+  storage::ArticleStore::ListQuery query;
+  ASSIGN_OR_RETURN(query.order, domain::ParseArticleOrderBy(request.order_by()));
+  // The token is bound to the filter and ordering it was issued for.
+  const uint64_t fingerprint = QueryFingerprint(
+      absl::StrCat("ListArticles\n", request.filter(), "\n", request.order_by()));
+  ASSIGN_OR_RETURN(std::string cursor,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  ASSIGN_OR_RETURN(auto page,
-                   services_->articles->ListInForce(after, page_size, services_->Today()));
+  if (!cursor.empty()) {
+    size_t separator = cursor.rfind(kCursorSeparator[0]);
+    if (separator == std::string::npos) {
+      return InvalidFieldError("page_token", "is not a page token issued by this service");
+    }
+    query.has_cursor = true;
+    query.after_value = cursor.substr(0, separator);
+    query.after_slug = cursor.substr(separator + 1);
+  }
+  query.filter = filter.get();
+  query.limit = page_size;
+  query.today = services_->Today();
+  query.due_soon_days = services_->due_soon_days;
+  ASSIGN_OR_RETURN(auto page, services_->articles->List(query));
+  const v1::ArticleView view =
+      request.view() == v1::ARTICLE_VIEW_UNSPECIFIED ? v1::ARTICLE_VIEW_BASIC : request.view();
   for (v1::Article& article : page.articles) {
-    if (request.view() != v1::ARTICLE_VIEW_FULL) domain::ApplyBasicView(&article);
+    RETURN_IF_ERROR(Shape(view, "", &article));
     *response->add_articles() = std::move(article);
   }
   if (page.has_more) {
-    ASSIGN_OR_RETURN(std::string last_slug,
-                     ParseArticleName(response->articles().rbegin()->name(), "name"));
-    response->set_next_page_token(EncodePageToken(fingerprint, last_slug));
+    response->set_next_page_token(EncodePageToken(
+        fingerprint, absl::StrCat(page.last_value, kCursorSeparator, page.last_slug)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
+                                    v1::SearchArticlesResponse* response) const {
+  constexpr size_t kMaxQueryBytes = 500;
+  if (absl::StripAsciiWhitespace(request.query()).empty()) {
+    return InvalidFieldError("query", "is required: the words to search for");
+  }
+  if (request.query().size() > kMaxQueryBytes) {
+    return InvalidFieldError("query", absl::StrCat("is ", request.query().size(),
+                                                   " bytes; the limit is ", kMaxQueryBytes));
+  }
+  if (request.page_size() < 0) {
+    return InvalidFieldError("page_size",
+                             absl::StrCat("must not be negative, got ", request.page_size()));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
+                   domain::ParseFilter(request.filter()));
+  const uint64_t fingerprint = QueryFingerprint(
+      absl::StrCat("SearchArticles\n", request.query(), "\n", request.filter()));
+  ASSIGN_OR_RETURN(std::string cursor,
+                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
+  storage::ArticleStore::SearchQuery query;
+  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &query.offset) || query.offset < 0)) {
+    return InvalidFieldError("page_token", "is not a page token issued by this service");
+  }
+  query.text = request.query();
+  query.filter = filter.get();
+  query.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
+  query.today = services_->Today();
+  query.due_soon_days = services_->due_soon_days;
+  ASSIGN_OR_RETURN(auto page, services_->articles->Search(query));
+  for (auto& hit : page.hits) {
+    v1::SearchResult* result = response->add_results();
+    RETURN_IF_ERROR(Shape(v1::ARTICLE_VIEW_BASIC, "", &hit.article));
+    *result->mutable_article() = std::move(hit.article);
+    result->set_snippet(std::move(hit.snippet));
+    result->set_score(hit.score);
+  }
+  if (page.has_more) {
+    response->set_next_page_token(
+        EncodePageToken(fingerprint, absl::StrCat(query.offset + query.limit)));
   }
   return absl::OkStatus();
 }
@@ -199,7 +276,7 @@ absl::Status ArticleService::Publish(const v1::PublishArticleRevisionRequest& re
   RETURN_IF_ERROR(domain::ValidatePublishRequest(request));
   ASSIGN_OR_RETURN(*response, services_->articles->Publish(request, services_->now()));
   response->set_scheduled(FromProtoDate(response->review_date()).value() > services_->Today());
-  return absl::OkStatus();
+  return Shape(v1::ARTICLE_VIEW_FULL, "", response);
 }
 
 absl::Status ArticleService::Withdraw(const v1::WithdrawArticleRequest& request) const {

@@ -21,6 +21,9 @@ class ArticleService final : public v1::ArticleService::CallbackService {
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
                                          const v1::ListArticlesRequest* request,
                                          v1::ListArticlesResponse* response) override;
+  grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,
+                                           const v1::SearchArticlesRequest* request,
+                                           v1::SearchArticlesResponse* response) override;
   grpc::ServerUnaryReactor* ListArticleRevisions(
       grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
       v1::ListArticleRevisionsResponse* response) override;
@@ -42,6 +45,8 @@ class ArticleService final : public v1::ArticleService::CallbackService {
                            v1::Article* response) const;
   absl::Status List(const v1::ListArticlesRequest& request,
                     v1::ListArticlesResponse* response) const;
+  absl::Status Search(const v1::SearchArticlesRequest& request,
+                      v1::SearchArticlesResponse* response) const;
   absl::Status ListRevisions(const grpc::CallbackServerContext& context,
                              const v1::ListArticleRevisionsRequest& request,
                              v1::ListArticleRevisionsResponse* response) const;

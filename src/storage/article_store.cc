@@ -8,6 +8,7 @@
 #include "domain/article_rules.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
+#include "storage/article_filter_sql.h"
 #include "storage/live_index.h"
 
 namespace healthcontent::storage {
@@ -95,31 +96,100 @@ absl::StatusOr<v1::Article> ArticleStore::GetRevision(const std::string& slug,
   return article;
 }
 
-absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::ListInForce(const std::string& after_slug,
-                                                                    int limit,
-                                                                    absl::CivilDay today) const {
+namespace {
+
+void BindParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = first_index + static_cast<int>(i);
+    if (const auto* number = std::get_if<int64_t>(&params[i])) {
+      stmt->BindInt64(index, *number);
+    } else {
+      stmt->BindText(index, std::get<std::string>(params[i]));
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::List(const ListQuery& query) const {
+  // ?1, ?2: the keyset cursor; ?3: the limit; the filter's parameters from ?4.
+  constexpr int kFilterFirstIndex = 4;
+  ASSIGN_OR_RETURN(SqlFilter filter, CompileArticleFilter(query.filter, query.today,
+                                                          query.due_soon_days, kFilterFirstIndex));
+  std::string sql = absl::StrCat(
+      "SELECT live.slug, ", SortValueColumn(query.order), ", r.body "
+      "FROM live_articles live JOIN revisions r "
+      "ON r.article_id = live.article_id AND r.review_date = live.review_date "
+      "WHERE ", filter.sql, " AND ", query.has_cursor ? KeysetCondition(query.order, 1) : "1",
+      " ORDER BY ", OrderByClause(query.order), " LIMIT ?3");
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT body FROM (
-        SELECT a.slug AS slug,
-               (SELECT r.body FROM revisions r
-                WHERE r.article_id = a.id AND r.review_date <= ?1
-                ORDER BY r.review_date DESC LIMIT 1) AS body
-        FROM articles a
-        WHERE a.withdraw_time IS NULL AND a.slug > ?2
-        ORDER BY a.slug)
-      WHERE body IS NOT NULL LIMIT ?3)sql"));
-  stmt.BindText(1, FormatIsoDate(today)).BindText(2, after_slug).BindInt64(3, limit + 1);
+  // Filtered queries vary without bound; only the plain listing is cached.
+  ASSIGN_OR_RETURN(Statement stmt,
+                   query.filter == nullptr ? db->Prepare(sql) : db->PrepareUncached(sql));
+  if (query.has_cursor) {
+    if (query.order.field == domain::ArticleOrder::Field::kName) {
+      stmt.BindText(1, query.after_slug);
+    } else {
+      stmt.BindText(1, query.after_value).BindText(2, query.after_slug);
+    }
+  }
+  stmt.BindInt64(3, query.limit + 1);
+  BindParams(filter.params, kFilterFirstIndex, &stmt);
   ArticlePage page;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    if (static_cast<int>(page.articles.size()) == limit) {
+    if (static_cast<int>(page.articles.size()) == query.limit) {
       page.has_more = true;
       break;
     }
-    v1::Article& article = page.articles.emplace_back();
-    RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+    page.last_slug = std::string(stmt.ColumnText(0));
+    page.last_value = std::string(stmt.ColumnText(1));
+    RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(2), &page.articles.emplace_back(), "revision"));
+  }
+  return page;
+}
+
+absl::StatusOr<ArticleStore::SearchPage> ArticleStore::Search(const SearchQuery& query) const {
+  constexpr int kFilterFirstIndex = 4;
+  ASSIGN_OR_RETURN(SqlFilter filter, CompileArticleFilter(query.filter, query.today,
+                                                          query.due_soon_days, kFilterFirstIndex));
+  // bm25 weights: a match in the title counts most, then the summary.
+  std::string sql = absl::StrCat(
+      "SELECT r.body, snippet(article_search, -1, '[', ']', '...', 16), "
+      "bm25(article_search, 10.0, 4.0, 1.0) AS score "
+      "FROM article_search "
+      "JOIN live_articles live ON live.article_id = article_search.rowid "
+      "JOIN revisions r ON r.article_id = live.article_id AND r.review_date = live.review_date "
+      "WHERE article_search MATCH ?1 AND ", filter.sql,
+      " ORDER BY score, live.slug LIMIT ?2 OFFSET ?3");
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt,
+                   query.filter == nullptr ? db->Prepare(sql) : db->PrepareUncached(sql));
+  stmt.BindText(1, query.text).BindInt64(2, query.limit + 1).BindInt64(3, query.offset);
+  BindParams(filter.params, kFilterFirstIndex, &stmt);
+  SearchPage page;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) {
+      // FTS5 reports query syntax errors when the statement runs.
+      absl::string_view message = row.status().message();
+      size_t at = message.find("fts5: ");
+      if (at == absl::string_view::npos) at = message.find("no such column");
+      if (at != absl::string_view::npos) {
+        return InvalidFieldError("query", absl::StrCat("cannot be parsed: ", message.substr(at)));
+      }
+      return row.status();
+    }
+    if (!*row) break;
+    if (static_cast<int>(page.hits.size()) == query.limit) {
+      page.has_more = true;
+      break;
+    }
+    SearchHit& hit = page.hits.emplace_back();
+    RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &hit.article, "revision"));
+    hit.snippet = std::string(stmt.ColumnText(1));
+    hit.score = -stmt.ColumnDouble(2);
   }
   return page;
 }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/filter.h"
 #include "healthcontent/v1/article_service.pb.h"
 #include "storage/storage.h"
 
@@ -39,13 +40,49 @@ class ArticleStore {
   absl::StatusOr<v1::Article> GetRevision(const std::string& slug, absl::CivilDay review_date,
                                           absl::CivilDay today, bool include_withdrawn) const;
 
+  struct ListQuery {
+    const domain::FilterNode* filter = nullptr;  // nullptr: every live article
+    domain::ArticleOrder order;
+    // Resume strictly after this row (from ArticlePage::last_*).
+    bool has_cursor = false;
+    std::string after_value;
+    std::string after_slug;
+    int limit = 50;
+    absl::CivilDay today;
+    int due_soon_days = 90;
+  };
   struct ArticlePage {
     std::vector<v1::Article> articles;
-    bool has_more = false;  // when true, resume after articles.back()'s slug
+    bool has_more = false;
+    // The sort value and slug of the last article, to resume after.
+    std::string last_value;
+    std::string last_slug;
   };
-  // Live articles with a revision in force today, slug > after_slug, by slug.
-  absl::StatusOr<ArticlePage> ListInForce(const std::string& after_slug, int limit,
-                                          absl::CivilDay today) const;
+  // Live articles in their revision in force (as of the last refresh, see
+  // ApplyDueSchedules), filtered and ordered, keyset-paged: a deep page costs
+  // what the first does. InvalidArgument for a filter that does not compile.
+  absl::StatusOr<ArticlePage> List(const ListQuery& query) const;
+
+  struct SearchQuery {
+    std::string text;  // FTS5 query syntax
+    const domain::FilterNode* filter = nullptr;
+    int offset = 0;
+    int limit = 20;
+    absl::CivilDay today;
+    int due_soon_days = 90;
+  };
+  struct SearchHit {
+    v1::Article article;
+    std::string snippet;
+    double score = 0;
+  };
+  struct SearchPage {
+    std::vector<SearchHit> hits;
+    bool has_more = false;
+  };
+  // Full-text search of the live articles' in-force text, best (bm25) first.
+  // A query FTS5 cannot parse is InvalidArgument on field "query".
+  absl::StatusOr<SearchPage> Search(const SearchQuery& query) const;
 
   struct RevisionPage {
     std::vector<v1::ArticleRevision> revisions;

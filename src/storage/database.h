@@ -51,6 +51,7 @@ class Statement {
   absl::Status Run();
 
   int64_t ColumnInt64(int column) const;
+  double ColumnDouble(int column) const;
   // Text and blob views stay valid until the next Step() or Reset().
   absl::string_view ColumnText(int column) const;
   absl::string_view ColumnBlob(int column) const;
