@@ -17,13 +17,23 @@ ABSL_FLAG(std::string, auth_tokens_file, "",
           "file of '<role> <sha256-hex of token>' lines (roles reader, publisher, admin); "
           "without it every write is refused");
 ABSL_FLAG(bool, require_auth_for_reads, false, "reads also need a reader (or higher) token");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS (with --tls_key); plaintext without it");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require client certificates signed by it (mutual TLS)");
 ABSL_FLAG(bool, reflection, true, "serve gRPC server reflection (for grpcurl / buf curl)");
 ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(10),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before being cancelled");
 ABSL_FLAG(int, review_interval, 3,
           "in years: a publish without next_review_date is due for review this long after "
           "its review date");
-ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest request or response message, in bytes");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "largest request or response message, in bytes (bigger: RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int, max_concurrent_streams, 100, "concurrent calls per HTTP/2 connection");
+ABSL_FLAG(int64_t, resource_quota_bytes, 256 << 20,
+          "memory gRPC may use for call buffers across all connections");
+ABSL_FLAG(int, max_threads, 64, "most threads gRPC may run handlers on");
 ABSL_FLAG(int, due_soon_window, 90,
           "in days: review_status is DUE_SOON this close to the next review date");
 ABSL_FLAG(absl::Duration, schedule_check_interval, absl::Seconds(30),
@@ -41,10 +51,16 @@ int main(int argc, char** argv) {
   options.bootstrap_dir = absl::GetFlag(FLAGS_bootstrap_dir);
   options.auth_tokens_file = absl::GetFlag(FLAGS_auth_tokens_file);
   options.require_auth_for_reads = absl::GetFlag(FLAGS_require_auth_for_reads);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
   options.review_interval_years = absl::GetFlag(FLAGS_review_interval);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.resource_quota_bytes = absl::GetFlag(FLAGS_resource_quota_bytes);
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.due_soon_days = absl::GetFlag(FLAGS_due_soon_window);
   options.schedule_check_interval = absl::GetFlag(FLAGS_schedule_check_interval);
   return healthcontent::server::Server::Run(options);

@@ -5,6 +5,7 @@
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
@@ -81,6 +82,30 @@ class WithoutReflection : public grpc::ServerBuilderOption {
   }
 };
 
+// Server credentials from the TLS options: insecure when none are given.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key must be given together");
+  }
+  if (options.tls_cert.empty()) {
+    if (!options.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.cert_chain, importers::ReadFile(options.tls_cert));
+  ASSIGN_OR_RETURN(pair.private_key, importers::ReadFile(options.tls_key));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca.empty()) {
+    ASSIGN_OR_RETURN(ssl.pem_root_certs, importers::ReadFile(options.tls_client_ca));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
 absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path) {
   if (path.empty()) return std::vector<api::TokenEntry>();
   ASSIGN_OR_RETURN(std::string text, importers::ReadFile(path));
@@ -127,6 +152,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
              {"revisions", absl::StrCat(loaded->revisions)}});
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
+  ASSIGN_OR_RETURN(auto credentials, MakeCredentials(options));
   p.authorizer = std::make_unique<api::Authorizer>(std::move(tokens),
                                                    options.require_auth_for_reads);
 
@@ -149,10 +175,23 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::ServerBuilder builder;
   if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   if (!options.listen.empty()) {
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+    builder.AddListeningPort(options.listen, credentials, &server->port_);
   }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  // Keepalive enforcement: clients may ping at most every 10 s without data
+  // (more is a ping strike; two strikes close the connection), and the
+  // server pings idle connections every 60 s to find dead peers.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  grpc::ResourceQuota quota("healthcontent-server");
+  quota.Resize(static_cast<size_t>(options.resource_quota_bytes));
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(p.article_service.get());
   builder.RegisterService(p.therapy_type_service.get());
   builder.RegisterService(p.reference_service.get());
@@ -228,6 +267,9 @@ int Server::Run(const ServerOptions& options) {
     return 1;
   }
   LogInfo("serving", {{"listen", options.listen},
+                      {"tls", options.tls_cert.empty()             ? "off"
+                              : options.tls_client_ca.empty()      ? "on"
+                                                                   : "mutual"},
                       {"port", absl::StrCat((*server)->port())},
                       {"db", options.db_path},
                       {"reflection", options.reflection ? "on" : "off"}});

@@ -28,14 +28,28 @@ struct ServerOptions {
   // write is refused.
   std::string auth_tokens_file;
   bool require_auth_for_reads = false;
+  // TLS: PEM files of the server's certificate chain and private key. Both
+  // or neither; without them the server speaks plaintext (h2c).
+  std::string tls_cert;
+  std::string tls_key;
+  // mTLS: PEM of the CA that client certificates must chain to. Needs
+  // tls_cert/tls_key; clients without a valid certificate are refused.
+  std::string tls_client_ca;
   // Serve grpc.reflection so grpcurl / buf curl can discover the API.
   bool reflection = true;
   // How long SIGTERM/SIGINT waits for in-flight calls before cancelling them.
   absl::Duration grace_period = absl::Seconds(10);
   // Default next review date: review date + this many years.
   int review_interval_years = 3;
-  // Largest request or response message accepted, in bytes.
+  // Largest request or response message accepted, in bytes; a bigger
+  // request is refused with RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 << 20;
+  // Concurrent calls one HTTP/2 connection may have open.
+  int max_concurrent_streams = 100;
+  // Memory gRPC may use for buffers across all connections, and the threads
+  // it may run handlers on; beyond them calls queue or fail, never crash.
+  int64_t resource_quota_bytes = 256 << 20;
+  int max_threads = 64;
   // Review status is DUE_SOON this many days before the next review date.
   int due_soon_days = 90;
   // How often to check whether scheduled revisions have come into force

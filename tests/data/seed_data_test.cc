@@ -46,7 +46,7 @@ std::vector<std::string> ArticleLines(const v1::Article& article) {
 
 // The raw page's lines, bullets and citation numbers removed.
 std::vector<std::string> RawLines() {
-  std::string raw = ReadFileOrDie(SourceDir() + "/tests/data/fixtures/seed_page.txt");
+  std::string raw = ReadFileOrDie(SourceDir() + "/tests/fixtures/seed_page.txt");
   std::vector<std::string> out;
   for (absl::string_view line : absl::StrSplit(raw, '\n')) {
     line = absl::StripAsciiWhitespace(line);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "testing/test_env.h"
@@ -45,7 +46,9 @@ std::string ShellQuote(const std::string& s) {
 }
 }  // namespace
 
-ServerProcess::ServerProcess(int port, std::vector<std::string> args) : port_(port) {
+ServerProcess::ServerProcess(int port, std::vector<std::string> args,
+                             std::vector<std::string> curl_tls_args)
+    : port_(port), tls_(!curl_tls_args.empty()) {
   char log_template[] = "/tmp/hc-server-log-XXXXXX";
   int log_fd = mkstemp(log_template);
   log_path_ = log_template;
@@ -73,8 +76,10 @@ ServerProcess::ServerProcess(int port, std::vector<std::string> args) : port_(po
     }
     // The health schema comes from the proto file, so this works with
     // reflection off too.
-    CurlResult health = BufCurl(url(), "grpc.health.v1.Health/Check", "{}",
-                                {"--schema", "/usr/share/grpc-proto/grpc/health/v1/health.proto"});
+    std::vector<std::string> extra = curl_tls_args;
+    extra.push_back("--schema");
+    extra.push_back("/usr/share/grpc-proto/grpc/health/v1/health.proto");
+    CurlResult health = BufCurl(url(), "grpc.health.v1.Health/Check", "{}", extra);
     if (health.exit_code == 0 && health.json.is_object() &&
         health.json.value("status", "") == "SERVING") {
       return;
@@ -89,7 +94,9 @@ ServerProcess::~ServerProcess() {
   unlink(log_path_.c_str());
 }
 
-std::string ServerProcess::url() const { return absl::StrCat("http://127.0.0.1:", port_); }
+std::string ServerProcess::url() const {
+  return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
+}
 
 int ServerProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
@@ -105,8 +112,8 @@ std::string ServerProcess::Log() const { return ReadFileOrDie(log_path_); }
 
 CurlResult BufCurl(const std::string& base_url, const std::string& method,
                    const std::string& body, const std::vector<std::string>& extra) {
-  std::vector<std::string> parts = {BufPath(), "curl", "--protocol", "grpc",
-                                    "--http2-prior-knowledge", "--timeout", "20s"};
+  std::vector<std::string> parts = {BufPath(), "curl", "--protocol", "grpc", "--timeout", "20s"};
+  if (absl::StartsWith(base_url, "http://")) parts.push_back("--http2-prior-knowledge");
   for (const auto& e : extra) parts.push_back(e);
   if (!body.empty()) {
     parts.push_back("-d");

@@ -18,8 +18,11 @@ int FreePort();
 class ServerProcess {
  public:
   // Starts the server with `args` added to --listen and waits until its
-  // health check answers SERVING (fails the test after 30 s).
-  ServerProcess(int port, std::vector<std::string> args);
+  // health check answers SERVING (fails the test after 30 s). For a TLS
+  // server, `curl_tls_args` are the buf curl flags that reach it
+  // (--cacert, and --cert/--key under mTLS) and url() is https.
+  ServerProcess(int port, std::vector<std::string> args,
+                std::vector<std::string> curl_tls_args = {});
   ~ServerProcess();
 
   int port() const { return port_; }
@@ -33,6 +36,7 @@ class ServerProcess {
 
  private:
   int port_;
+  bool tls_ = false;
   pid_t pid_ = -1;
   std::string log_path_;
 };
@@ -43,7 +47,8 @@ struct CurlResult {
   nlohmann::json json;  // parsed output when it is JSON, else null
 };
 
-// buf curl --protocol grpc --http2-prior-knowledge [extra...] -d body url/method.
+// buf curl --protocol grpc [--http2-prior-knowledge for http://] [extra...]
+// -d body url/method.
 CurlResult BufCurl(const std::string& base_url, const std::string& method,
                    const std::string& body, const std::vector<std::string>& extra = {});
 
