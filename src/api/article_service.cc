@@ -167,6 +167,7 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
     query.after_value = cursor.substr(0, separator);
     query.after_slug = cursor.substr(separator + 1);
   }
+  RETURN_IF_ERROR(CatchUpSchedules(*services_));
   query.filter = filter.get();
   query.limit = page_size;
   query.today = services_->Today();
@@ -209,6 +210,7 @@ absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &query.offset) || query.offset < 0)) {
     return InvalidFieldError("page_token", "is not a page token issued by this service");
   }
+  RETURN_IF_ERROR(CatchUpSchedules(*services_));
   query.text = request.query();
   query.filter = filter.get();
   query.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);

@@ -3,10 +3,19 @@
 #include <chrono>
 
 #include "common/date.h"
+#include "common/status_macros.h"
 
 namespace healthcontent::api {
 
 absl::CivilDay ServiceContext::Today() const { return UtcDay(now()); }
+
+absl::Status CatchUpSchedules(const ServiceContext& services) {
+  if (services.read_only) return absl::OkStatus();
+  absl::StatusOr<bool> due = services.articles->HasDueSchedules(services.Today());
+  if (!due.ok()) return due.status();
+  if (!*due) return absl::OkStatus();
+  return services.articles->ApplyDueSchedules(services.now()).status();
+}
 
 absl::Status BeginCall(const ServiceContext& services, const grpc::ServerContextBase& context,
                        Role needed) {

@@ -24,11 +24,19 @@ struct ServiceContext {
   const Authorizer* authorizer = nullptr;
   // Review status is DUE_SOON this many days before the next review date.
   int due_soon_days = 90;
+  // Serving a read-only copy: writes are refused by storage.
+  bool read_only = false;
   // The current time; tests replace it to move "today".
   std::function<absl::Time()> now = [] { return absl::Now(); };
 
   absl::CivilDay Today() const;
 };
+
+// Listings, search and counts read the in-force index, which moves when a
+// scheduled revision's day arrives. This brings it up to today first (a
+// no-op costing one indexed lookup unless something is due). Read-only
+// servers skip it: their bundles are cut by the primary.
+absl::Status CatchUpSchedules(const ServiceContext& services);
 
 // The checks every call starts with: DeadlineExceeded when the client's
 // deadline has already passed (so no database work is done for it), then

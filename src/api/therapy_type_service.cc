@@ -41,6 +41,7 @@ grpc::ServerUnaryReactor* TherapyTypeService::UpsertTherapyType(
 absl::Status TherapyTypeService::Get(const v1::GetTherapyTypeRequest& request,
                                      v1::TherapyType* response) const {
   ASSIGN_OR_RETURN(std::string slug, ParseTherapyTypeName(request.name(), "name"));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_));
   ASSIGN_OR_RETURN(*response, services_->therapy_types->Get(slug));
   return absl::OkStatus();
 }
@@ -51,8 +52,8 @@ absl::Status TherapyTypeService::List(const v1::ListTherapyTypesRequest& request
   const uint64_t fingerprint = QueryFingerprint("ListTherapyTypes");
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  ASSIGN_OR_RETURN(auto page,
-                   services_->therapy_types->List(after, page_size));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_));
+  ASSIGN_OR_RETURN(auto page, services_->therapy_types->List(after, page_size));
   for (v1::TherapyType& tt : page.therapy_types) *response->add_therapy_types() = std::move(tt);
   if (page.has_more) {
     ASSIGN_OR_RETURN(std::string last,

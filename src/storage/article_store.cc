@@ -1,6 +1,8 @@
 #include "storage/article_store.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/date.h"
 #include "common/field_errors.h"
 #include "common/resource_name.h"
@@ -172,12 +174,15 @@ absl::StatusOr<ArticleStore::SearchPage> ArticleStore::Search(const SearchQuery&
   while (true) {
     absl::StatusOr<bool> row = stmt.Step();
     if (!row.ok()) {
-      // FTS5 reports query syntax errors when the statement runs.
-      absl::string_view message = row.status().message();
-      size_t at = message.find("fts5: ");
-      if (at == absl::string_view::npos) at = message.find("no such column");
-      if (at != absl::string_view::npos) {
-        return InvalidFieldError("query", absl::StrCat("cannot be parsed: ", message.substr(at)));
+      // The statement is fixed and tested, so a plain SQL error while it
+      // runs comes from the FTS5 query text: the caller's mistake.
+      if (absl::IsInternal(row.status()) &&
+          !absl::StrContains(row.status().message(), "corrupt")) {
+        absl::string_view message = row.status().message();
+        size_t detail = message.find(sql);
+        if (detail != absl::string_view::npos) message.remove_prefix(detail + sql.size());
+        absl::ConsumePrefix(&message, ": ");
+        return InvalidFieldError("query", absl::StrCat("cannot be parsed: ", message));
       }
       return row.status();
     }
@@ -448,6 +453,15 @@ absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& 
     RETURN_IF_ERROR(RefreshLiveArticle(db, row.id, UtcDay(now)));
     return txn.Commit();
   });
+}
+
+absl::StatusOr<bool> ArticleStore::HasDueSchedules(absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
+      "SELECT EXISTS (SELECT 1 FROM scheduled_revisions WHERE review_date <= ?1)"));
+  stmt.BindText(1, FormatIsoDate(today));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row && stmt.ColumnInt64(0) != 0;
 }
 
 absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {

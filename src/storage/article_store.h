@@ -58,9 +58,10 @@ class ArticleStore {
     std::string last_value;
     std::string last_slug;
   };
-  // Live articles in their revision in force (as of the last refresh, see
-  // ApplyDueSchedules), filtered and ordered, keyset-paged: a deep page costs
-  // what the first does. InvalidArgument for a filter that does not compile.
+  // Live articles in their revision in force as of the last refresh (every
+  // write, and ApplyDueSchedules; callers that need today's state run that
+  // first), filtered and ordered, keyset-paged: a deep page costs what the
+  // first does. InvalidArgument for a filter that does not compile.
   absl::StatusOr<ArticlePage> List(const ListQuery& query) const;
 
   struct SearchQuery {
@@ -112,6 +113,10 @@ class ArticleStore {
   // points listings and search at them. Returns how many took effect.
   // Idempotent; the server runs it at start and periodically.
   absl::StatusOr<int> ApplyDueSchedules(absl::Time now);
+
+  // True when some scheduled revision's review date is on or before `today`
+  // and ApplyDueSchedules has not announced it yet. One indexed lookup.
+  absl::StatusOr<bool> HasDueSchedules(absl::CivilDay today) const;
 
  private:
   Storage* storage_;

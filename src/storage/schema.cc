@@ -127,6 +127,7 @@ CREATE TABLE scheduled_revisions (
   review_date TEXT NOT NULL,
   PRIMARY KEY (article_id, review_date)
 ) WITHOUT ROWID;
+CREATE INDEX scheduled_revisions_by_date ON scheduled_revisions(review_date);
 )sql",
 };
 

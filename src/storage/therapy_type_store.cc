@@ -10,8 +10,7 @@
 namespace healthcontent::storage {
 namespace {
 
-// Live articles whose revision in force on ?2 lists therapy type ?1.
-// (live_articles holds each live article's revision in force.)
+// Live articles whose revision in force (live_articles) lists therapy type ?1.
 constexpr absl::string_view kArticleCountSql = R"sql(
     SELECT count(DISTINCT live.article_id)
     FROM revision_therapy_types t
