@@ -339,19 +339,10 @@ std::string ReferenceIdForKey(const std::string& match_key) {
 }
 
 std::string PublishContentHash(const v1::PublishArticleRevisionRequest& request) {
-  v1::Article article = request.article();
-  article.clear_revision_id();
-  article.clear_etag();
-  article.clear_publish_time();
-  article.clear_not_modified();
-  article.clear_scheduled();
-  for (auto& tt : *article.mutable_therapy_types()) {
-    std::string name = tt.name();
-    tt.Clear();
-    tt.set_name(name);
-  }
-  for (auto& ref : *article.mutable_references()) ref.clear_name();
-  return Sha256Hex(absl::StrCat(article.SerializeAsString(), "|", request.change_type()));
+  // The change summary is commentary, not content: a republish may reword it.
+  v1::PublishArticleRevisionRequest normalized =
+      ToPublishRequest(request.article(), request.change_type(), "");
+  return Sha256Hex(normalized.SerializeAsString());
 }
 
 std::string ComputeEtag(const v1::Article& article) {
@@ -399,6 +390,27 @@ v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::
   if (next_review < today) return v1::Article::OVERDUE;
   if (next_review <= today + due_soon_days) return v1::Article::DUE_SOON;
   return v1::Article::CURRENT;
+}
+
+v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::ChangeType change_type,
+                                                   std::string change_summary) {
+  article.clear_revision_id();
+  article.clear_etag();
+  article.clear_publish_time();
+  article.clear_scheduled();
+  article.clear_not_modified();
+  article.clear_review_status();
+  for (v1::TherapyType& tt : *article.mutable_therapy_types()) {
+    std::string name = tt.name();
+    tt.Clear();
+    tt.set_name(std::move(name));
+  }
+  for (v1::Reference& ref : *article.mutable_references()) ref.clear_name();
+  v1::PublishArticleRevisionRequest request;
+  *request.mutable_article() = std::move(article);
+  request.set_change_type(change_type);
+  request.set_change_summary(std::move(change_summary));
+  return request;
 }
 
 void ApplyBasicView(v1::Article* article) {

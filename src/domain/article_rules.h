@@ -69,6 +69,12 @@ std::string ArticleBodyText(const v1::Article& article);
 v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::CivilDay today,
                                               int due_soon_days);
 
+// The publish request that recreates a stored revision (the interchange
+// format): output-only fields cleared, therapy types reduced to their names,
+// reference names dropped. Publishing it again is an idempotent republish.
+v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::ChangeType change_type,
+                                                   std::string change_summary);
+
 // Strips the body (lead, sections, references) for the BASIC view.
 void ApplyBasicView(v1::Article* article);
 

@@ -254,7 +254,19 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(in.name(), "article.name"));
   ASSIGN_OR_RETURN(absl::CivilDay review_date, FromProtoDate(in.review_date()));
   const std::string review_text = FormatIsoDate(review_date);
-  const std::string content_hash = domain::PublishContentHash(request);
+  // The hash covers the request as it will be stored: a publish that leaves
+  // next_review_date to the default and one that spells the default out are
+  // the same revision (so an exported file re-imports idempotently).
+  const absl::CivilDay default_next_review =
+      domain::DefaultNextReviewDate(review_date, options_.review_interval_years);
+  std::string content_hash;
+  if (IsEmptyDate(in.next_review_date())) {
+    v1::PublishArticleRevisionRequest resolved = request;
+    *resolved.mutable_article()->mutable_next_review_date() = ToProtoDate(default_next_review);
+    content_hash = domain::PublishContentHash(resolved);
+  } else {
+    content_hash = domain::PublishContentHash(request);
+  }
   constexpr absl::string_view kMethod = "PublishArticleRevision";
 
   v1::Article result;
@@ -322,10 +334,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     result.clear_scheduled();
     result.set_revision_id(review_text);
     *result.mutable_review_date() = ToProtoDate(review_date);
-    absl::CivilDay next_review =
-        IsEmptyDate(in.next_review_date())
-            ? domain::DefaultNextReviewDate(review_date, options_.review_interval_years)
-            : FromProtoDate(in.next_review_date()).value_or(review_date);
+    absl::CivilDay next_review = IsEmptyDate(in.next_review_date())
+                                     ? default_next_review
+                                     : FromProtoDate(in.next_review_date()).value_or(review_date);
     *result.mutable_next_review_date() = ToProtoDate(next_review);
     *result.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(Micros(now));
 
@@ -453,6 +464,42 @@ absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& 
     RETURN_IF_ERROR(RefreshLiveArticle(db, row.id, UtcDay(now)));
     return txn.Commit();
   });
+}
+
+absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
+    const std::string& slug, absl::CivilDay review_date, bool include_withdrawn) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
+  if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
+      "SELECT body, change_type, change_summary FROM revisions "
+      "WHERE article_id = ?1 AND review_date = ?2"));
+  stmt.BindInt64(1, article_row.id).BindText(2, FormatIsoDate(review_date));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    return absl::NotFoundError(
+        absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
+  }
+  v1::Article article;
+  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+  return domain::ToPublishRequest(std::move(article),
+                                  static_cast<v1::ChangeType>(stmt.ColumnInt64(1)),
+                                  std::string(stmt.ColumnText(2)));
+}
+
+absl::StatusOr<std::vector<ArticleStore::RevisionKey>> ArticleStore::AllRevisionKeys() const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
+      "SELECT a.slug, r.review_date FROM articles a JOIN revisions r ON r.article_id = a.id "
+      "WHERE a.withdraw_time IS NULL ORDER BY a.slug, r.review_date"));
+  std::vector<RevisionKey> keys;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(absl::CivilDay day, ParseIsoDate(stmt.ColumnText(1)));
+    keys.push_back({std::string(stmt.ColumnText(0)), day});
+  }
+  return keys;
 }
 
 absl::StatusOr<bool> ArticleStore::HasDueSchedules(absl::CivilDay today) const {

@@ -114,6 +114,22 @@ class ArticleStore {
   // Idempotent; the server runs it at start and periodically.
   absl::StatusOr<int> ApplyDueSchedules(absl::Time now);
 
+  // One stored revision as the publish request that recreates it: the
+  // interchange format that `healthcontent export` writes. Output-only
+  // fields are cleared, therapy types reduced to their names and reference
+  // names dropped, so importing it again is an idempotent republish.
+  // Withdrawn articles are NotFound unless include_withdrawn.
+  absl::StatusOr<v1::PublishArticleRevisionRequest> Export(const std::string& slug,
+                                                           absl::CivilDay review_date,
+                                                           bool include_withdrawn) const;
+
+  struct RevisionKey {
+    std::string slug;
+    absl::CivilDay review_date;
+  };
+  // Every revision of every live article, by slug then review date.
+  absl::StatusOr<std::vector<RevisionKey>> AllRevisionKeys() const;
+
   // True when some scheduled revision's review date is on or before `today`
   // and ApplyDueSchedules has not announced it yet. One indexed lookup.
   absl::StatusOr<bool> HasDueSchedules(absl::CivilDay today) const;

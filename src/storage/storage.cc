@@ -40,6 +40,18 @@ absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
   return status;
 }
 
+absl::Status Storage::CopyTo(const std::string& destination) {
+  ASSIGN_OR_RETURN(Database * db, Reader());
+  ASSIGN_OR_RETURN(Statement vacuum, db->PrepareUncached("VACUUM INTO ?1"));
+  vacuum.BindText(1, destination);
+  absl::Status status = vacuum.Run();
+  if (!status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("copying the database to ", destination,
+                                                    ": ", status.message()));
+  }
+  return absl::OkStatus();
+}
+
 void Storage::AddCommitListener(std::function<void()> listener) {
   absl::MutexLock lock(&listeners_mu_);
   listeners_.push_back(std::move(listener));

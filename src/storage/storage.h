@@ -39,6 +39,11 @@ class Storage {
   // FailedPrecondition on a read-only storage.
   absl::Status Write(absl::FunctionRef<absl::Status(Database*)> fn);
 
+  // Writes a consistent copy of the whole database to `destination` (which
+  // must not exist) while the service keeps serving: VACUUM INTO from a read
+  // transaction, so the copy is compact and sees exactly one commit state.
+  absl::Status CopyTo(const std::string& destination);
+
   // Registers `listener` to run after every successful Write(), outside the
   // write lock, on the writing thread. Listeners must be quick and must not
   // write. Register before serving.

@@ -132,7 +132,9 @@ TEST_F(ReadServiceTest, BadNamesAndUnknownResources) {
     grpc::Status status = server_.articles().GetArticle(Context().get(), request, &article);
     EXPECT_EQ(status.error_code(), c.code) << c.name;
     EXPECT_THAT(status.error_message(), HasSubstr(c.message_part)) << c.name;
-    if (c.code == grpc::INVALID_ARGUMENT) EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+    if (c.code == grpc::INVALID_ARGUMENT) {
+      EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+    }
   }
   v1::GetTherapyTypeRequest tt;
   tt.set_name("therapyTypes/no-such-type");

@@ -21,7 +21,9 @@ TEST(DateTest, RejectsImpossibleAndMalformedDates) {
                           "２０２３-05-19"}) {
     auto day = ParseIsoDate(bad);
     EXPECT_FALSE(day.ok()) << bad;
-    if (!day.ok()) EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument);
+    if (!day.ok()) {
+      EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument);
+    }
   }
   EXPECT_EQ(ParseIsoDate("2023-02-30").status().message(), "\"2023-02-30\" is not a real date");
 }
