@@ -413,6 +413,14 @@ v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::Chan
   return request;
 }
 
+void DropDefaultNextReviewDate(int years, v1::Article* article) {
+  absl::StatusOr<absl::CivilDay> review = FromProtoDate(article->review_date());
+  absl::StatusOr<absl::CivilDay> next = FromProtoDate(article->next_review_date());
+  if (review.ok() && next.ok() && *next == DefaultNextReviewDate(*review, years)) {
+    article->clear_next_review_date();
+  }
+}
+
 void ApplyBasicView(v1::Article* article) {
   article->clear_lead();
   article->clear_sections();

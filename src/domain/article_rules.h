@@ -75,6 +75,11 @@ v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::
 v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::ChangeType change_type,
                                                    std::string change_summary);
 
+// Clears `article`'s next review date when it is just the default for its
+// review date (`years` later): the publisher may as well have left it out,
+// and exports leave it out so they match the files they came from.
+void DropDefaultNextReviewDate(int years, v1::Article* article);
+
 // Strips the body (lead, sections, references) for the BASIC view.
 void ApplyBasicView(v1::Article* article);
 

@@ -26,8 +26,9 @@
 // <b>/<strong> bold, <i>/<em> italic; <a href> links (relative links made
 // absolute on https://www.nhs.uk, API links mapped to the website, other
 // schemes dropped); <h1>-<h3> start a section, <h4>-<h6> are bold paragraphs;
-// <br> breaks a paragraph; <script>, <style>, media and form elements are
-// dropped with their content; everything else is flattened to its text.
+// a <table> is a list of its rows (its caption first, in bold); <br> breaks a
+// paragraph; <script>, <style>, media and form elements are dropped with
+// their content; everything else is flattened to its text.
 // Whitespace (NBSP included) is collapsed to single spaces.
 #ifndef HEALTHCONTENT_IMPORTERS_NHS_IMPORTER_H_
 #define HEALTHCONTENT_IMPORTERS_NHS_IMPORTER_H_
@@ -41,15 +42,16 @@ namespace healthcontent::importers {
 // Documents larger than this are refused before parsing (the largest real
 // page in the sample corpus is about 160 KB).
 inline constexpr size_t kMaxNhsPageBytes = 4 << 20;
-// HTML nested deeper than this many elements inside one fragment is refused;
-// the same bound applies before gumbo sees the fragment.
+// HTML nested deeper than this many elements inside one fragment is refused.
+// A quick scan refuses tags that could nest 4 times deeper before gumbo
+// parses them (gumbo slows down quadratically on deep trees).
 inline constexpr int kMaxNhsHtmlDepth = 64;
 // Reveals and answers nested deeper than this are refused.
 inline constexpr int kMaxNhsElementDepth = 8;
 
 // The request that publishes the page. `source` names the document (a file
 // name) and starts every error message. The result always passes
-// domain::ValidatePublishRequest.
+// domain::ValidatePublishRequest. Stateless and thread-safe.
 //
 // Documents that are not an article are refused with FailedPrecondition:
 //   "<source>: is an API error response: 404 Resource not found"

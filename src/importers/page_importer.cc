@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -119,9 +120,9 @@ std::string NormaliseLine(absl::string_view raw) {
 // not have that shape; an error when it does but is no real day.
 absl::StatusOr<std::optional<absl::CivilDay>> ParseLongDate(absl::string_view text) {
   static constexpr absl::string_view kMonths[12][2] = {
-      {"january", "jan"}, {"february", "feb"}, {"march", "mar"},     {"april", "apr"},
-      {"may", "may"},     {"june", "jun"},     {"july", "jul"},       {"august", "aug"},
-      {"september", "sep"}, {"october", "oct"}, {"november", "nov"}, {"december", "dec"}};
+      {"january", "jan"},   {"february", "feb"}, {"march", "mar"},    {"april", "apr"},
+      {"may", "may"},       {"june", "jun"},     {"july", "jul"},     {"august", "aug"},
+      {"september", "sep"}, {"october", "oct"},  {"november", "nov"}, {"december", "dec"}};
   std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
   if (parts.size() != 3) return std::nullopt;
   std::string month_word = absl::AsciiStrToLower(parts[0]);
@@ -147,7 +148,7 @@ absl::StatusOr<std::optional<absl::CivilDay>> ParseLongDate(absl::string_view te
   (void)absl::SimpleAtoi(day_text, &day);
   (void)absl::SimpleAtoi(parts[2], &year);
   absl::CivilDay civil(year, month, day);
-  if (day < 1 || civil.year() != year || civil.month() != month || civil.day() != day) {
+  if (day < 1 || year < 1 || civil.year() != year || civil.month() != month || civil.day() != day) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a real date"));
   }
   return civil;
@@ -264,7 +265,9 @@ std::optional<size_t> LeadPhraseEnd(absl::string_view item) {
   if (end == absl::string_view::npos) return std::nullopt;
   absl::string_view lead = item.substr(0, end + 1);
   absl::string_view rest = absl::StripAsciiWhitespace(item.substr(end + 1));
-  if (rest.empty() || !absl::ascii_isupper(static_cast<unsigned char>(lead[0]))) return std::nullopt;
+  if (rest.empty() || !absl::ascii_isupper(static_cast<unsigned char>(lead[0]))) {
+    return std::nullopt;
+  }
   if (CountWords(lead) > kMaxLeadPhraseWords) return std::nullopt;
   if (absl::StrContains(lead, "?") || absl::StrContains(lead, "!")) return std::nullopt;
   return end + 1;
@@ -274,7 +277,9 @@ std::optional<size_t> LeadPhraseEnd(absl::string_view item) {
 // has one (a list either uses them throughout or not at all).
 void FillList(const std::vector<std::string>& items, v1::BulletList* list) {
   bool lead_phrases = !items.empty();
-  for (const std::string& item : items) lead_phrases = lead_phrases && LeadPhraseEnd(item).has_value();
+  for (const std::string& item : items) {
+    lead_phrases = lead_phrases && LeadPhraseEnd(item).has_value();
+  }
   for (const std::string& item : items) {
     v1::ListItem* out = list->add_items();
     if (lead_phrases) {
@@ -309,7 +314,19 @@ std::string SummaryOf(const std::string& paragraph) {
 class BodyReader {
  public:
   BodyReader(const std::vector<const Line*>& body, v1::Article* article)
-      : body_(body), article_(article), chrome_(body.size(), false) {}
+      : body_(body), article_(article), heading_like_(body.size()), chrome_(body.size()) {
+    for (size_t i = 0; i < body.size(); ++i) {
+      heading_like_[i] = IsHeadingLike(*body[i]);
+      chrome_[i] = IsChromeLine(*body[i]);
+    }
+    // Boundaries are computed before rules 2 and 3 mark more lines as chrome.
+    boundary_.resize(body.size());
+    size_t next = body.size();
+    for (size_t i = body.size(); i-- > 0;) {
+      boundary_[i] = next;
+      if (heading_like_[i] && !chrome_[i]) next = i;
+    }
+  }
 
   void Read() {
     MarkChrome();
@@ -332,7 +349,7 @@ class BodyReader {
       }
       flush_items();
       items_kind = LineKind::kBlank;
-      if (IsHeadingLike(line) && HasContentAfter(i)) {
+      if (heading_like_[i] && HasContentAfter(i)) {
         v1::Section* section = article_->add_sections();
         section->set_heading(line.text);
         continue;
@@ -348,37 +365,25 @@ class BodyReader {
     return article_->mutable_sections()->rbegin()->mutable_blocks();
   }
 
-  // The next line after `i` that bounds a section: a heading-like line that
-  // is not chrome by pattern.
-  size_t NextBoundary(size_t i) const {
-    size_t j = i + 1;
-    while (j < body_.size() && !(IsHeadingLike(*body_[j]) && !IsChromeLine(*body_[j]))) ++j;
-    return j;
-  }
-
   bool HasContentAfter(size_t i) const {
-    for (size_t j = i + 1; j < NextBoundary(i); ++j) {
+    for (size_t j = i + 1; j < boundary_[i]; ++j) {
       if (!chrome_[j] && body_[j]->kind != LineKind::kBlank) return true;
     }
     return false;
   }
 
+  // Rules 2 and 3 (rule 1 is applied in the constructor).
   void MarkChrome() {
     for (size_t i = 0; i < body_.size(); ++i) {
-      if (IsChromeLine(*body_[i])) chrome_[i] = true;
-    }
-    for (size_t i = 0; i < body_.size(); ++i) {
       if (!IsChromeBlockHeading(*body_[i])) continue;
-      size_t end = NextBoundary(i);
-      for (size_t j = i; j < end; ++j) chrome_[j] = true;
+      for (size_t j = i; j < boundary_[i]; ++j) chrome_[j] = true;
     }
     // A heading over nothing but chrome is the chrome's own heading.
     for (size_t i = 0; i < body_.size(); ++i) {
-      if (chrome_[i] || !IsHeadingLike(*body_[i])) continue;
-      size_t end = NextBoundary(i);
+      if (chrome_[i] || !heading_like_[i]) continue;
       bool any = false;
       bool all_chrome = true;
-      for (size_t j = i + 1; j < end; ++j) {
+      for (size_t j = i + 1; j < boundary_[i]; ++j) {
         if (body_[j]->kind == LineKind::kBlank) continue;
         any = true;
         all_chrome = all_chrome && chrome_[j];
@@ -389,13 +394,19 @@ class BodyReader {
 
   const std::vector<const Line*>& body_;
   v1::Article* article_;
+  std::vector<bool> heading_like_;
   std::vector<bool> chrome_;
+  // For each line, the next line that bounds a section: a heading-like line
+  // that is not chrome by pattern (or the end).
+  std::vector<size_t> boundary_;
 };
 
 // Lists the types from every list introduced like "Several types of ...
 // exist, including:", in order, each once.
 void AddTherapyTypes(const google::protobuf::RepeatedPtrField<v1::Block>& blocks,
                      v1::Article* article) {
+  absl::flat_hash_set<std::string> seen;
+  for (const auto& tt : article->therapy_types()) seen.insert(tt.name());
   for (int i = 0; i + 1 < blocks.size(); ++i) {
     if (!blocks[i].has_paragraph() || !blocks[i + 1].has_bullet_list()) continue;
     if (!IntroducesTherapyTypes(SpansText(blocks[i].paragraph().spans()))) continue;
@@ -403,9 +414,7 @@ void AddTherapyTypes(const google::protobuf::RepeatedPtrField<v1::Block>& blocks
       std::string slug = TherapyTypeSlug(SpansText(item.spans()));
       if (slug.empty()) continue;
       std::string name = TherapyTypeName(slug);
-      bool seen = false;
-      for (const auto& tt : article->therapy_types()) seen = seen || tt.name() == name;
-      if (!seen) article->add_therapy_types()->set_name(name);
+      if (seen.insert(name).second) article->add_therapy_types()->set_name(name);
     }
   }
 }
@@ -415,8 +424,8 @@ void AddTherapyTypes(const google::protobuf::RepeatedPtrField<v1::Block>& blocks
 absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view text,
                                                              const PageImportOptions& options) {
   if (text.size() > kMaxPageImportBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("page is ", text.size(),
-                                                   " bytes; the limit is ", kMaxPageImportBytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page is ", text.size(), " bytes; the limit is ", kMaxPageImportBytes));
   }
   absl::StatusOr<std::vector<Line>> read = ReadLines(text);
   if (!read.ok()) return read.status();
@@ -441,9 +450,8 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
     title_first = false;
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "line ", lines[first].number,
-        ": no title: neither the first line nor the last (line ", lines[last].number,
-        ") is a short line without terminal punctuation"));
+        "line ", lines[first].number, ": no title: neither the first line nor the last (line ",
+        lines[last].number, ") is a short line without terminal punctuation"));
   }
   const std::string& title = lines[title_index].text;
 
@@ -456,9 +464,9 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
     }
   }
   if (date_index == lines.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no review date: none of lines 1-", lines.back().number,
-        " is a date like \"May 19, 2023\""));
+    return absl::InvalidArgumentError(absl::StrCat("no review date: none of lines 1-",
+                                                   lines.back().number,
+                                                   " is a date like \"May 19, 2023\""));
   }
 
   v1::PublishArticleRevisionRequest request;
@@ -475,6 +483,12 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
   for (size_t i = date_index + 1; i < lines.size(); ++i) {
     if (lines[i].kind == LineKind::kBlank) continue;
     if (lines[i].kind != LineKind::kNumbered) break;
+    // Parsing is the costly part of a reference; stop where publishing would.
+    constexpr int kMaxReferences = domain::PublishLimits{}.max_references;
+    if (article->references_size() == kMaxReferences) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", lines[i].number, ": more than ", kMaxReferences, " references"));
+    }
     v1::Reference* ref = article->add_references();
     *ref = ParseCitation(lines[i].text);
     if (ref->citation().empty()) ref->set_citation(lines[i].text);
@@ -490,12 +504,16 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
 
   std::string slug = options.slug.empty() ? SlugFromText(title) : options.slug;
   if (slug.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", lines[title_index].number, ": no slug can be made from the title \"", title,
-        "\"; set PageImportOptions.slug"));
+    return absl::InvalidArgumentError(absl::StrCat("line ", lines[title_index].number,
+                                                   ": no slug can be made from the title \"", title,
+                                                   "\"; set PageImportOptions.slug"));
   }
   article->set_name(ArticleName(slug));
   *article->mutable_review_date() = ToProtoDate(lines[date_index].date);
+  if (options.next_review_years > 0) {
+    *article->mutable_next_review_date() = ToProtoDate(
+        domain::DefaultNextReviewDate(lines[date_index].date, options.next_review_years));
+  }
   article->set_publisher(options.publisher);
   article->set_language_code(options.language_code);
   request.set_change_type(v1::CHANGE_TYPE_CLINICAL_REVIEW);

@@ -63,12 +63,17 @@ struct PageImportOptions {
   std::string publisher;
   // BCP-47 language of the page.
   std::string language_code = "en";
+  // Captured pages print no next review date. 0 (the default) leaves it
+  // unset, so the server applies its own --review_interval; N > 0 sets it N
+  // years after the review date (domain::DefaultNextReviewDate).
+  int next_review_years = 0;
   // Copied to the request's change_summary.
   std::string change_summary;
 };
 
 // The request that publishes the page as a CHANGE_TYPE_CLINICAL_REVIEW
 // revision. The result always passes domain::ValidatePublishRequest.
+// Stateless and thread-safe.
 //
 // Errors (InvalidArgument, naming the line where it helps):
 //   "line 1: no title: ..."                 neither the first nor the last line
@@ -76,6 +81,8 @@ struct PageImportOptions {
 //   "no review date: ..."                   no date line in the whole page
 //   "line N: ... is not a real date"        a date line such as "February 30, 2023"
 //   "line N: not valid UTF-8"
+//   "line N: more than 500 references"     (the publish limit)
+//   "line N: no slug can be made from the title ..."  set options.slug
 //   "page is N bytes; the limit is ..."     over kMaxPageImportBytes
 // and ValidatePublishRequest's own complaints (e.g. a bad options.slug).
 absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view text,

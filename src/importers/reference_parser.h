@@ -18,10 +18,11 @@
 //  * `citation` is the input exactly as given, except that bytes which are not
 //    valid UTF-8 become U+FFFD (proto3 strings must be UTF-8).
 //  * Only the first kMaxParsedCitationBytes bytes are parsed. The scanning is
-//    hand-written (no regular expressions) and linear in that prefix, so any
-//    input, however hostile, returns promptly.
-//  * Text fields are substrings of the input with whitespace collapsed and
-//    the surrounding punctuation trimmed. Authors and editors are kept as
+//    hand-written (no regular expressions, no backtracking) and its work is
+//    bounded by that prefix, so any input, however hostile, returns promptly
+//    (milliseconds).
+//  * Text fields are taken from the input with whitespace collapsed and the
+//    surrounding punctuation and quotes trimmed. Authors and editors are kept as
 //    printed ("Papiez MA", "Romero, C."), one entry per person; `et_al` /
 //    `editors_et_al` record a trailing "et al". Names followed by "eds."
 //    ("Niederhuber JE, et al., eds.") are editors, not authors.

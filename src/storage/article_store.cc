@@ -482,6 +482,7 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
   }
   v1::Article article;
   RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+  domain::DropDefaultNextReviewDate(options_.review_interval_years, &article);
   return domain::ToPublishRequest(std::move(article),
                                   static_cast<v1::ChangeType>(stmt.ColumnInt64(1)),
                                   std::string(stmt.ColumnText(2)));

@@ -116,8 +116,9 @@ class ArticleStore {
 
   // One stored revision as the publish request that recreates it: the
   // interchange format that `healthcontent export` writes. Output-only
-  // fields are cleared, therapy types reduced to their names and reference
-  // names dropped, so importing it again is an idempotent republish.
+  // fields are cleared, therapy types reduced to their names, reference
+  // names dropped and a default next review date left out, so importing it
+  // again is an idempotent republish.
   // Withdrawn articles are NotFound unless include_withdrawn.
   absl::StatusOr<v1::PublishArticleRevisionRequest> Export(const std::string& slug,
                                                            absl::CivilDay review_date,

@@ -1,0 +1,36 @@
+// The healthcontent subcommands, as main.cc dispatches them.
+#ifndef HEALTHCONTENT_CLI_COMMANDS_H_
+#define HEALTHCONTENT_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "cli/cli_common.h"
+
+namespace healthcontent::cli {
+
+struct CommandSpec {
+  std::string name;     // "get", "token", ...
+  std::string summary;  // one line for `healthcontent help`
+  std::string usage;    // the whole `healthcontent <name> --help` text
+  std::vector<FlagSpec> flags;
+  // Runs the command on its parsed arguments (never called for --help);
+  // returns the exit code.
+  int (*run)(const CommandLine& command_line);
+};
+
+// Commands over gRPC: get, list, revisions, diff, search, changes,
+// therapy-types, publish, withdraw (remote_commands.cc).
+std::vector<CommandSpec> RemoteCommands();
+
+// Commands that move content in and out in the interchange format, on a
+// database file or over gRPC: import, export (transfer_commands.cc).
+std::vector<CommandSpec> TransferCommands();
+
+// Commands on a database file or on no service at all: backup, token
+// (local_commands.cc).
+std::vector<CommandSpec> LocalCommands();
+
+}  // namespace healthcontent::cli
+
+#endif  // HEALTHCONTENT_CLI_COMMANDS_H_

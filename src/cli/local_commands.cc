@@ -1,0 +1,125 @@
+// Commands that need no server: `token new` makes bearer tokens, `backup`
+// copies a database file safely while a server keeps using it.
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "common/hash.h"
+#include "common/status_macros.h"
+#include "nlohmann/json.hpp"
+#include "storage/storage.h"
+
+namespace healthcontent::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// token ----------------------------------------------------------------------
+
+constexpr char kTokenUsage[] = R"(Usage: healthcontent token new --role=ROLE [--json]
+
+Prints a fresh random bearer token and the line to add to the server's
+--auth_tokens_file. ROLE is reader, publisher or admin. The token is shown
+once; the server stores only its SHA-256.
+
+  --role=ROLE   reader, publisher or admin
+  --json        {"role", "token", "sha256", "tokens_file_line"}
+
+)";
+
+absl::Status TokenNew(const CommandLine& command_line) {
+  if (command_line.positional().size() != 1 || command_line.positional()[0] != "new") {
+    return UsageError("usage: healthcontent token new --role=ROLE [--json]");
+  }
+  const std::string role = command_line.Get("role");
+  if (role != "reader" && role != "publisher" && role != "admin") {
+    return UsageError("token new needs --role=reader, --role=publisher or --role=admin");
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    return absl::UnavailableError("could not read random bytes from the system");
+  }
+  const std::string token = absl::StrCat(
+      "hct_", absl::WebSafeBase64Escape(
+                  absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+  const std::string hash = Sha256Hex(token);
+  const std::string line = absl::StrCat(role, " ", hash);
+  if (command_line.Has("json")) {
+    nlohmann::json out = {
+        {"role", role}, {"token", token}, {"sha256", hash}, {"tokens_file_line", line}};
+    PrintOut(absl::StrCat(out.dump(2), "\n"));
+  } else {
+    PrintOut(absl::StrCat("token (give this to the client; it is not shown again):\n  ", token,
+                          "\ntokens-file line (add this to the server's --auth_tokens_file):\n  ",
+                          line, "\n"));
+  }
+  return absl::OkStatus();
+}
+
+// backup ---------------------------------------------------------------------
+
+constexpr char kBackupUsage[] = R"(Usage: healthcontent backup --db=PATH --out=FILE [--json]
+
+Writes a consistent, compact copy of the database file PATH to FILE while a
+server keeps serving from PATH (SQLite VACUUM INTO inside one read
+transaction: the copy holds exactly one committed state). FILE must not
+exist: a backup never overwrites. To restore, stop the server and put FILE
+in place of PATH.
+
+  --db=PATH   the live database file
+  --out=FILE  the new backup file
+  --json      {"db", "out", "bytes"}
+
+)";
+
+absl::Status Backup(const CommandLine& command_line) {
+  if (!command_line.Has("db") || !command_line.Has("out") ||
+      !command_line.positional().empty()) {
+    return UsageError("usage: healthcontent backup --db=PATH --out=FILE");
+  }
+  const std::string db = command_line.Get("db");
+  const std::string out = command_line.Get("out");
+  std::error_code ec;
+  if (fs::exists(out, ec)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(out, " already exists; a backup never overwrites a file"));
+  }
+  if (!fs::exists(db, ec)) return absl::NotFoundError(absl::StrCat(db, ": no such database file"));
+  storage::Storage::Options options;
+  options.read_only = true;  // never migrates or writes the server's file
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage, storage::Storage::Open(db, options));
+  RETURN_IF_ERROR(storage->CopyTo(out));
+  const auto bytes = fs::file_size(out, ec);
+  if (command_line.Has("json")) {
+    nlohmann::json report = {{"db", db}, {"out", out}, {"bytes", ec ? 0 : bytes}};
+    PrintOut(absl::StrCat(report.dump(2), "\n"));
+  } else {
+    PrintOut(absl::StrCat("backed up ", db, " to ", out, " (", ec ? 0 : bytes, " bytes)\n"));
+  }
+  return absl::OkStatus();
+}
+
+template <absl::Status (*command)(const CommandLine&)>
+int Run(const CommandLine& command_line) {
+  return Finish(command(command_line));
+}
+
+}  // namespace
+
+std::vector<CommandSpec> LocalCommands() {
+  return {
+      {"token", "make a bearer token and its tokens-file line (token new)", kTokenUsage,
+       {{"role", true}, {"json", false}}, &Run<TokenNew>},
+      {"backup", "copy a live database file consistently", kBackupUsage,
+       {{"db", true}, {"out", true}, {"json", false}}, &Run<Backup>},
+  };
+}
+
+}  // namespace healthcontent::cli
