@@ -2343,7 +2343,8 @@ class Parser {
         rest_begin = end + 1;
       }
     }
-    absl::string_view rest = r.substr(rest_begin);
+    // rest_begin may point one past the end (a comma ending the text).
+    absl::string_view rest = r.substr(std::min(rest_begin, r.size()));
     std::vector<Seg> segs = SplitSegments(rest);
     auto text = [&](size_t k) { return rest.substr(segs[k].b, segs[k].e - segs[k].b); };
     auto span = [&](size_t from, size_t to) {  // segments [from, to) with what lies between

@@ -302,3 +302,15 @@ TEST(ReferenceParserTest, InvalidUtf8IsReplacedSoTheMessageSerializes) {
 
 }  // namespace
 }  // namespace healthcontent::importers
+
+namespace healthcontent::importers {
+namespace {
+// Found by reference_parser_fuzzer: a comma-style author list whose "title"
+// ended at the very last byte made the parser read past the end.
+TEST(ReferenceParserRegressionTest, CommaStyleTextEndingInsideTheTitleDoesNotCrash) {
+  std::string input = "Wong R, Sagar CM, \r?\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r \r";
+  v1::Reference ref = ParseCitation(input);
+  EXPECT_EQ(ref.citation(), input);
+}
+}  // namespace
+}  // namespace healthcontent::importers
