@@ -1,6 +1,5 @@
 #include "ceiling_server.h"
 
-#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -21,6 +20,7 @@
 #include "common/date.h"
 #include "common/log.h"
 #include "common/page_token.h"
+#include "server/server.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
@@ -229,23 +229,17 @@ int RunCeiling(const CeilingOptions& options) {
     service = std::make_unique<MessageCeiling>(&*responses);
   }
 
-  // The real server's builder settings (server/server.cc), minus health and
-  // reflection, which no benchmark call touches.
+  // The real server's transport settings, minus health and reflection,
+  // which no benchmark call touches.
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  grpc::ResourceQuota quota("healthcontent-ceiling");
-  quota.Resize(static_cast<size_t>(options.resource_quota_bytes));
-  quota.SetMaxThreads(options.max_threads);
-  builder.SetResourceQuota(quota);
+  server::ServerOptions limits;
+  limits.max_message_bytes = options.max_message_bytes;
+  limits.max_concurrent_streams = options.max_concurrent_streams;
+  limits.resource_quota_bytes = options.resource_quota_bytes;
+  limits.max_threads = options.max_threads;
+  server::ApplyTransportSettings(limits, &builder);
   builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

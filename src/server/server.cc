@@ -118,6 +118,24 @@ absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path)
 
 }  // namespace
 
+void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* builder) {
+  builder->SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder->SetMaxSendMessageSize(options.max_message_bytes);
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  // Keepalive enforcement: clients may ping at most every 10 s without data
+  // (more is a ping strike; two strikes close the connection), and the
+  // server pings idle connections every 60 s to find dead peers.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  grpc::ResourceQuota quota("healthcontent");
+  quota.Resize(static_cast<size_t>(options.resource_quota_bytes));
+  quota.SetMaxThreads(options.max_threads);
+  builder->SetResourceQuota(quota);
+}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
   server->parts_ = std::make_unique<Parts>();
@@ -177,21 +195,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!options.listen.empty()) {
     builder.AddListeningPort(options.listen, credentials, &server->port_);
   }
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
-  // Keepalive enforcement: clients may ping at most every 10 s without data
-  // (more is a ping strike; two strikes close the connection), and the
-  // server pings idle connections every 60 s to find dead peers.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  grpc::ResourceQuota quota("healthcontent-server");
-  quota.Resize(static_cast<size_t>(options.resource_quota_bytes));
-  quota.SetMaxThreads(options.max_threads);
-  builder.SetResourceQuota(quota);
+  ApplyTransportSettings(options, &builder);
   builder.RegisterService(p.article_service.get());
   builder.RegisterService(p.therapy_type_service.get());
   builder.RegisterService(p.reference_service.get());

@@ -5,6 +5,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 
 #include <memory>
 #include <string>
@@ -56,6 +57,12 @@ struct ServerOptions {
   // (also checked at start). Zero: never (tests drive it themselves).
   absl::Duration schedule_check_interval = absl::Seconds(30);
 };
+
+// Applies the transport limits of `options` to `builder`: message sizes,
+// streams per connection, keepalive enforcement and the resource quota.
+// The benchmark's bare "ceiling" server uses it too, so the two are compared
+// on the same settings.
+void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* builder);
 
 class Server {
  public:
