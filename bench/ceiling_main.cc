@@ -6,6 +6,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "ceiling_server.h"
+#include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "host:port to serve on");
 ABSL_FLAG(std::string, db, "", "database the responses are built from, once, at start-up");
@@ -37,5 +38,6 @@ int main(int argc, char** argv) {
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.resource_quota_bytes = absl::GetFlag(FLAGS_resource_quota_bytes);
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  healthcontent::server::ConfigureProcessForServing();
   return healthcontent::bench::RunCeiling(options);
 }

@@ -1,5 +1,8 @@
 #include "api/article_service.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/slice.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +14,7 @@
 #include "common/status_macros.h"
 #include "domain/article_diff.h"
 #include "domain/article_rules.h"
+#include "domain/article_wire.h"
 #include "domain/filter.h"
 
 namespace healthcontent::api {
@@ -19,6 +23,24 @@ namespace {
 // Separates the sort value from the slug in a ListArticles cursor; control
 // characters cannot occur in titles (validation refuses them).
 constexpr absl::string_view kCursorSeparator = "\x1f";
+
+// Parses the request of a raw method. InvalidArgument when the bytes are not
+// a `request`, as for the generated (non-raw) methods.
+absl::Status ParseRawRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* request) {
+  grpc::ByteBuffer copy(bytes);  // takes references to the slices; Deserialize consumes it
+  grpc::Status status =
+      grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&copy, request);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the request is not a valid ", request->GetDescriptor()->full_name(), " message"));
+  }
+  return absl::OkStatus();
+}
+
+void SetBytes(const std::string& bytes, grpc::ByteBuffer* response) {
+  grpc::Slice slice(bytes);
+  *response = grpc::ByteBuffer(&slice, 1);
+}
 
 }  // namespace
 
@@ -41,21 +63,25 @@ absl::Status ArticleService::Shape(v1::ArticleView view, const std::string& if_n
 }
 
 grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext* context,
-                                                     const v1::GetArticleRequest* request,
-                                                     v1::Article* response) {
+                                                     const grpc::ByteBuffer* request_bytes,
+                                                     grpc::ByteBuffer* response) {
   auto* reactor = context->DefaultReactor();
+  v1::GetArticleRequest request;
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = Get(*context, *request, response);
+  if (status.ok()) status = ParseRawRequest(*request_bytes, &request);
+  if (status.ok()) status = Get(*context, request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ArticleService::GetArticleRevision(
-    grpc::CallbackServerContext* context, const v1::GetArticleRevisionRequest* request,
-    v1::Article* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::ByteBuffer* response) {
   auto* reactor = context->DefaultReactor();
+  v1::GetArticleRevisionRequest request;
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = GetRevision(*context, *request, response);
+  if (status.ok()) status = ParseRawRequest(*request_bytes, &request);
+  if (status.ok()) status = GetRevision(*context, request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -122,7 +148,7 @@ grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
 
 absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
                                  const v1::GetArticleRequest& request,
-                                 v1::Article* response) const {
+                                 grpc::ByteBuffer* response) const {
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
   absl::CivilDay today = services_->Today();
   absl::CivilDay day = today;
@@ -131,19 +157,47 @@ absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
     if (!as_of.ok()) return InvalidFieldError("as_of", as_of.status().message());
     day = *as_of;
   }
-  ASSIGN_OR_RETURN(*response, services_->articles->GetInForce(slug, day, today));
-  return Shape(request.view(), request.if_none_match(), response);
+  ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
+                   services_->articles->GetInForceStored(slug, day));
+  return Serve(stored, request.view(), request.if_none_match(), response);
 }
 
 absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& context,
                                          const v1::GetArticleRevisionRequest& request,
-                                         v1::Article* response) const {
+                                         grpc::ByteBuffer* response) const {
   ASSIGN_OR_RETURN(RevisionName name, ParseRevisionName(request.name(), "name"));
-  ASSIGN_OR_RETURN(*response,
-                   services_->articles->GetRevision(name.article_slug, name.review_date,
-                                                    services_->Today(),
-                                                    services_->authorizer->IsAdmin(context)));
-  return Shape(request.view(), request.if_none_match(), response);
+  ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
+                   services_->articles->GetRevisionStored(name.article_slug, name.review_date,
+                                                          services_->authorizer->IsAdmin(context)));
+  return Serve(stored, request.view(), request.if_none_match(), response);
+}
+
+absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& stored,
+                                   v1::ArticleView view, const std::string& if_none_match,
+                                   grpc::ByteBuffer* response) const {
+  if (!v1::ArticleView_IsValid(view)) {
+    return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
+  }
+  if (!if_none_match.empty() && if_none_match == stored.etag) {
+    // Rare: the reduced answer is built from the parsed revision.
+    v1::Article article;
+    if (!article.ParseFromString(stored.body)) {
+      return absl::DataLossError("stored revision cannot be decoded (database is corrupt?)");
+    }
+    domain::ReduceToNotModified(&article);
+    SetBytes(article.SerializeAsString(), response);
+    return absl::OkStatus();
+  }
+  const absl::CivilDay today = services_->Today();
+  domain::ServedFields fields;
+  fields.basic_view = view == v1::ARTICLE_VIEW_BASIC;
+  fields.scheduled = stored.review_date > today;
+  fields.review_status =
+      domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
+  std::string bytes;
+  RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &bytes));
+  SetBytes(bytes, response);
+  return absl::OkStatus();
 }
 
 absl::Status ArticleService::List(const v1::ListArticlesRequest& request,

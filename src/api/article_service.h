@@ -1,23 +1,38 @@
 // healthcontent.v1.ArticleService over the callback API. Handlers only check
 // the call, translate the request for the ArticleStore and finish.
+//
+// GetArticle and GetArticleRevision are registered as raw methods: they
+// parse the (small) request themselves and answer with the stored revision's
+// bytes, view and computed fields applied on the wire (domain/article_wire.h),
+// so the hot read path never parses or re-serializes an Article. Clients see
+// the same messages as from any other method.
 #ifndef HEALTHCONTENT_API_ARTICLE_SERVICE_H_
 #define HEALTHCONTENT_API_ARTICLE_SERVICE_H_
+
+#include <grpcpp/support/byte_buffer.h>
 
 #include "api/service_context.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 
 namespace healthcontent::api {
 
-class ArticleService final : public v1::ArticleService::CallbackService {
+using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
+    v1::ArticleService::WithRawCallbackMethod_GetArticleRevision<
+        v1::ArticleService::CallbackService>>;
+
+class ArticleService final : public ArticleServiceBase {
  public:
   explicit ArticleService(const ServiceContext* services) : services_(services) {}
 
+  // Raw: the request is a serialized GetArticleRequest, the response a
+  // serialized Article.
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
-                                       const v1::GetArticleRequest* request,
-                                       v1::Article* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  // Raw: GetArticleRevisionRequest in, Article out.
   grpc::ServerUnaryReactor* GetArticleRevision(grpc::CallbackServerContext* context,
-                                               const v1::GetArticleRevisionRequest* request,
-                                               v1::Article* response) override;
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
                                          const v1::ListArticlesRequest* request,
                                          v1::ListArticlesResponse* response) override;
@@ -39,10 +54,14 @@ class ArticleService final : public v1::ArticleService::CallbackService {
 
  private:
   absl::Status Get(const grpc::CallbackServerContext& context,
-                   const v1::GetArticleRequest& request, v1::Article* response) const;
+                   const v1::GetArticleRequest& request, grpc::ByteBuffer* response) const;
   absl::Status GetRevision(const grpc::CallbackServerContext& context,
                            const v1::GetArticleRevisionRequest& request,
-                           v1::Article* response) const;
+                           grpc::ByteBuffer* response) const;
+  // The answer of a single-article read: the stored revision with the view,
+  // a conditional read's etag and the computed fields applied.
+  absl::Status Serve(const storage::ArticleStore::StoredRevision& stored, v1::ArticleView view,
+                     const std::string& if_none_match, grpc::ByteBuffer* response) const;
   absl::Status List(const v1::ListArticlesRequest& request,
                     v1::ListArticlesResponse* response) const;
   absl::Status Search(const v1::SearchArticlesRequest& request,

@@ -27,8 +27,8 @@ std::vector<CommandSpec> RemoteCommands();
 // database file or over gRPC: import, export (transfer_commands.cc).
 std::vector<CommandSpec> TransferCommands();
 
-// Commands on a database file or on no service at all: backup, token
-// (local_commands.cc).
+// Commands on a database file or on no service at all: backup, bundle,
+// token (local_commands.cc).
 std::vector<CommandSpec> LocalCommands();
 
 }  // namespace healthcontent::cli

@@ -1,7 +1,9 @@
 // Commands that need no server: `token new` makes bearer tokens, `backup`
-// copies a database file safely while a server keeps using it.
+// copies a database file safely while a server keeps using it, `bundle` cuts
+// a content bundle for read replicas from it.
 #include <openssl/rand.h>
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,11 +11,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/hash.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "storage/bundle.h"
 #include "storage/storage.h"
 
 namespace healthcontent::cli {
@@ -63,6 +67,17 @@ absl::Status TokenNew(const CommandLine& command_line) {
   return absl::OkStatus();
 }
 
+// Opens the database file a server may be using, read-only: never creates,
+// migrates or writes it. Not immutable: the server keeps committing to it.
+// NotFound when there is no such file.
+absl::StatusOr<std::unique_ptr<storage::Storage>> OpenLiveDatabase(const std::string& db) {
+  std::error_code ec;
+  if (!fs::exists(db, ec)) return absl::NotFoundError(absl::StrCat(db, ": no such database file"));
+  storage::Storage::Options options;
+  options.read_only = true;
+  return storage::Storage::Open(db, options);
+}
+
 // backup ---------------------------------------------------------------------
 
 constexpr char kBackupUsage[] = R"(Usage: healthcontent backup --db=PATH --out=FILE [--json]
@@ -91,10 +106,7 @@ absl::Status Backup(const CommandLine& command_line) {
     return absl::AlreadyExistsError(
         absl::StrCat(out, " already exists; a backup never overwrites a file"));
   }
-  if (!fs::exists(db, ec)) return absl::NotFoundError(absl::StrCat(db, ": no such database file"));
-  storage::Storage::Options options;
-  options.read_only = true;  // never migrates or writes the server's file
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage, storage::Storage::Open(db, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage, OpenLiveDatabase(db));
   RETURN_IF_ERROR(storage->CopyTo(out));
   const auto bytes = fs::file_size(out, ec);
   if (command_line.Has("json")) {
@@ -102,6 +114,60 @@ absl::Status Backup(const CommandLine& command_line) {
     PrintOut(absl::StrCat(report.dump(2), "\n"));
   } else {
     PrintOut(absl::StrCat("backed up ", db, " to ", out, " (", ec ? 0 : bytes, " bytes)\n"));
+  }
+  return absl::OkStatus();
+}
+
+// bundle ---------------------------------------------------------------------
+
+constexpr char kBundleUsage[] = R"(Usage: healthcontent bundle --db=PATH --out=DIR [--keep=N]
+
+Cuts a content bundle for read replicas from the database file PATH while a
+server keeps serving and writing it, then keeps only the newest N bundles in
+DIR. A bundle is a directory DIR/bundle-<change sequence>-<UTC time> holding
+  healthcontent.db  a consistent, compact copy of the database (SQLite
+                    VACUUM INTO inside one read transaction: exactly one
+                    committed state)
+  MANIFEST.json     the copy's change sequence, article and revision counts,
+                    schema version, creation time, size and SHA-256, read
+                    from the copy itself
+It is written in DIR/.staging-* and renamed into place once everything is on
+disk, so DIR never holds half a bundle. Pruning also removes staging
+directories left over by a crash (untouched for an hour).
+
+A replica checks a bundle against its manifest before serving it and opens
+the database immutable: read-only, without locks or -wal/-shm files, so the
+bundle can sit on a read-only filesystem.
+
+Prints the manifest as JSON, with "path": the new bundle's directory.
+
+  --db=PATH   the live database file (opened read-only; never migrated)
+  --out=DIR   where bundles go; created if missing
+  --keep=N    bundles to keep, newest first, this one included (default 5,
+              at least 1)
+
+)";
+
+absl::Status Bundle(const CommandLine& command_line) {
+  if (!command_line.Has("db") || !command_line.Has("out") ||
+      !command_line.positional().empty()) {
+    return UsageError("usage: healthcontent bundle --db=PATH --out=DIR [--keep=N]");
+  }
+  const std::string db = command_line.Get("db");
+  const std::string out = command_line.Get("out");
+  ASSIGN_OR_RETURN(int64_t keep, command_line.GetInt("keep", 5));
+  if (keep < 1 || keep > INT_MAX) {
+    return UsageError(absl::StrCat("--keep=", keep, " must be at least 1"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage, OpenLiveDatabase(db));
+  ASSIGN_OR_RETURN(storage::BundleManifest manifest,
+                   storage::CutBundle(storage.get(), out, absl::Now()));
+  // The bundle is cut and usable even if pruning fails: say where it is first.
+  PrintOut(storage::BundleManifestJson(manifest, /*include_path=*/true));
+  absl::Status pruned = storage::PruneBundles(out, static_cast<int>(keep));
+  if (!pruned.ok()) {
+    return absl::Status(pruned.code(), absl::StrCat("cut ", manifest.path,
+                                                    " but pruning failed: ", pruned.message()));
   }
   return absl::OkStatus();
 }
@@ -119,6 +185,8 @@ std::vector<CommandSpec> LocalCommands() {
        {{"role", true}, {"json", false}}, &Run<TokenNew>},
       {"backup", "copy a live database file consistently", kBackupUsage,
        {{"db", true}, {"out", true}, {"json", false}}, &Run<Backup>},
+      {"bundle", "cut a content bundle for read replicas", kBundleUsage,
+       {{"db", true}, {"out", true}, {"keep", true}}, &Run<Bundle>},
   };
 }
 

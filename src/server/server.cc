@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "api/article_service.h"
 #include "api/change_service.h"
 #include "api/auth.h"
@@ -117,6 +118,10 @@ absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path)
 }
 
 }  // namespace
+
+void ConfigureProcessForServing() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* builder) {
   builder->SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -264,6 +269,7 @@ int Server::Run(const ServerOptions& options) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ConfigureProcessForServing();
 
   absl::StatusOr<std::unique_ptr<Server>> server = Start(options);
   if (!server.ok()) {

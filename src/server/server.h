@@ -64,6 +64,14 @@ struct ServerOptions {
 // on the same settings.
 void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* builder);
 
+// Process-wide settings for serving; main() of the server (through Run) and
+// of the benchmark's ceiling server call it, so both run on the same terms.
+// It turns off Abseil's mutex deadlock detection: Debian builds Abseil
+// without NDEBUG, which leaves the detector on, and it then records the lock
+// order of every absl::Mutex acquisition (gRPC takes several per call) in a
+// global graph. Tests keep the detector.
+void ConfigureProcessForServing();
+
 class Server {
  public:
   // Opens storage, loads the bootstrap directory when the database is new,

@@ -45,57 +45,95 @@ absl::Status WithdrawnError(const std::string& slug) {
   return absl::NotFoundError(absl::StrCat(ArticleName(slug), " was withdrawn"));
 }
 
-void MarkScheduled(v1::Article* article, absl::CivilDay today) {
-  absl::StatusOr<absl::CivilDay> review = FromProtoDate(article->review_date());
-  article->set_scheduled(review.ok() && *review > today);
-}
-
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 }  // namespace
 
-absl::StatusOr<v1::Article> ArticleStore::GetInForce(const std::string& slug, absl::CivilDay day,
-                                                     absl::CivilDay today) const {
+namespace {
+
+// Reads the row of `stmt` (review_date, next_review_date, etag, body) into a
+// StoredRevision.
+absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, int first) {
+  ArticleStore::StoredRevision stored;
+  absl::StatusOr<absl::CivilDay> review = ParseIsoDate(stmt.ColumnText(first));
+  absl::StatusOr<absl::CivilDay> next = ParseIsoDate(stmt.ColumnText(first + 1));
+  if (!review.ok() || !next.ok()) {
+    return absl::InternalError("stored revision dates cannot be decoded (database is corrupt?)");
+  }
+  stored.review_date = *review;
+  stored.next_review_date = *next;
+  stored.etag = std::string(stmt.ColumnText(first + 2));
+  stored.body = std::string(stmt.ColumnBlob(first + 3));
+  return stored;
+}
+
+absl::StatusOr<v1::Article> ParseStored(const ArticleStore::StoredRevision& stored,
+                                        absl::CivilDay today) {
+  v1::Article article;
+  RETURN_IF_ERROR(ParseBody(stored.body, &article, "revision"));
+  article.clear_not_modified();
+  article.clear_review_status();
+  article.set_scheduled(stored.review_date > today);
+  return article;
+}
+
+}  // namespace
+
+absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
+    const std::string& slug, absl::CivilDay day) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  // One indexed probe of (article_id, review_date) for the greatest review
+  // date <= day, then the row itself by primary key.
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT a.withdraw_time IS NOT NULL,
-             (SELECT r.body FROM revisions r
-              WHERE r.article_id = a.id AND r.review_date <= ?2
-              ORDER BY r.review_date DESC LIMIT 1)
-      FROM articles a WHERE a.slug = ?1)sql"));
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, r.body
+      FROM articles a
+      LEFT JOIN revisions r
+        ON r.article_id = a.id
+       AND r.review_date = (SELECT MAX(m.review_date) FROM revisions m
+                            WHERE m.article_id = a.id AND m.review_date <= ?2)
+      WHERE a.slug = ?1)sql"));
   stmt.BindText(1, slug).BindText(2, FormatIsoDate(day));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
   if (stmt.ColumnInt64(0) != 0) return WithdrawnError(slug);
-  if (stmt.ColumnIsNull(1)) {
+  if (stmt.ColumnIsNull(4)) {
     return absl::NotFoundError(absl::StrCat(ArticleName(slug), " has no revision in force on ",
                                             FormatIsoDate(day)));
   }
-  v1::Article article;
-  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(1), &article, "revision"));
-  MarkScheduled(&article, today);
-  return article;
+  return ReadStored(stmt, 1);
+}
+
+absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
+    const std::string& slug, absl::CivilDay review_date, bool include_withdrawn) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, r.body
+      FROM articles a
+      LEFT JOIN revisions r ON r.article_id = a.id AND r.review_date = ?2
+      WHERE a.slug = ?1)sql"));
+  stmt.BindText(1, slug).BindText(2, FormatIsoDate(review_date));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
+  if (stmt.ColumnInt64(0) != 0 && !include_withdrawn) return WithdrawnError(slug);
+  if (stmt.ColumnIsNull(4)) {
+    return absl::NotFoundError(
+        absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
+  }
+  return ReadStored(stmt, 1);
+}
+
+absl::StatusOr<v1::Article> ArticleStore::GetInForce(const std::string& slug, absl::CivilDay day,
+                                                     absl::CivilDay today) const {
+  ASSIGN_OR_RETURN(StoredRevision stored, GetInForceStored(slug, day));
+  return ParseStored(stored, today);
 }
 
 absl::StatusOr<v1::Article> ArticleStore::GetRevision(const std::string& slug,
                                                       absl::CivilDay review_date,
                                                       absl::CivilDay today,
                                                       bool include_withdrawn) const {
-  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
-  if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db->Prepare("SELECT body FROM revisions WHERE article_id = ?1 AND review_date = ?2"));
-  stmt.BindInt64(1, article_row.id).BindText(2, FormatIsoDate(review_date));
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) {
-    return absl::NotFoundError(
-        absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
-  }
-  v1::Article article;
-  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
-  MarkScheduled(&article, today);
-  return article;
+  ASSIGN_OR_RETURN(StoredRevision stored, GetRevisionStored(slug, review_date, include_withdrawn));
+  return ParseStored(stored, today);
 }
 
 namespace {
@@ -332,6 +370,7 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     result.clear_etag();
     result.clear_not_modified();
     result.clear_scheduled();
+    result.clear_review_status();
     result.set_revision_id(review_text);
     *result.mutable_review_date() = ToProtoDate(review_date);
     absl::CivilDay next_review = IsEmptyDate(in.next_review_date())

@@ -29,6 +29,22 @@ class ArticleStore {
 
   ArticleStore(Storage* storage, Options options) : storage_(storage), options_(options) {}
 
+  // A stored revision as the database holds it, for reads that serve the
+  // bytes without parsing them (domain/article_wire.h).
+  struct StoredRevision {
+    std::string body;  // serialized v1::Article, without per-request fields
+    absl::CivilDay review_date;
+    absl::CivilDay next_review_date;
+    std::string etag;
+  };
+
+  // As GetInForce / GetRevision below, but the stored bytes.
+  absl::StatusOr<StoredRevision> GetInForceStored(const std::string& slug,
+                                                  absl::CivilDay day) const;
+  absl::StatusOr<StoredRevision> GetRevisionStored(const std::string& slug,
+                                                   absl::CivilDay review_date,
+                                                   bool include_withdrawn) const;
+
   // The revision of articles/{slug} in force on `day`. NotFound when the
   // article does not exist, was withdrawn, or had no revision in force then
   // (the message names the day). `scheduled` is set when day > today.

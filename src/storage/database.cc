@@ -4,10 +4,45 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
 namespace healthcontent::storage {
+namespace {
+
+// `path` as a URI filename with immutable=1 (https://sqlite.org/uri.html).
+std::string ImmutableUri(const std::string& path) {
+  if (absl::StartsWith(path, "file:")) {
+    // Already a URI (tests open "file:...?vfs=faulty"): add to its query,
+    // before any fragment.
+    std::string uri = path.substr(0, path.find('#'));
+    absl::StrAppend(&uri, uri.find('?') == std::string::npos ? "?" : "&", "immutable=1");
+    return uri;
+  }
+  // An absolute path gets an empty authority ("file:///srv/x.db"), so that a
+  // path starting with "//" is not read as a host name.
+  std::string uri = absl::StartsWith(path, "/") ? "file://" : "file:";
+  for (char c : path) {
+    switch (c) {
+      case '%':
+        uri += "%25";
+        break;
+      case '?':
+        uri += "%3f";
+        break;
+      case '#':
+        uri += "%23";
+        break;
+      default:
+        uri += c;
+    }
+  }
+  uri += "?immutable=1";
+  return uri;
+}
+
+}  // namespace
 
 absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -135,9 +170,11 @@ void Statement::Reset() { sqlite3_reset(stmt_); }
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          const Options& options) {
   sqlite3* raw = nullptr;
+  const bool read_only = options.read_only || options.immutable;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-  flags |= options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  flags |= read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  const std::string filename = options.immutable ? ImmutableUri(path) : path;
+  int rc = sqlite3_open_v2(filename.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteError(rc, absl::StrCat("opening database ", path), raw);
     sqlite3_close_v2(raw);
@@ -147,7 +184,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   std::unique_ptr<Database> db(new Database(raw, path));
   RETURN_IF_ERROR(db->Execute("PRAGMA foreign_keys = ON;"));
-  if (!options.read_only) {
+  if (!read_only) {
     RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
   }
   // Touch the schema so that a file that is not a database fails here, at

@@ -77,13 +77,25 @@ class Database {
   struct Options {
     // Open without write access (replicas, read connections).
     bool read_only = false;
+    // Promise that nothing will change the file while it is open (a content
+    // bundle, a file on read-only media). Implies read_only. The file is
+    // opened through the URI parameter immutable=1, so SQLite takes no
+    // locks and never creates -wal, -shm or -journal files next to it: it
+    // works on a read-only filesystem. Committed pages still in a -wal file
+    // are NOT seen, so use it only on files with none (VACUUM INTO copies,
+    // cleanly closed databases). A file that does change under an immutable
+    // connection gives wrong results or SQLITE_CORRUPT.
+    // `path` may be a file name (escaped here) or a "file:" URI, to whose
+    // query the parameter is added.
+    bool immutable = false;
     // How long a statement waits for a lock held by another connection.
     int busy_timeout_ms = 5000;
   };
 
   // Opens (creating when writable) the database at `path`, turns on foreign
   // keys and, when writable, WAL journaling with synchronous=FULL so that a
-  // committed transaction survives a crash or power loss.
+  // committed transaction survives a crash or power loss. path() is `path`
+  // as given, also for an immutable open.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const Options& options);
   Database(const Database&) = delete;

@@ -6,21 +6,26 @@
 
 namespace healthcontent::storage {
 
-Storage::Storage(std::string path, std::unique_ptr<Database> writer)
-    : readers_(std::move(path), Database::Options{.read_only = true}),
-      writer_(std::move(writer)) {}
+Storage::Storage(std::string path, Database::Options reader_options,
+                 std::unique_ptr<Database> writer)
+    : readers_(std::move(path), reader_options), writer_(std::move(writer)) {}
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
                                                        const Options& options) {
+  if (options.immutable && !options.read_only) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": only read-only storage can be opened immutable"));
+  }
+  const Database::Options reader_options{.read_only = true, .immutable = options.immutable};
   std::unique_ptr<Database> writer;
   if (options.read_only) {
-    ASSIGN_OR_RETURN(auto probe, Database::Open(path, {.read_only = true}));
+    ASSIGN_OR_RETURN(auto probe, Database::Open(path, reader_options));
     RETURN_IF_ERROR(CheckSchemaVersion(probe.get()));
   } else {
     ASSIGN_OR_RETURN(writer, Database::Open(path, {.read_only = false}));
     RETURN_IF_ERROR(MigrateSchema(writer.get()));
   }
-  return std::unique_ptr<Storage>(new Storage(path, std::move(writer)));
+  return std::unique_ptr<Storage>(new Storage(path, reader_options, std::move(writer)));
 }
 
 absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {

@@ -25,9 +25,14 @@ class Storage {
     // Serve reads only: no write connection, no migration (the schema must
     // already be current).
     bool read_only = false;
+    // With read_only: open every connection immutable (see
+    // Database::Options::immutable), for a replica serving a bundle that
+    // nothing writes; no -wal/-shm files, works on a read-only filesystem.
+    bool immutable = false;
   };
 
-  // Opens `path`, creating and migrating it when writable.
+  // Opens `path`, creating and migrating it when writable. InvalidArgument
+  // for immutable without read_only.
   static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& path,
                                                        const Options& options);
 
@@ -53,7 +58,7 @@ class Storage {
   bool read_only() const { return writer_ == nullptr; }
 
  private:
-  Storage(std::string path, std::unique_ptr<Database> writer);
+  Storage(std::string path, Database::Options reader_options, std::unique_ptr<Database> writer);
 
   ConnectionPool readers_;
   absl::Mutex write_mu_;

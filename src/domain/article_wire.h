@@ -1,0 +1,38 @@
+// Serving a stored revision without parsing it. A stored revision is a
+// serialized v1::Article; a read sends it with the view applied and the
+// per-request fields (scheduled, review_status) added. Protobuf's wire format
+// lets both be done on the bytes: top-level fields can be skipped by their
+// length, and a field appended after the others is what a parser keeps.
+// Parsing and re-serializing ~5 KB of nested messages was half the server's
+// CPU per GetArticle (bench/RESULTS.md); this is a copy.
+#ifndef HEALTHCONTENT_DOMAIN_ARTICLE_WIRE_H_
+#define HEALTHCONTENT_DOMAIN_ARTICLE_WIRE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "healthcontent/v1/article.pb.h"
+
+namespace healthcontent::domain {
+
+// The fields a read computes; they are never taken from storage.
+struct ServedFields {
+  bool basic_view = false;  // drop lead, sections and references
+  bool scheduled = false;
+  v1::Article::ReviewStatus review_status = v1::Article::REVIEW_STATUS_UNSPECIFIED;
+};
+
+// Appends to `out` the wire form of the Article a read returns for the
+// stored revision `stored`: its top-level fields in stored order, less the
+// body fields for a basic view and less any stored not_modified / scheduled /
+// review_status, then `fields`' scheduled and review_status. Parsing the
+// result gives exactly what parsing `stored`, applying ApplyBasicView and
+// setting those fields gives. DataLoss when `stored` is not well-formed at
+// the top level (`out` is then unspecified).
+absl::Status AppendServedArticle(absl::string_view stored, const ServedFields& fields,
+                                 std::string* out);
+
+}  // namespace healthcontent::domain
+
+#endif  // HEALTHCONTENT_DOMAIN_ARTICLE_WIRE_H_
