@@ -149,6 +149,7 @@ grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
 absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
                                  const v1::GetArticleRequest& request,
                                  grpc::ByteBuffer* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
   absl::CivilDay today = services_->Today();
   absl::CivilDay day = today;
@@ -158,16 +159,17 @@ absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
     day = *as_of;
   }
   ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
-                   services_->articles->GetInForceStored(slug, day));
+                   data->articles->GetInForceStored(slug, day));
   return Serve(stored, request.view(), request.if_none_match(), response);
 }
 
 absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& context,
                                          const v1::GetArticleRevisionRequest& request,
                                          grpc::ByteBuffer* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(RevisionName name, ParseRevisionName(request.name(), "name"));
   ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
-                   services_->articles->GetRevisionStored(name.article_slug, name.review_date,
+                   data->articles->GetRevisionStored(name.article_slug, name.review_date,
                                                           services_->authorizer->IsAdmin(context)));
   return Serve(stored, request.view(), request.if_none_match(), response);
 }
@@ -202,6 +204,7 @@ absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& 
 
 absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
                                   v1::ListArticlesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
                    domain::ParseFilter(request.filter()));
@@ -221,12 +224,12 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
     query.after_value = cursor.substr(0, separator);
     query.after_slug = cursor.substr(separator + 1);
   }
-  RETURN_IF_ERROR(CatchUpSchedules(*services_));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
   query.filter = filter.get();
   query.limit = page_size;
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(auto page, services_->articles->List(query));
+  ASSIGN_OR_RETURN(auto page, data->articles->List(query));
   const v1::ArticleView view =
       request.view() == v1::ARTICLE_VIEW_UNSPECIFIED ? v1::ARTICLE_VIEW_BASIC : request.view();
   for (v1::Article& article : page.articles) {
@@ -242,6 +245,7 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
 
 absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
                                     v1::SearchArticlesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   constexpr size_t kMaxQueryBytes = 500;
   if (absl::StripAsciiWhitespace(request.query()).empty()) {
     return InvalidFieldError("query", "is required: the words to search for");
@@ -264,13 +268,13 @@ absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
   if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &query.offset) || query.offset < 0)) {
     return InvalidFieldError("page_token", "is not a page token issued by this service");
   }
-  RETURN_IF_ERROR(CatchUpSchedules(*services_));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
   query.text = request.query();
   query.filter = filter.get();
   query.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(auto page, services_->articles->Search(query));
+  ASSIGN_OR_RETURN(auto page, data->articles->Search(query));
   for (auto& hit : page.hits) {
     v1::SearchResult* result = response->add_results();
     RETURN_IF_ERROR(Shape(v1::ARTICLE_VIEW_BASIC, "", &hit.article));
@@ -288,6 +292,7 @@ absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
 absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& context,
                                            const v1::ListArticleRevisionsRequest& request,
                                            v1::ListArticleRevisionsResponse* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.parent(), "parent"));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
   const uint64_t fingerprint = QueryFingerprint(absl::StrCat("ListArticleRevisions|", slug));
@@ -296,7 +301,7 @@ absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& co
   if (!before.empty() && !ParseIsoDate(before).ok()) {
     return InvalidFieldError("page_token", "is not a page token issued by this service");
   }
-  ASSIGN_OR_RETURN(auto page, services_->articles->ListRevisions(
+  ASSIGN_OR_RETURN(auto page, data->articles->ListRevisions(
                                   slug, before, page_size, services_->Today(),
                                   services_->authorizer->IsAdmin(context)));
   for (v1::ArticleRevision& revision : page.revisions) {
@@ -312,6 +317,7 @@ absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& co
 absl::Status ArticleService::Diff(const grpc::CallbackServerContext& context,
                                   const v1::DiffArticleRevisionsRequest& request,
                                   v1::ArticleDiff* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
   FieldViolations violations;
   absl::StatusOr<absl::CivilDay> from = ParseIsoDate(request.from_revision());
@@ -321,26 +327,28 @@ absl::Status ArticleService::Diff(const grpc::CallbackServerContext& context,
   RETURN_IF_ERROR(violations.ToStatus());
   const bool admin = services_->authorizer->IsAdmin(context);
   const absl::CivilDay today = services_->Today();
-  ASSIGN_OR_RETURN(v1::Article older, services_->articles->GetRevision(slug, *from, today, admin));
-  ASSIGN_OR_RETURN(v1::Article newer, services_->articles->GetRevision(slug, *to, today, admin));
+  ASSIGN_OR_RETURN(v1::Article older, data->articles->GetRevision(slug, *from, today, admin));
+  ASSIGN_OR_RETURN(v1::Article newer, data->articles->GetRevision(slug, *to, today, admin));
   *response = domain::DiffArticles(older, newer);
   return absl::OkStatus();
 }
 
 absl::Status ArticleService::Publish(const v1::PublishArticleRevisionRequest& request,
                                      v1::Article* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   RETURN_IF_ERROR(domain::ValidatePublishRequest(request));
-  ASSIGN_OR_RETURN(*response, services_->articles->Publish(request, services_->now()));
+  ASSIGN_OR_RETURN(*response, data->articles->Publish(request, services_->now()));
   response->set_scheduled(FromProtoDate(response->review_date()).value() > services_->Today());
   return Shape(v1::ARTICLE_VIEW_FULL, "", response);
 }
 
 absl::Status ArticleService::Withdraw(const v1::WithdrawArticleRequest& request) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
   if (request.reason().size() > 2000) {
     return InvalidFieldError("reason", "is longer than 2000 bytes");
   }
-  return services_->articles->Withdraw(slug, request.reason(), services_->now());
+  return data->articles->Withdraw(slug, request.reason(), services_->now());
 }
 
 }  // namespace healthcontent::api

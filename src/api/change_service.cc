@@ -22,8 +22,8 @@ namespace healthcontent::api {
 // a temporary one while it calls Wake or EndForShutdown.
 class WatchReactor : public grpc::ServerWriteReactor<v1::Change> {
  public:
-  WatchReactor(const storage::ChangeLog* log, ChangeHub* hub, int64_t since)
-      : log_(log), hub_(hub), since_(since) {}
+  WatchReactor(const ServiceContext* services, ChangeHub* hub, int64_t since)
+      : services_(services), hub_(hub), since_(since) {}
 
   // Registers with the hub and starts replaying.
   void Start() {
@@ -111,7 +111,11 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::Change> {
       return Action::kFinish;
     }
     if (buffer_.empty()) {
-      absl::StatusOr<std::vector<v1::Change>> batch = log_->After(since_, kWatchBatch);
+      // The current data each time: on a replica, a newer bundle continues
+      // the same sequence. No bundle yet: wait for the hub's wake-up.
+      const std::shared_ptr<const storage::Dataset> data = services_->data();
+      if (data == nullptr) return Action::kNone;
+      absl::StatusOr<std::vector<v1::Change>> batch = data->change_log->After(since_, kWatchBatch);
       if (!batch.ok()) {
         finished_ = true;
         *finish_status = ToGrpcStatus(batch.status());
@@ -127,7 +131,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::Change> {
     return Action::kWrite;
   }
 
-  const storage::ChangeLog* log_;
+  const ServiceContext* services_;
   ChangeHub* hub_;
   std::atomic<int> refs_{1};
   absl::Mutex mu_;
@@ -193,7 +197,7 @@ grpc::ServerWriteReactor<v1::Change>* ChangeService::WatchChanges(
   if (status.ok() && request->since() < 0) {
     status = InvalidFieldError("since", "must not be negative");
   }
-  auto* reactor = new WatchReactor(log_, hub_, request->since());
+  auto* reactor = new WatchReactor(services_, hub_, request->since());
   if (!status.ok()) {
     reactor->Refuse(ToGrpcStatus(status));
     return reactor;
@@ -210,9 +214,10 @@ absl::Status ChangeService::List(const v1::ListChangesRequest& request,
                                                        request.page_size()));
   }
   int limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   // Read the latest sequence first: every change listed is then <= it.
-  ASSIGN_OR_RETURN(int64_t latest, log_->LatestSequence());
-  ASSIGN_OR_RETURN(auto changes, log_->After(request.since(), limit));
+  ASSIGN_OR_RETURN(int64_t latest, data->change_log->LatestSequence());
+  ASSIGN_OR_RETURN(auto changes, data->change_log->After(request.since(), limit));
   for (auto& change : changes) *response->add_changes() = std::move(change);
   response->set_next_since(response->changes().empty()
                                ? request.since()

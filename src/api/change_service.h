@@ -50,8 +50,8 @@ class ChangeHub {
 
 class ChangeService final : public v1::ChangeService::CallbackService {
  public:
-  ChangeService(const ServiceContext* services, const storage::ChangeLog* log, ChangeHub* hub)
-      : services_(services), log_(log), hub_(hub) {}
+  ChangeService(const ServiceContext* services, ChangeHub* hub)
+      : services_(services), hub_(hub) {}
 
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
@@ -64,7 +64,6 @@ class ChangeService final : public v1::ChangeService::CallbackService {
                     v1::ListChangesResponse* response) const;
 
   const ServiceContext* services_;
-  const storage::ChangeLog* log_;
   ChangeHub* hub_;
 };
 

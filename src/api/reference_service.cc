@@ -29,18 +29,20 @@ grpc::ServerUnaryReactor* ReferenceService::ListReferences(
 
 absl::Status ReferenceService::Get(const v1::GetReferenceRequest& request,
                                    v1::Reference* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string id, ParseReferenceName(request.name(), "name"));
-  ASSIGN_OR_RETURN(*response, services_->references->Get(id));
+  ASSIGN_OR_RETURN(*response, data->references->Get(id));
   return absl::OkStatus();
 }
 
 absl::Status ReferenceService::List(const v1::ListReferencesRequest& request,
                                     v1::ListReferencesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
   const uint64_t fingerprint = QueryFingerprint("ListReferences");
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  ASSIGN_OR_RETURN(auto page, services_->references->List(after, page_size));
+  ASSIGN_OR_RETURN(auto page, data->references->List(after, page_size));
   for (v1::Reference& ref : page.references) *response->add_references() = std::move(ref);
   if (page.has_more) {
     ASSIGN_OR_RETURN(std::string last,

@@ -40,20 +40,22 @@ grpc::ServerUnaryReactor* TherapyTypeService::UpsertTherapyType(
 
 absl::Status TherapyTypeService::Get(const v1::GetTherapyTypeRequest& request,
                                      v1::TherapyType* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseTherapyTypeName(request.name(), "name"));
-  RETURN_IF_ERROR(CatchUpSchedules(*services_));
-  ASSIGN_OR_RETURN(*response, services_->therapy_types->Get(slug));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
+  ASSIGN_OR_RETURN(*response, data->therapy_types->Get(slug));
   return absl::OkStatus();
 }
 
 absl::Status TherapyTypeService::List(const v1::ListTherapyTypesRequest& request,
                                       v1::ListTherapyTypesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
   const uint64_t fingerprint = QueryFingerprint("ListTherapyTypes");
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  RETURN_IF_ERROR(CatchUpSchedules(*services_));
-  ASSIGN_OR_RETURN(auto page, services_->therapy_types->List(after, page_size));
+  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
+  ASSIGN_OR_RETURN(auto page, data->therapy_types->List(after, page_size));
   for (v1::TherapyType& tt : page.therapy_types) *response->add_therapy_types() = std::move(tt);
   if (page.has_more) {
     ASSIGN_OR_RETURN(std::string last,
@@ -65,9 +67,10 @@ absl::Status TherapyTypeService::List(const v1::ListTherapyTypesRequest& request
 
 absl::Status TherapyTypeService::Upsert(const v1::UpsertTherapyTypeRequest& request,
                                         v1::TherapyType* response) const {
+  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   RETURN_IF_ERROR(domain::ValidateUpsertTherapyType(request));
   ASSIGN_OR_RETURN(*response,
-                   services_->therapy_types->Upsert(request.therapy_type(), services_->now()));
+                   data->therapy_types->Upsert(request.therapy_type(), services_->now()));
   return absl::OkStatus();
 }
 

@@ -1,43 +1,233 @@
 #include "common/log.h"
 
+#include <errno.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
+#include <limits>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace healthcontent {
 namespace {
 
-std::string Quoted(absl::string_view value) {
-  return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\\", "\\\\"}, {"\"", "\\\""},
-                                                       {"\n", "\\n"}}),
-                      "\"");
+std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+constexpr char kReplacementCharacter[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// The length of the well-formed UTF-8 sequence that starts `s` (whose first
+// byte is >= 0x80), as `valid` = true; or, when it is ill-formed, the length
+// of its longest well-formed prefix (at least 1), which is replaced by one
+// U+FFFD (Unicode's "maximal subpart" practice). Table 3-7 of the Unicode
+// standard: no overlong forms, no surrogates, nothing above U+10FFFF.
+struct Utf8Sequence {
+  bool valid;
+  size_t length;
+};
+Utf8Sequence ScanUtf8(absl::string_view s) {
+  const auto byte = [&s](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(0);
+  int continuation_bytes;
+  unsigned char second_min = 0x80, second_max = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    continuation_bytes = 1;
+  } else if (lead == 0xE0) {
+    continuation_bytes = 2;
+    second_min = 0xA0;
+  } else if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) {
+    continuation_bytes = 2;
+  } else if (lead == 0xED) {
+    continuation_bytes = 2;
+    second_max = 0x9F;
+  } else if (lead == 0xF0) {
+    continuation_bytes = 3;
+    second_min = 0x90;
+  } else if (lead >= 0xF1 && lead <= 0xF3) {
+    continuation_bytes = 3;
+  } else if (lead == 0xF4) {
+    continuation_bytes = 3;
+    second_max = 0x8F;
+  } else {
+    return {false, 1};
+  }
+  size_t i = 1;
+  for (int k = 0; k < continuation_bytes; ++k, ++i) {
+    if (i >= s.size()) return {false, i};
+    const unsigned char min = k == 0 ? second_min : 0x80;
+    const unsigned char max = k == 0 ? second_max : 0xBF;
+    if (byte(i) < min || byte(i) > max) return {false, i};
+  }
+  return {true, i};
 }
 
-void Write(absl::string_view level, absl::string_view message,
-           std::initializer_list<LogField> fields) {
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " level=", level, " msg=", Quoted(message));
-  for (const auto& [key, value] : fields) absl::StrAppend(&line, " ", key, "=", Quoted(value));
-  line.push_back('\n');
-  // One write(2) per line keeps lines from interleaving between threads.
-  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
+void AppendJsonString(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      Utf8Sequence sequence = ScanUtf8(s.substr(i));
+      if (sequence.valid) {
+        out->append(s.data() + i, sequence.length);
+      } else {
+        out->append(kReplacementCharacter);
+      }
+      i += sequence.length;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          const char escaped[] = {'\\', 'u', '0', '0', kHexDigits[c >> 4], kHexDigits[c & 0xF]};
+          out->append(escaped, sizeof(escaped));
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  out->push_back('"');
+}
+
+// Appends "2026-11-27T04:36:14.123Z". Formatting the date is the slow part,
+// so each thread keeps the text of the last second it formatted.
+void AppendTime(std::string* out) {
+  const int64_t millis = absl::ToUnixMillis(absl::Now());  // rounds down
+  int64_t seconds = millis / 1000;
+  int64_t milli = millis % 1000;
+  if (milli < 0) {
+    milli += 1000;
+    --seconds;
+  }
+  thread_local int64_t cached_seconds = std::numeric_limits<int64_t>::min();
+  thread_local std::string cached_text;
+  if (seconds != cached_seconds) {
+    cached_text =
+        absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
+    cached_seconds = seconds;
+  }
+  const char fraction[] = {'.', static_cast<char>('0' + milli / 100),
+                           static_cast<char>('0' + milli / 10 % 10),
+                           static_cast<char>('0' + milli % 10), 'Z'};
+  out->append(cached_text);
+  out->append(fraction, sizeof(fraction));
+}
+
+void WriteLine(const std::string& line) {
+  // One write(2) per line keeps lines from interleaving between threads; the
+  // loop only matters if stderr is interrupted or accepts part of a line.
+  const char* data = line.data();
+  size_t left = line.size();
+  while (left > 0) {
+    ssize_t written = ::write(STDERR_FILENO, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;  // nowhere to report a failure to log
+    }
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
 }
 
 }  // namespace
 
+void SetLogLevel(LogLevel level) {
+  min_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+bool LogEnabled(LogLevel level) {
+  return static_cast<int>(level) >= min_level.load(std::memory_order_relaxed);
+}
+
+absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view text) {
+  for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
+    if (text == LogLevelName(level)) return level;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown log level \"", text, "\"; use debug, info, warn or error"));
+}
+
+absl::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "error";
+}
+
+bool AbslParseFlag(absl::string_view text, LogLevel* level, std::string* error) {
+  absl::StatusOr<LogLevel> parsed = ParseLogLevel(text);
+  if (!parsed.ok()) {
+    *error = std::string(parsed.status().message());
+    return false;
+  }
+  *level = *parsed;
+  return true;
+}
+
+std::string AbslUnparseFlag(LogLevel level) { return std::string(LogLevelName(level)); }
+
+void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  std::string line;
+  line.reserve(128 + message.size());
+  line.append("{\"time\":\"");
+  AppendTime(&line);
+  line.append("\",\"level\":\"");
+  line.append(LogLevelName(level).data(), LogLevelName(level).size());
+  line.append("\",\"msg\":");
+  AppendJsonString(message, &line);
+  for (const auto& [key, value] : fields) {
+    line.push_back(',');
+    AppendJsonString(key, &line);
+    line.push_back(':');
+    AppendJsonString(value, &line);
+  }
+  line.append("}\n");
+  WriteLine(line);
+}
+
+void LogDebug(absl::string_view message, std::initializer_list<LogField> fields) {
+  Log(LogLevel::kDebug, message, fields);
+}
+
 void LogInfo(absl::string_view message, std::initializer_list<LogField> fields) {
-  Write("info", message, fields);
+  Log(LogLevel::kInfo, message, fields);
+}
+
+void LogWarn(absl::string_view message, std::initializer_list<LogField> fields) {
+  Log(LogLevel::kWarn, message, fields);
 }
 
 void LogError(absl::string_view message, std::initializer_list<LogField> fields) {
-  Write("error", message, fields);
+  Log(LogLevel::kError, message, fields);
 }
 
 }  // namespace healthcontent

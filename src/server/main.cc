@@ -5,6 +5,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "common/log.h"
 #include "server/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -39,11 +40,33 @@ ABSL_FLAG(int, due_soon_window, 90,
 ABSL_FLAG(absl::Duration, schedule_check_interval, absl::Seconds(30),
           "how often to announce scheduled revisions whose review date has arrived");
 
+ABSL_FLAG(bool, read_only, false,
+          "run as a read replica: serve the newest valid content bundle in --bundle_dir "
+          "(cut on the primary by `healthcontent bundle`) instead of --db; writes are refused");
+ABSL_FLAG(std::string, bundle_dir, "",
+          "with --read_only: the folder of bundles; a newer valid bundle is switched to "
+          "atomically, a corrupt or half-copied one is refused and logged");
+ABSL_FLAG(absl::Duration, bundle_poll_interval, absl::Seconds(2),
+          "with --read_only: how often to look for a newer bundle (SIGHUP looks at once)");
+ABSL_FLAG(std::string, primary, "",
+          "with --read_only: the primary's address, named in the error a write gets here");
+
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on, at /metrics (port 0 picks a free port, "
+          "logged at start); empty: no metrics endpoint");
+ABSL_FLAG(healthcontent::LogLevel, log_level, healthcontent::LogLevel::kInfo,
+          "lowest level logged: debug, info, warn or error");
+ABSL_FLAG(double, rpc_log_sample, 1.0,
+          "fraction (0 to 1) of successful calls that get an \"rpc\" log line; failed calls "
+          "always do (at warn); 1 logs every call");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Serves health-education articles over gRPC from a SQLite database.\n"
-      "Example: healthcontent-server --listen=127.0.0.1:50051 --db=healthcontent.db "
-      "--bootstrap_dir=data");
+      "Primary:      healthcontent-server --listen=127.0.0.1:50051 --db=healthcontent.db "
+      "--bootstrap_dir=data\n"
+      "Read replica: healthcontent-server --listen=127.0.0.1:50061 --read_only "
+      "--bundle_dir=bundles --primary=primary:50051");
   absl::ParseCommandLine(argc, argv);
   healthcontent::server::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
@@ -63,5 +86,12 @@ int main(int argc, char** argv) {
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.due_soon_days = absl::GetFlag(FLAGS_due_soon_window);
   options.schedule_check_interval = absl::GetFlag(FLAGS_schedule_check_interval);
+  options.read_only = absl::GetFlag(FLAGS_read_only);
+  options.bundle_dir = absl::GetFlag(FLAGS_bundle_dir);
+  options.bundle_poll_interval = absl::GetFlag(FLAGS_bundle_poll_interval);
+  options.primary = absl::GetFlag(FLAGS_primary);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.log_level = absl::GetFlag(FLAGS_log_level);
+  options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
   return healthcontent::server::Server::Run(options);
 }

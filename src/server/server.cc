@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/article_service.h"
@@ -27,17 +28,19 @@
 #include "grpc/health/v1/health.pb.h"
 #include "importers/data_dir.h"
 #include "importers/interchange.h"
+#include "server/metrics.h"
+#include "server/rpc_observer.h"
+#include "storage/bundle.h"
+#include "storage/dataset.h"
 #include "storage/storage.h"
 
 namespace healthcontent::server {
 
 // Everything the services borrow, owned here and destroyed after the server.
 struct Server::Parts {
-  std::unique_ptr<storage::Storage> storage;
-  std::unique_ptr<storage::ArticleStore> articles;
-  std::unique_ptr<storage::TherapyTypeStore> therapy_types;
-  std::unique_ptr<storage::ReferenceStore> references;
-  std::unique_ptr<storage::ChangeLog> change_log;
+  // A primary's one dataset; on a replica, null (the services hold the
+  // current bundle's, see ServiceContext::data()).
+  std::shared_ptr<storage::Dataset> primary_data;
   api::ChangeHub change_hub;
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
@@ -45,10 +48,24 @@ struct Server::Parts {
   std::unique_ptr<api::ReferenceService> reference_service;
   std::unique_ptr<api::ChangeService> change_service;
 
-  // The scheduler: announces scheduled revisions on their day.
+  // The scheduler (primary: announces scheduled revisions on their day) or
+  // the bundle watcher (replica: swaps to newer bundles).
   absl::Mutex scheduler_mu;
   bool stopping ABSL_GUARDED_BY(scheduler_mu) = false;
+  bool check_bundles_now ABSL_GUARDED_BY(scheduler_mu) = false;
   std::thread scheduler;
+
+  // Replica: the bundle served and the bundles refused (never retried).
+  absl::Mutex bundle_mu;
+  std::string bundle_name ABSL_GUARDED_BY(bundle_mu);
+  absl::flat_hash_set<std::string> refused_bundles ABSL_GUARDED_BY(bundle_mu);
+
+  // Last, so destroyed first of the parts: its HTTP server stops before
+  // anything a gauge callback reads goes away. The gRPC server (and with it
+  // the RpcObserver that counts into it) is gone before any part.
+  std::unique_ptr<Metrics> metrics;
+  prometheus::Counter* bundle_swaps = nullptr;
+  prometheus::Counter* bundles_refused = nullptr;
 };
 
 namespace {
@@ -117,6 +134,102 @@ absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path)
   return tokens;
 }
 
+// Gauges read at scrape time from the data being served. Counting rows scans
+// the tables, so the counts are recomputed only when the newest change
+// sequence or the dataset (a replica's bundle) has changed.
+void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services,
+                        const ServerOptions& options) {
+  struct Counts {
+    absl::Mutex mu;
+    const storage::Dataset* data ABSL_GUARDED_BY(mu) = nullptr;
+    int64_t sequence ABSL_GUARDED_BY(mu) = -1;
+    double articles ABSL_GUARDED_BY(mu) = 0;
+    double revisions ABSL_GUARDED_BY(mu) = 0;
+  };
+  auto counts = std::make_shared<Counts>();
+  // Refreshes `counts` if needed; returns false without data.
+  auto refresh = [services, counts]() -> bool {
+    std::shared_ptr<const storage::Dataset> data = services->data();
+    if (data == nullptr) return false;
+    absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
+    if (!sequence.ok()) return false;
+    absl::MutexLock lock(&counts->mu);
+    if (counts->data == data.get() && counts->sequence == *sequence) return true;
+    absl::StatusOr<storage::Database*> db = data->storage->Reader();
+    if (!db.ok()) return false;
+    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
+        "SELECT (SELECT COUNT(*) FROM articles WHERE withdraw_time IS NULL), "
+        "(SELECT COUNT(*) FROM revisions)");
+    if (!stmt.ok()) return false;
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok() || !*row) return false;
+    counts->articles = static_cast<double>(stmt->ColumnInt64(0));
+    counts->revisions = static_cast<double>(stmt->ColumnInt64(1));
+    counts->data = data.get();
+    counts->sequence = *sequence;
+    return true;
+  };
+  metrics->AddGaugeCallback("healthcontent_articles", "Articles served (not withdrawn).",
+                            [refresh, counts] {
+                              if (!refresh()) return 0.0;
+                              absl::MutexLock lock(&counts->mu);
+                              return counts->articles;
+                            });
+  metrics->AddGaugeCallback("healthcontent_revisions", "Revisions stored, of every article.",
+                            [refresh, counts] {
+                              if (!refresh()) return 0.0;
+                              absl::MutexLock lock(&counts->mu);
+                              return counts->revisions;
+                            });
+  metrics->AddGaugeCallback(
+      "healthcontent_change_sequence", "Newest change in the data served (the feed's position).",
+      [services] {
+        std::shared_ptr<const storage::Dataset> data = services->data();
+        if (data == nullptr) return 0.0;
+        absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
+        return sequence.ok() ? static_cast<double>(*sequence) : 0.0;
+      });
+  metrics->AddGaugeCallback(
+      "healthcontent_database_bytes",
+      "Size of the database served: the file and its WAL on a primary, the bundle's file on "
+      "a replica.",
+      [services] {
+        std::shared_ptr<const storage::Dataset> data = services->data();
+        if (data == nullptr) return 0.0;
+        if (data->bundle.has_value()) return static_cast<double>(data->bundle->database_bytes);
+        double bytes = 0;
+        for (const char* suffix : {"", "-wal"}) {
+          std::error_code ec;
+          const std::uintmax_t size = std::filesystem::file_size(data->storage->path() + suffix, ec);
+          if (!ec) bytes += static_cast<double>(size);
+        }
+        return bytes;
+      });
+  if (!options.read_only) return;
+  metrics->AddGaugeCallback(
+      "healthcontent_bundle_change_sequence",
+      "Replica: the newest change sequence in the bundle served (0 before the first).",
+      [services] {
+        std::shared_ptr<const storage::Dataset> data = services->data();
+        return data != nullptr && data->bundle.has_value()
+                   ? static_cast<double>(data->bundle->change_sequence)
+                   : 0.0;
+      });
+  metrics->AddGaugeCallback(
+      "healthcontent_bundle_age_seconds",
+      "Replica: seconds since the bundle served was cut on the primary (0 before the first).",
+      [services] {
+        std::shared_ptr<const storage::Dataset> data = services->data();
+        if (data == nullptr || !data->bundle.has_value()) return 0.0;
+        absl::Time created;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, data->bundle->created, &created, &error)) {
+          return 0.0;
+        }
+        return absl::ToDoubleSeconds(absl::Now() - created);
+      });
+}
+
 }  // namespace
 
 void ConfigureProcessForServing() {
@@ -144,53 +257,89 @@ void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* b
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
   server->parts_ = std::make_unique<Parts>();
+  server->options_ = options;
   Parts& p = *server->parts_;
+  ASSIGN_OR_RETURN(p.metrics, Metrics::Create(options.metrics_listen));
+  p.bundle_swaps = &p.metrics->Counter("healthcontent_bundle_swaps_total",
+                                       "Bundles this replica switched to (the first included).");
+  p.bundles_refused = &p.metrics->Counter(
+      "healthcontent_bundles_refused_total",
+      "Bundles this replica refused as corrupt, half-copied or of another schema.");
 
-  std::error_code ec;
-  const bool is_new = !std::filesystem::exists(options.db_path, ec);
-  ASSIGN_OR_RETURN(p.storage, storage::Storage::Open(options.db_path, {}));
-  p.articles = std::make_unique<storage::ArticleStore>(
-      p.storage.get(),
-      storage::ArticleStore::Options{.review_interval_years = options.review_interval_years});
-  p.therapy_types = std::make_unique<storage::TherapyTypeStore>(p.storage.get());
-  p.references = std::make_unique<storage::ReferenceStore>(p.storage.get());
-  p.change_log = std::make_unique<storage::ChangeLog>(p.storage.get());
-  if (is_new && !options.bootstrap_dir.empty()) {
-    absl::StatusOr<importers::DataDirSummary> loaded = importers::LoadDataDir(
-        options.bootstrap_dir, p.therapy_types.get(), p.articles.get(), absl::Now());
-    if (!loaded.ok()) {
-      // Leave no half-filled database behind: the next start bootstraps again.
-      p.storage.reset();
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(options.db_path + suffix, ec);
-      }
-      return absl::Status(loaded.status().code(),
-                          absl::StrCat("bootstrapping from ", options.bootstrap_dir, ": ",
-                                       loaded.status().message()));
+  if (options.read_only) {
+    if (options.bundle_dir.empty()) {
+      return absl::InvalidArgumentError("--read_only needs --bundle_dir: the bundles to serve");
     }
-    LogInfo("created database from data directory",
-            {{"db", options.db_path},
-             {"dir", options.bootstrap_dir},
-             {"therapy_types", absl::StrCat(loaded->therapy_types)},
-             {"revisions", absl::StrCat(loaded->revisions)}});
+    if (!options.bootstrap_dir.empty()) {
+      return absl::InvalidArgumentError(
+          "--bootstrap_dir cannot be used with --read_only: a replica serves bundles");
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(options.bundle_dir, ec)) {
+      return absl::NotFoundError(
+          absl::StrCat("--bundle_dir ", options.bundle_dir, " is not a directory"));
+    }
+  } else {
+    std::error_code ec;
+    const bool is_new = !std::filesystem::exists(options.db_path, ec);
+    ASSIGN_OR_RETURN(p.primary_data,
+                     storage::Dataset::Open(options.db_path, {}, server->StoreOptions()));
+    if (is_new && !options.bootstrap_dir.empty()) {
+      absl::StatusOr<importers::DataDirSummary> loaded =
+          importers::LoadDataDir(options.bootstrap_dir, p.primary_data->therapy_types.get(),
+                                 p.primary_data->articles.get(), absl::Now());
+      if (!loaded.ok()) {
+        // Leave no half-filled database behind: the next start bootstraps again.
+        p.primary_data.reset();
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+          std::filesystem::remove(options.db_path + suffix, ec);
+        }
+        return absl::Status(loaded.status().code(),
+                            absl::StrCat("bootstrapping from ", options.bootstrap_dir, ": ",
+                                         loaded.status().message()));
+      }
+      LogInfo("created database from data directory",
+              {{"db", options.db_path},
+               {"dir", options.bootstrap_dir},
+               {"therapy_types", absl::StrCat(loaded->therapy_types)},
+               {"revisions", absl::StrCat(loaded->revisions)}});
+    }
+    server->services_.set_data(p.primary_data);
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
   ASSIGN_OR_RETURN(auto credentials, MakeCredentials(options));
   p.authorizer = std::make_unique<api::Authorizer>(std::move(tokens),
                                                    options.require_auth_for_reads);
 
-  server->services_.articles = p.articles.get();
-  server->services_.therapy_types = p.therapy_types.get();
-  server->services_.references = p.references.get();
   server->services_.authorizer = p.authorizer.get();
   server->services_.due_soon_days = options.due_soon_days;
+  server->services_.read_only = options.read_only;
+  server->services_.primary = options.primary;
   p.article_service = std::make_unique<api::ArticleService>(&server->services_);
   p.therapy_type_service = std::make_unique<api::TherapyTypeService>(&server->services_);
   p.reference_service = std::make_unique<api::ReferenceService>(&server->services_);
-  p.change_service = std::make_unique<api::ChangeService>(&server->services_, p.change_log.get(),
-                                                          &p.change_hub);
-  // Every commit wakes the watch streams waiting for news.
-  p.storage->AddCommitListener([hub = &p.change_hub] { hub->NotifyAll(); });
+  p.change_service = std::make_unique<api::ChangeService>(&server->services_, &p.change_hub);
+  if (p.primary_data != nullptr) {
+    // Every commit wakes the watch streams waiting for news.
+    p.primary_data->storage->AddCommitListener([hub = &p.change_hub] { hub->NotifyAll(); });
+  } else {
+    // A replica serves the newest valid bundle there is now, if any; until
+    // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
+    server->CheckBundles();
+  }
+
+  RegisterDataGauges(p.metrics.get(), &server->services_, options);
+
+  RpcObserverOptions observer_options;
+  observer_options.log_sample = options.rpc_log_sample;
+  // The raw methods of api::ArticleService (see ArticleServiceBase).
+  observer_options.raw_methods = {
+      absl::StrCat("/", v1::ArticleService::service_full_name(), "/GetArticle"),
+      absl::StrCat("/", v1::ArticleService::service_full_name(), "/GetArticleRevision"),
+  };
+  observer_options.metrics = p.metrics.get();
+  ASSIGN_OR_RETURN(std::unique_ptr<RpcObserver> observer,
+                   RpcObserver::Create(std::move(observer_options)));
 
   LinkDescriptorsForReflection();
   grpc::EnableDefaultHealthCheckService(true);
@@ -201,6 +350,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     builder.AddListeningPort(options.listen, credentials, &server->port_);
   }
   ApplyTransportSettings(options, &builder);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::move(observer));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(p.article_service.get());
   builder.RegisterService(p.therapy_type_service.get());
   builder.RegisterService(p.reference_service.get());
@@ -211,13 +363,87 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("could not listen on ", options.listen,
                      " (address in use or not valid? try --listen=127.0.0.1:0)"));
   }
-  auto* health = server->server_->GetHealthCheckService();
-  health->SetServingStatus(true);
-  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
-  if (options.schedule_check_interval > absl::ZeroDuration()) {
+  server->SetServing(server->services_.data() != nullptr);
+  if (options.read_only) {
+    server->StartBundleWatcher(options.bundle_poll_interval);
+  } else if (options.schedule_check_interval > absl::ZeroDuration()) {
     server->StartScheduler(options.schedule_check_interval);
   }
   return server;
+}
+
+storage::ArticleStore::Options Server::StoreOptions() const {
+  return storage::ArticleStore::Options{.review_interval_years = options_.review_interval_years};
+}
+
+void Server::SetServing(bool serving) {
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);
+  for (const char* name : kServiceNames) health->SetServingStatus(name, serving);
+}
+
+bool Server::CheckBundles() {
+  Parts& p = *parts_;
+  const std::vector<std::string> bundles = storage::ListBundles(options_.bundle_dir);
+  absl::MutexLock lock(&p.bundle_mu);
+  for (const std::string& path : bundles) {  // newest first
+    const std::string name = std::filesystem::path(path).filename().string();
+    if (!p.bundle_name.empty() && name <= p.bundle_name) return false;  // nothing newer
+    if (p.refused_bundles.contains(name)) continue;
+    absl::StatusOr<storage::BundleManifest> manifest = storage::VerifyBundle(path);
+    absl::StatusOr<std::shared_ptr<storage::Dataset>> data =
+        manifest.ok() ? storage::Dataset::OpenBundle(*manifest, StoreOptions())
+                      : absl::StatusOr<std::shared_ptr<storage::Dataset>>(manifest.status());
+    if (!data.ok()) {
+      // A half-copied or corrupt bundle: refuse it, keep serving what we have.
+      p.refused_bundles.insert(name);
+      p.bundles_refused->Increment();
+      LogError("refused bundle", {{"bundle", path},
+                                  {"error", data.status().ToString()},
+                                  {"serving", p.bundle_name.empty() ? "none" : p.bundle_name}});
+      continue;
+    }
+    const bool first = p.bundle_name.empty();
+    services_.set_data(std::move(*data));
+    p.bundle_name = name;
+    p.bundle_swaps->Increment();
+    LogInfo("serving bundle", {{"bundle", path},
+                               {"change_sequence", absl::StrCat(manifest->change_sequence)},
+                               {"articles", absl::StrCat(manifest->article_count)},
+                               {"created", manifest->created}});
+    if (server_ != nullptr && first) SetServing(true);
+    // Watch streams continue from the new bundle's changes.
+    p.change_hub.NotifyAll();
+    return true;
+  }
+  return false;
+}
+
+void Server::RequestBundleCheck() {
+  absl::MutexLock lock(&parts_->scheduler_mu);
+  parts_->check_bundles_now = true;
+}
+
+std::string Server::BundleName() const {
+  absl::MutexLock lock(&parts_->bundle_mu);
+  return parts_->bundle_name;
+}
+
+void Server::StartBundleWatcher(absl::Duration interval) {
+  Parts* p = parts_.get();
+  p->scheduler = std::thread([this, p, interval] {
+    absl::MutexLock lock(&p->scheduler_mu);
+    while (!p->stopping) {
+      p->check_bundles_now = false;
+      p->scheduler_mu.Unlock();
+      CheckBundles();
+      p->scheduler_mu.Lock();
+      auto woken = [p]() {  // called with scheduler_mu held
+        return p->stopping || p->check_bundles_now;
+      };
+      p->scheduler_mu.AwaitWithTimeout(absl::Condition(&woken), interval);
+    }
+  });
 }
 
 void Server::StartScheduler(absl::Duration interval) {
@@ -226,7 +452,7 @@ void Server::StartScheduler(absl::Duration interval) {
   p->scheduler = std::thread([p, services, interval] {
     absl::MutexLock lock(&p->scheduler_mu);
     while (!p->stopping) {
-      absl::StatusOr<int> applied = p->articles->ApplyDueSchedules(services->now());
+      absl::StatusOr<int> applied = p->primary_data->articles->ApplyDueSchedules(services->now());
       if (!applied.ok()) {
         LogError("applying scheduled revisions failed", {{"error", applied.status().ToString()}});
       } else if (*applied > 0) {
@@ -236,6 +462,8 @@ void Server::StartScheduler(absl::Duration interval) {
     }
   });
 }
+
+int Server::metrics_port() const { return parts_->metrics->port(); }
 
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
 
@@ -268,8 +496,10 @@ int Server::Run(const ServerOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ConfigureProcessForServing();
+  SetLogLevel(options.log_level);
 
   absl::StatusOr<std::unique_ptr<Server>> server = Start(options);
   if (!server.ok()) {
@@ -282,9 +512,19 @@ int Server::Run(const ServerOptions& options) {
                                                                    : "mutual"},
                       {"port", absl::StrCat((*server)->port())},
                       {"db", options.db_path},
-                      {"reflection", options.reflection ? "on" : "off"}});
+                      {"reflection", options.reflection ? "on" : "off"},
+                      {"metrics_port", absl::StrCat((*server)->metrics_port())},
+                      {"log_level", LogLevelName(options.log_level)},
+                      {"rpc_log_sample", absl::StrCat(options.rpc_log_sample)}});
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    if (options.read_only) {
+      LogInfo("SIGHUP: looking for a newer bundle", {{"bundle_dir", options.bundle_dir}});
+      (*server)->RequestBundleCheck();
+    }
+  }
   LogInfo("shutting down: draining in-flight calls",
           {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
            {"grace_period", absl::FormatDuration(options.grace_period)}});

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "api/service_context.h"
+#include "common/log.h"
 
 namespace healthcontent::server {
 
@@ -56,6 +57,26 @@ struct ServerOptions {
   // How often to check whether scheduled revisions have come into force
   // (also checked at start). Zero: never (tests drive it themselves).
   absl::Duration schedule_check_interval = absl::Seconds(30);
+
+  // Read replica: serve the newest valid content bundle in bundle_dir
+  // (storage/bundle.h) read-only instead of db_path, and switch to newer
+  // ones as they appear (polled every bundle_poll_interval, and on SIGHUP).
+  // Writes are FAILED_PRECONDITION naming `primary` (when given).
+  bool read_only = false;
+  std::string bundle_dir;
+  absl::Duration bundle_poll_interval = absl::Seconds(2);
+  std::string primary;
+
+  // Observability. host:port to serve Prometheus metrics on, at /metrics;
+  // port 0 picks a free one (see Server::metrics_port()). Empty: no HTTP
+  // endpoint (the metrics are still kept).
+  std::string metrics_listen;
+  // Log lines below this level are dropped (Server::Run applies it: the
+  // level is process-wide).
+  LogLevel log_level = LogLevel::kInfo;
+  // The fraction, in [0, 1], of successful calls that get an "rpc" log line;
+  // failed calls always get one.
+  double rpc_log_sample = 1.0;
 };
 
 // Applies the transport limits of `options` to `builder`: message sizes,
@@ -86,6 +107,8 @@ class Server {
 
   // The bound port (useful with port 0); 0 when not listening.
   int port() const { return port_; }
+  // The bound metrics port; 0 without --metrics_listen.
+  int metrics_port() const;
 
   // A channel to this server that skips the network.
   std::shared_ptr<grpc::Channel> InProcessChannel();
@@ -97,12 +120,26 @@ class Server {
   // The services' shared context (tests replace `now`).
   api::ServiceContext* services() { return &services_; }
 
+  // Replica: switches to the newest valid bundle newer than the one served,
+  // if there is one; true when it switched. Refused bundles (corrupt, half
+  // copied) are logged once and never retried. Calls in flight finish on the
+  // bundle they started with. Thread-safe; the watcher calls it.
+  bool CheckBundles();
+  // Replica: wakes the watcher to check for bundles now (SIGHUP).
+  void RequestBundleCheck();
+  // Replica: the directory name of the bundle served; empty before the first.
+  std::string BundleName() const;
+
  private:
   Server() = default;
   void StartScheduler(absl::Duration interval);
+  void StartBundleWatcher(absl::Duration interval);
+  void SetServing(bool serving);
+  storage::ArticleStore::Options StoreOptions() const;
 
   struct Parts;
   std::unique_ptr<Parts> parts_;
+  ServerOptions options_;
   api::ServiceContext services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -148,7 +148,8 @@ TEST_F(ChangeServiceTest, ScheduledRevisionAnnouncesItselfOnItsDay) {
   EXPECT_EQ(after.changes(0).kind(), v1::Change::REVISION_SCHEDULED);
   EXPECT_EQ(after.changes(0).effective_date().month(), 9);
 
-  auto* articles = server_.server().services()->articles;
+  auto data = server_.server().services()->data();
+  auto* articles = data->articles.get();
   EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->now()), 0);
   server_.SetToday(2026, 9, 1);
   EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->now()), 1);

@@ -68,6 +68,7 @@ TestServer::TestServer(Options options) {
   server_options.require_auth_for_reads = options.require_auth_for_reads;
   server_options.reflection = false;
   server_options.schedule_check_interval = absl::ZeroDuration();
+  server_options.rpc_log_sample = 0;  // failed calls are still logged
   auto started = server::Server::Start(server_options);
   EXPECT_TRUE(started.ok()) << started.status();
   if (!started.ok()) abort();

@@ -1,0 +1,468 @@
+#include "server/rpc_observer.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "absl/random/distributions.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "common/log.h"
+
+namespace healthcontent::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::ServerRpcInfo;
+
+constexpr size_t kMaxResourceBytes = 200;
+constexpr size_t kMaxRequestIdLength = 64;
+constexpr size_t kGeneratedRequestIdLength = 16;
+constexpr char kRequestIdKey[] = "x-request-id";
+constexpr std::chrono::milliseconds kDeadlineSlack(50);
+// The server's own methods, whose requests are their generated messages.
+constexpr absl::string_view kOwnMethodPrefix = "/healthcontent.";
+
+// Canonical names of the status codes, by value.
+constexpr int kNumCodes = 17;
+constexpr const char* kCodeNames[kNumCodes] = {
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+};
+
+// A code outside the canonical ones counts as UNKNOWN.
+int CodeIndex(grpc::StatusCode code) {
+  const int index = static_cast<int>(code);
+  return index >= 0 && index < kNumCodes ? index : static_cast<int>(grpc::StatusCode::UNKNOWN);
+}
+
+// 50 us to 10 s, x2 to x2.5 apart up to 250 ms, coarser above: reads take
+// well under a millisecond, a publish or a large list tens of milliseconds.
+const prometheus::Histogram::BucketBoundaries& DurationBuckets() {
+  static const auto* const buckets = new prometheus::Histogram::BucketBoundaries{
+      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10};
+  return *buckets;
+}
+
+// Per thread, so that no call waits for another to draw a number.
+absl::InsecureBitGen& Rng() {
+  thread_local absl::InsecureBitGen rng;
+  return rng;
+}
+
+bool IsValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!allowed) return false;
+  }
+  return true;
+}
+
+// The length of s[0, n) without a UTF-8 character that a cut left
+// incomplete at its end.
+size_t WithoutCutCharacter(const char* s, size_t n) {
+  size_t lead = n;
+  size_t continuation = 0;
+  while (lead > 0 && continuation < 3 && (static_cast<unsigned char>(s[lead - 1]) & 0xC0) == 0x80) {
+    --lead;
+    ++continuation;
+  }
+  if (lead == 0) return n;
+  const unsigned char c = static_cast<unsigned char>(s[lead - 1]);
+  const size_t expected = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  return expected > continuation ? lead - 1 : n;
+}
+
+// "/healthcontent.v1.ArticleService/GetArticle" in the generated pool.
+const google::protobuf::MethodDescriptor* FindMethodDescriptor(absl::string_view path) {
+  if (!absl::ConsumePrefix(&path, "/")) return nullptr;
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      absl::StrReplaceAll(path, {{"/", "."}}));
+}
+
+// The singular string field `name` of `type`, or null.
+const google::protobuf::FieldDescriptor* StringField(const google::protobuf::Descriptor* type,
+                                                     const std::string& name) {
+  const google::protobuf::FieldDescriptor* field = type->FindFieldByName(name);
+  if (field == nullptr || field->is_repeated() ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return nullptr;
+  }
+  return field;
+}
+
+// Skips a field of wire type `wire_type` whose tag was just read; false on
+// malformed input or a (proto2) group, which ends the scan.
+bool SkipField(google::protobuf::io::CodedInputStream* input, uint32_t wire_type) {
+  switch (wire_type) {
+    case 0: {  // varint
+      uint64_t ignored;
+      return input->ReadVarint64(&ignored);
+    }
+    case 1:  // fixed64
+      return input->Skip(8);
+    case 2: {  // length-delimited
+      uint32_t length;
+      return input->ReadVarint32(&length) && input->Skip(static_cast<int>(length));
+    }
+    case 5:  // fixed32
+      return input->Skip(4);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+struct RpcObserver::Method {
+  // What the request is, as far as finding its resource goes.
+  enum class Request {
+    kOpaque,      // unknown type: no resource
+    kMessage,     // the generated message of input_type
+    kRawMessage,  // a grpc::ByteBuffer holding a serialized input_type
+  };
+
+  std::string label;  // "healthcontent.v1.ArticleService/GetArticle" or "unknown"
+  Request request = Request::kOpaque;
+  const google::protobuf::Descriptor* input_type = nullptr;
+  // Singular string fields of input_type, or null.
+  const google::protobuf::FieldDescriptor* name_field = nullptr;
+  const google::protobuf::FieldDescriptor* parent_field = nullptr;
+  // Null without metrics.
+  prometheus::Histogram* duration = nullptr;
+  // By status code, made on first use (under counters_mu_).
+  std::atomic<prometheus::Counter*> requests[kNumCodes]{};
+};
+
+// One call. The request id and the resource are written by the hooks of the
+// call's first batch, which run before the handler; the rest by the one
+// Finish that wins.
+class RpcObserver::Call final : public grpc::experimental::Interceptor {
+ public:
+  Call(RpcObserver* observer, ServerRpcInfo* info, Method* method)
+      : observer_(observer), info_(info), method_(method), start_(Clock::now()) {
+    // Replaced by the client's own id when it sends a valid one.
+    static constexpr char kHex[] = "0123456789abcdef";
+    uint64_t bits = absl::Uniform<uint64_t>(Rng());
+    for (size_t i = 0; i < kGeneratedRequestIdLength; ++i, bits >>= 4) {
+      request_id_[i] = kHex[bits & 0xF];
+    }
+    request_id_length_ = kGeneratedRequestIdLength;
+  }
+
+  // A call that ended without either hook above (not expected with the
+  // callback API, but the gauge must not drift) counts as cancelled, logged
+  // without its peer: the context may be gone by now.
+  ~Call() override { Finish(grpc::StatusCode::CANCELLED, /*context_alive=*/false); }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      ReadRequestId(methods->GetRecvInitialMetadata());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      ReadResource(methods->GetRecvMessage());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      std::multimap<std::string, std::string>* metadata = methods->GetSendInitialMetadata();
+      if (metadata != nullptr) {
+        metadata->emplace(kRequestIdKey, std::string(request_id_, request_id_length_));
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+        !finished_.load(std::memory_order_acquire)) {
+      grpc::StatusCode code = methods->GetSendStatus().error_code();
+      // A handler answers CANCELLED when it learns that the client has gone;
+      // the deadline tells whether the client gave up or ran out of time.
+      if (code == grpc::StatusCode::CANCELLED) code = EndedWithoutStatus();
+      Finish(code, /*context_alive=*/true);
+    }
+    // The call is over; if no status went first, the client cancelled it or
+    // its deadline passed (a status the handler sends later is not counted).
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_CLOSE) &&
+        !finished_.load(std::memory_order_acquire)) {
+      Finish(EndedWithoutStatus(), /*context_alive=*/true);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // How a call the client no longer waits for ended. The client's own timer
+  // usually cancels the call a little before the server's deadline (which
+  // counts from the call's arrival): within kDeadlineSlack counts as expired.
+  grpc::StatusCode EndedWithoutStatus() const {
+    const bool expired =
+        info_->server_context()->deadline() <= std::chrono::system_clock::now() + kDeadlineSlack;
+    return expired ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
+  }
+
+  void ReadRequestId(const std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    if (metadata == nullptr) return;
+    auto it = metadata->find(grpc::string_ref(kRequestIdKey));
+    if (it == metadata->end()) return;
+    absl::string_view id(it->second.data(), it->second.size());
+    if (!IsValidRequestId(id)) return;
+    std::memcpy(request_id_, id.data(), id.size());
+    request_id_length_ = id.size();
+  }
+
+  // Only a request that comes with the call (unary and server-streaming
+  // methods) is read: it is seen before the handler runs, so whichever thread
+  // finishes the call sees the resource. No method of ours streams requests.
+  void ReadResource(void* request) {
+    const ServerRpcInfo::Type type = info_->type();
+    if (request == nullptr ||
+        (type != ServerRpcInfo::Type::UNARY && type != ServerRpcInfo::Type::SERVER_STREAMING)) {
+      return;
+    }
+    switch (method_->request) {
+      case Method::Request::kOpaque:
+        return;
+      case Method::Request::kMessage:
+        // Requests of the server's own non-raw methods are generated messages
+        // (single inheritance: the Message is at the same address).
+        ReadResourceFromMessage(*static_cast<const google::protobuf::Message*>(request));
+        return;
+      case Method::Request::kRawMessage:
+        ReadResourceFromWire(*static_cast<const grpc::ByteBuffer*>(request));
+        return;
+    }
+  }
+
+  void ReadResourceFromMessage(const google::protobuf::Message& message) {
+    if (message.GetDescriptor() != method_->input_type) return;
+    const google::protobuf::Reflection* reflection = message.GetReflection();
+    std::string scratch;  // unused for plain string fields: no copy is made
+    for (const google::protobuf::FieldDescriptor* field :
+         {method_->name_field, method_->parent_field}) {
+      if (field == nullptr) continue;
+      const std::string& value = reflection->GetStringReference(message, field, &scratch);
+      if (!value.empty()) {
+        SetResource(value.data(), value.size());
+        return;
+      }
+    }
+  }
+
+  // Scans the serialized request for `name` and `parent` without parsing it
+  // into a message (an allocation on the hottest path). As a parse would,
+  // the last occurrence of a field wins.
+  void ReadResourceFromWire(const grpc::ByteBuffer& request) {
+    // The copy shares the slices (a reference count); reading it leaves the
+    // handler's buffer as it was.
+    grpc::ByteBuffer copy(request);
+    grpc::ProtoBufferReader reader(&copy);
+    google::protobuf::io::CodedInputStream input(&reader);
+    const int name_number = method_->name_field ? method_->name_field->number() : 0;
+    const int parent_number = method_->parent_field ? method_->parent_field->number() : 0;
+    char name[kMaxResourceBytes + 1];
+    char parent[kMaxResourceBytes + 1];
+    size_t name_length = 0, parent_length = 0;
+    for (uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
+      const int number = static_cast<int>(tag >> 3);
+      const uint32_t wire_type = tag & 7;
+      const bool wanted = number != 0 && (number == name_number || number == parent_number);
+      if (!wanted || wire_type != 2) {
+        if (!SkipField(&input, wire_type)) break;
+        continue;
+      }
+      uint32_t length;
+      if (!input.ReadVarint32(&length)) break;
+      // One byte past the limit tells SetResource that the value was cut.
+      const size_t kept = std::min<size_t>(length, kMaxResourceBytes + 1);
+      char* buffer = number == name_number ? name : parent;
+      if (!input.ReadRaw(buffer, static_cast<int>(kept)) ||
+          !input.Skip(static_cast<int>(length - kept))) {
+        break;
+      }
+      (number == name_number ? name_length : parent_length) = kept;
+    }
+    if (name_length > 0) {
+      SetResource(name, name_length);
+    } else if (parent_length > 0) {
+      SetResource(parent, parent_length);
+    }
+  }
+
+  // Keeps at most kMaxResourceBytes of value[0, length), not ending inside
+  // a UTF-8 character.
+  void SetResource(const char* value, size_t length) {
+    size_t kept = length;
+    if (kept > kMaxResourceBytes) kept = WithoutCutCharacter(value, kMaxResourceBytes);
+    std::memcpy(resource_, value, kept);
+    resource_length_ = kept;
+  }
+
+  // Counts and logs the call, the first time only.
+  void Finish(grpc::StatusCode code, bool context_alive) {
+    if (finished_.exchange(true, std::memory_order_acq_rel)) return;
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    observer_->Record(*method_, code, seconds);
+    const bool ok = code == grpc::StatusCode::OK;
+    if (ok ? !observer_->SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
+    char latency_ms[32];
+    std::snprintf(latency_ms, sizeof(latency_ms), "%.3f", seconds * 1000);
+    const std::string peer = context_alive ? info_->server_context()->peer() : std::string();
+    Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",
+        {{"method", method_->label},
+         {"resource", absl::string_view(resource_, resource_length_)},
+         {"code", kCodeNames[CodeIndex(code)]},
+         {"latency_ms", latency_ms},
+         {"peer", peer},
+         {"request_id", absl::string_view(request_id_, request_id_length_)}});
+  }
+
+  RpcObserver* const observer_;
+  ServerRpcInfo* const info_;
+  Method* const method_;
+  const Clock::time_point start_;
+  std::atomic<bool> finished_{false};
+  // Fixed buffers: no allocation per call for either.
+  char request_id_[kMaxRequestIdLength];
+  size_t request_id_length_ = 0;
+  char resource_[kMaxResourceBytes];
+  size_t resource_length_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<RpcObserver>> RpcObserver::Create(RpcObserverOptions options) {
+  if (!(options.log_sample >= 0 && options.log_sample <= 1)) {  // NaN too
+    return absl::InvalidArgumentError(
+        absl::StrCat("the rpc log sample must be between 0 and 1, got ", options.log_sample));
+  }
+  for (const std::string& method : options.raw_methods) {
+    if (FindMethodDescriptor(method) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "raw method \"", method,
+          "\" is not a method of the generated descriptor pool (\"/package.Service/Method\")"));
+    }
+  }
+  return std::unique_ptr<RpcObserver>(new RpcObserver(std::move(options)));
+}
+
+RpcObserver::RpcObserver(RpcObserverOptions options)
+    : log_sample_(options.log_sample), raw_methods_(std::move(options.raw_methods)) {
+  if (options.metrics != nullptr) {
+    prometheus::Registry& registry = options.metrics->registry();
+    requests_ = &prometheus::BuildCounter()
+                     .Name("healthcontent_rpc_requests_total")
+                     .Help("gRPC calls handled, by method and status code.")
+                     .Register(registry);
+    durations_ = &prometheus::BuildHistogram()
+                      .Name("healthcontent_rpc_duration_seconds")
+                      .Help("Time from a call's arrival to its status, by method.")
+                      .Register(registry);
+    in_flight_ = &prometheus::BuildGauge()
+                      .Name("healthcontent_rpc_in_flight")
+                      .Help("gRPC calls begun and not yet finished.")
+                      .Register(registry)
+                      .Add({});
+  }
+  unknown_method_ = NewMethod("unknown");
+}
+
+RpcObserver::~RpcObserver() = default;
+
+grpc::experimental::Interceptor* RpcObserver::CreateServerInterceptor(ServerRpcInfo* info) {
+  Method* method = FindMethod(info);
+  if (in_flight_ != nullptr) in_flight_->Increment();
+  return new Call(this, info, method);
+}
+
+RpcObserver::Method* RpcObserver::FindMethod(ServerRpcInfo* info) {
+  // Calls of methods the server does not have arrive as generic (bidi)
+  // calls; they share one label so that clients cannot add label values.
+  if (info->method() == nullptr ||
+      (info->type() == ServerRpcInfo::Type::BIDI_STREAMING &&
+       dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr)) {
+    return unknown_method_.get();
+  }
+  const absl::string_view path(info->method());
+  {
+    absl::ReaderMutexLock lock(&methods_mu_);
+    auto it = methods_.find(path);
+    if (it != methods_.end()) return it->second.get();
+  }
+  // First call of the method: made outside the lock. Two threads may both
+  // make one; the second is dropped (its metrics are the same objects).
+  std::unique_ptr<Method> method = NewMethod(path);
+  absl::MutexLock lock(&methods_mu_);
+  return methods_.try_emplace(path, std::move(method)).first->second.get();
+}
+
+std::unique_ptr<RpcObserver::Method> RpcObserver::NewMethod(absl::string_view path) const {
+  auto method = std::make_unique<Method>();
+  method->label = std::string(absl::StripPrefix(path, "/"));
+  if (durations_ != nullptr) {
+    method->duration = &durations_->Add({{"method", method->label}}, DurationBuckets());
+  }
+  const bool raw = raw_methods_.count(std::string(path)) > 0;
+  if (!raw && !absl::StartsWith(path, kOwnMethodPrefix)) return method;
+  const google::protobuf::MethodDescriptor* descriptor = FindMethodDescriptor(path);
+  if (descriptor == nullptr) return method;
+  method->input_type = descriptor->input_type();
+  method->name_field = StringField(method->input_type, "name");
+  method->parent_field = StringField(method->input_type, "parent");
+  if (method->name_field != nullptr || method->parent_field != nullptr) {
+    method->request = raw ? Method::Request::kRawMessage : Method::Request::kMessage;
+  }
+  return method;
+}
+
+void RpcObserver::Record(Method& method, grpc::StatusCode code, double seconds) {
+  if (requests_ == nullptr) return;
+  const int index = CodeIndex(code);
+  std::atomic<prometheus::Counter*>& slot = method.requests[index];
+  prometheus::Counter* counter = slot.load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    absl::MutexLock lock(&counters_mu_);
+    counter = slot.load(std::memory_order_relaxed);
+    if (counter == nullptr) {
+      counter = &requests_->Add({{"method", method.label}, {"code", kCodeNames[index]}});
+      slot.store(counter, std::memory_order_release);
+    }
+  }
+  counter->Increment();
+  method.duration->Observe(seconds);
+  in_flight_->Decrement();
+}
+
+bool RpcObserver::SampleOk() const {
+  if (log_sample_ <= 0 || !LogEnabled(LogLevel::kInfo)) return false;
+  return log_sample_ >= 1 || absl::Uniform(Rng(), 0.0, 1.0) < log_sample_;
+}
+
+}  // namespace healthcontent::server

@@ -1,0 +1,118 @@
+// Observes every call the gRPC server handles, as a server interceptor:
+//
+//  - metrics: healthcontent_rpc_requests_total{method,code} (calls by final
+//    status code: "OK", "NOT_FOUND", ...), healthcontent_rpc_duration_seconds
+//    {method} (from the call's arrival to its status) and
+//    healthcontent_rpc_in_flight (calls begun and not yet counted);
+//  - one log line per call, at info for OK calls (a sample of them, see
+//    RpcObserverOptions::log_sample) and at warn for the others:
+//      {"time":...,"level":"warn","msg":"rpc",
+//       "method":"healthcontent.v1.ArticleService/GetArticle",
+//       "resource":"articles/x","code":"NOT_FOUND","latency_ms":"0.412",
+//       "peer":"ipv4:127.0.0.1:50412","request_id":"5f0c9a1e3b7d2468"}
+//  - a request id: the client's `x-request-id` when it is 1-64 characters of
+//    [A-Za-z0-9._-], else 16 random hex digits; either way it goes back to
+//    the client in the initial metadata as `x-request-id`, and into the log.
+//
+// `method` is "<package>.<Service>/<Method>", or "unknown" for every method
+// the server does not have, so clients cannot make up label values (a
+// CallbackGenericService registered on the server would count as unknown).
+// `resource` is the request's string field `name`, else `parent`, cut to 200
+// bytes; it is read only from the server's own methods (/healthcontent.*),
+// whose requests are their generated messages, and from the raw methods
+// named in the options, whose requests are grpc::ByteBuffer; other services
+// (health, reflection) have none.
+//
+// Each call is counted and logged exactly once (streams included): when the
+// server sends its status, or, if the call ends first (the client cancelled,
+// the deadline passed), when it ends; a status sent after that is not
+// counted. A call that ends so, or that the handler finishes as CANCELLED,
+// counts as DEADLINE_EXCEEDED when its deadline is past or less than 50 ms
+// away, else as CANCELLED. Of the client's metadata only x-request-id is
+// read: tokens (`authorization`) never reach the log.
+//
+// Use:
+//   ASSIGN_OR_RETURN(std::unique_ptr<RpcObserver> observer, RpcObserver::Create(options));
+//   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+//   creators.push_back(std::move(observer));
+//   builder.experimental().SetInterceptorCreators(std::move(creators));
+// The server owns the observer; options.metrics must outlive the server.
+// Thread-safe.
+#ifndef HEALTHCONTENT_SERVER_RPC_OBSERVER_H_
+#define HEALTHCONTENT_SERVER_RPC_OBSERVER_H_
+
+#include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "server/metrics.h"
+
+namespace healthcontent::server {
+
+struct RpcObserverOptions {
+  // The fraction, in [0, 1], of OK calls that are logged, picked at random:
+  // 0 logs none, 1 all. Failed calls are always logged.
+  double log_sample = 1.0;
+  // Full names of the methods registered as raw callback methods, e.g.
+  // "/healthcontent.v1.ArticleService/GetArticle": their requests reach the
+  // observer as grpc::ByteBuffer, not as messages. Every raw method of the
+  // server's own services must be listed (reading a ByteBuffer as a message
+  // would be undefined behavior), and each must be in the generated
+  // descriptor pool.
+  std::set<std::string> raw_methods;
+  // Where the metrics go; not owned. Null: logs and request ids only.
+  Metrics* metrics = nullptr;
+};
+
+class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  // InvalidArgument when log_sample is outside [0, 1] or a raw method is not
+  // a method of the generated descriptor pool.
+  static absl::StatusOr<std::unique_ptr<RpcObserver>> Create(RpcObserverOptions options);
+  ~RpcObserver() override;
+
+  // Called by gRPC as each call begins.
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  class Call;
+  struct Method;
+
+  explicit RpcObserver(RpcObserverOptions options);
+  // The method's metrics and how to read its request, made on its first call.
+  Method* FindMethod(grpc::experimental::ServerRpcInfo* info);
+  std::unique_ptr<Method> NewMethod(absl::string_view path) const;
+  // Counts a finished call.
+  void Record(Method& method, grpc::StatusCode code, double seconds);
+  // Whether to log this OK call.
+  bool SampleOk() const;
+
+  const double log_sample_;
+  const std::set<std::string> raw_methods_;
+  // Null without metrics.
+  prometheus::Family<prometheus::Counter>* requests_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* durations_ = nullptr;
+  prometheus::Gauge* in_flight_ = nullptr;
+
+  std::unique_ptr<Method> unknown_method_;
+  absl::Mutex methods_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(methods_mu_);
+  // Serializes creating the counter of a (method, code) pair.
+  absl::Mutex counters_mu_;
+};
+
+}  // namespace healthcontent::server
+
+#endif  // HEALTHCONTENT_SERVER_RPC_OBSERVER_H_
