@@ -108,6 +108,10 @@ int ServerProcess::Stop(int signal) {
   return -WTERMSIG(status);
 }
 
+void ServerProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 std::string ServerProcess::Log() const { return ReadFileOrDie(log_path_); }
 
 CurlResult BufCurl(const std::string& base_url, const std::string& method,

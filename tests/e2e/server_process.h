@@ -31,6 +31,8 @@ class ServerProcess {
 
   // Sends `signal` and waits for the exit; returns the exit code (or -signal).
   int Stop(int signal);
+  // Sends `signal` (e.g. SIGHUP) and returns at once.
+  void Signal(int signal);
   // The server's stderr so far.
   std::string Log() const;
 
