@@ -85,12 +85,13 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
   // One indexed probe of (article_id, review_date) for the greatest review
   // date <= day, then the row itself by primary key.
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, r.body
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body
       FROM articles a
       LEFT JOIN revisions r
         ON r.article_id = a.id
        AND r.review_date = (SELECT MAX(m.review_date) FROM revisions m
                             WHERE m.article_id = a.id AND m.review_date <= ?2)
+      LEFT JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.slug = ?1)sql"));
   stmt.BindText(1, slug).BindText(2, FormatIsoDate(day));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -107,9 +108,10 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
     const std::string& slug, absl::CivilDay review_date, bool include_withdrawn) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, r.body
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body
       FROM articles a
       LEFT JOIN revisions r ON r.article_id = a.id AND r.review_date = ?2
+      LEFT JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.slug = ?1)sql"));
   stmt.BindText(1, slug).BindText(2, FormatIsoDate(review_date));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -157,9 +159,9 @@ absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::List(const ListQuery& qu
   ASSIGN_OR_RETURN(SqlFilter filter, CompileArticleFilter(query.filter, query.today,
                                                           query.due_soon_days, kFilterFirstIndex));
   std::string sql = absl::StrCat(
-      "SELECT live.slug, ", SortValueColumn(query.order), ", r.body "
-      "FROM live_articles live JOIN revisions r "
-      "ON r.article_id = live.article_id AND r.review_date = live.review_date "
+      "SELECT live.slug, ", SortValueColumn(query.order), ", b.body "
+      "FROM live_articles live JOIN revision_bodies b "
+      "ON b.article_id = live.article_id AND b.review_date = live.review_date "
       "WHERE ", filter.sql, " AND ", query.has_cursor ? KeysetCondition(query.order, 1) : "1",
       " ORDER BY ", OrderByClause(query.order), " LIMIT ?3");
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
@@ -196,11 +198,11 @@ absl::StatusOr<ArticleStore::SearchPage> ArticleStore::Search(const SearchQuery&
                                                           query.due_soon_days, kFilterFirstIndex));
   // bm25 weights: a match in the title counts most, then the summary.
   std::string sql = absl::StrCat(
-      "SELECT r.body, snippet(article_search, -1, '[', ']', '...', 16), "
+      "SELECT b.body, snippet(article_search, -1, '[', ']', '...', 16), "
       "bm25(article_search, 10.0, 4.0, 1.0) AS score "
       "FROM article_search "
       "JOIN live_articles live ON live.article_id = article_search.rowid "
-      "JOIN revisions r ON r.article_id = live.article_id AND r.review_date = live.review_date "
+      "JOIN revision_bodies b ON b.article_id = live.article_id AND b.review_date = live.review_date "
       "WHERE article_search MATCH ?1 AND ", filter.sql,
       " ORDER BY score, live.slug LIMIT ?2 OFFSET ?3");
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
@@ -350,7 +352,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     // Same review date: identical content is a no-op, different content a clash.
     {
       ASSIGN_OR_RETURN(Statement existing, db->Prepare(
-          "SELECT content_hash, body FROM revisions WHERE article_id = ?1 AND review_date = ?2"));
+          "SELECT r.content_hash, b.body FROM revisions r JOIN revision_bodies b "
+          "ON b.article_id = r.article_id AND b.review_date = r.review_date "
+          "WHERE r.article_id = ?1 AND r.review_date = ?2"));
       existing.BindInt64(1, article_id).BindText(2, review_text);
       ASSIGN_OR_RETURN(bool row, existing.Step());
       if (row) {
@@ -427,10 +431,15 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
         .BindInt64(7, Micros(now))
         .BindText(8, result.etag())
         .BindText(9, content_hash)
-        .BindBlob(10, result.SerializeAsString())
+        .BindBlob(10, "")  // bodies live in revision_bodies (schema v3)
         .BindText(11, result.publisher())
         .BindText(12, result.language_code());
     RETURN_IF_ERROR(insert.Run());
+    ASSIGN_OR_RETURN(Statement insert_body, db->Prepare(
+        "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
+    insert_body.BindInt64(1, article_id).BindText(2, review_text).BindBlob(
+        3, result.SerializeAsString());
+    RETURN_IF_ERROR(insert_body.Run());
 
     for (int i = 0; i < result.therapy_types_size(); ++i) {
       ASSIGN_OR_RETURN(Statement link, db->Prepare(R"sql(
@@ -511,8 +520,9 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
   ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
   if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
-      "SELECT body, change_type, change_summary FROM revisions "
-      "WHERE article_id = ?1 AND review_date = ?2"));
+      "SELECT b.body, r.change_type, r.change_summary FROM revisions r "
+      "JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date "
+      "WHERE r.article_id = ?1 AND r.review_date = ?2"));
   stmt.BindInt64(1, article_row.id).BindText(2, FormatIsoDate(review_date));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) {

@@ -18,8 +18,9 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   RETURN_IF_ERROR(remove_text.Run());
 
   ASSIGN_OR_RETURN(Statement current, db->Prepare(R"sql(
-      SELECT a.slug, r.review_date, r.next_review_date, r.title, r.publisher, r.language_code, r.body
+      SELECT a.slug, r.review_date, r.next_review_date, r.title, r.publisher, r.language_code, b.body
       FROM articles a JOIN revisions r ON r.article_id = a.id
+      JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.id = ?1 AND a.withdraw_time IS NULL AND r.review_date <= ?2
       ORDER BY r.review_date DESC LIMIT 1)sql"));
   current.BindInt64(1, article_id).BindText(2, FormatIsoDate(today));

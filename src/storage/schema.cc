@@ -129,6 +129,27 @@ CREATE TABLE scheduled_revisions (
 ) WITHOUT ROWID;
 CREATE INDEX scheduled_revisions_by_date ON scheduled_revisions(review_date);
 )sql",
+
+    // 2 -> 3: revision bodies move to a table of their own. In the WITHOUT
+    // ROWID revisions table a ~5 KB body spilled into overflow pages, and a
+    // key search reads a spilled cell whole to compare it: every lookup by
+    // (article, review date) read several overflow chains (bench/RESULTS.md).
+    // Now revisions rows are small and a body is read once, by rowid.
+    // revisions.body stays (always empty) because a column cannot be dropped
+    // from a WITHOUT ROWID table without rebuilding it.
+    R"sql(
+CREATE TABLE revision_bodies (
+  id          INTEGER PRIMARY KEY,
+  article_id  INTEGER NOT NULL,
+  review_date TEXT NOT NULL,
+  body        BLOB NOT NULL,            -- serialized healthcontent.v1.Article
+  UNIQUE (article_id, review_date),
+  FOREIGN KEY (article_id, review_date) REFERENCES revisions(article_id, review_date)
+);
+INSERT INTO revision_bodies (article_id, review_date, body)
+  SELECT article_id, review_date, body FROM revisions ORDER BY article_id, review_date;
+UPDATE revisions SET body = X'';
+)sql",
 };
 
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -46,7 +46,8 @@ void VerifyDatabase(const std::string& path, const std::vector<Acked>& acked) {
   EXPECT_EQ(QueryText(d, "PRAGMA integrity_check"), "ok");
   for (const Acked& a : acked) {
     auto stmt = *d->PrepareUncached(
-        "SELECT r.body, r.etag FROM revisions r JOIN articles a ON a.id = r.article_id "
+        "SELECT b.body, r.etag FROM revisions r JOIN articles a ON a.id = r.article_id "
+        "JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date "
         "WHERE a.slug = ?1 AND r.review_date = ?2");
     stmt.BindText(1, a.slug).BindText(2, a.revision_id);
     auto row = stmt.Step();
@@ -58,14 +59,15 @@ void VerifyDatabase(const std::string& path, const std::vector<Acked>& acked) {
   }
   // Every revision present, acknowledged or not, is whole.
   auto all = *d->PrepareUncached(R"sql(
-      SELECT a.slug, r.review_date, r.body,
+      SELECT a.slug, r.review_date, b.body,
              (SELECT count(*) FROM revision_therapy_types t
               WHERE t.article_id = r.article_id AND t.review_date = r.review_date),
              (SELECT count(*) FROM revision_references x
               WHERE x.article_id = r.article_id AND x.review_date = r.review_date),
              (SELECT count(*) FROM changes c
               WHERE c.resource = 'articles/' || a.slug AND c.revision_id = r.review_date)
-      FROM revisions r JOIN articles a ON a.id = r.article_id)sql");
+      FROM revisions r JOIN articles a ON a.id = r.article_id
+      JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date)sql");
   int revisions = 0;
   while (*all.Step()) {
     ++revisions;

@@ -1,6 +1,10 @@
 #include "storage/database.h"
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "importers/data_dir.h"
+#include "storage/article_store.h"
+#include "storage/therapy_type_store.h"
 #include "gtest/gtest.h"
 #include "storage/schema.h"
 #include "storage/storage.h"
@@ -103,6 +107,48 @@ TEST(SchemaTest, MigratesToLatestOnceAndRefusesNewerFiles) {
   auto newer = MigrateSchema(db.get());
   EXPECT_EQ(newer.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(newer.message(), ::testing::HasSubstr("999"));
+}
+
+TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
+  TempDir dir;
+  const std::string path = dir.File("v2.db");
+  v1::Article before;
+  {
+    auto storage = *Storage::Open(path, {});
+    TherapyTypeStore therapy_types(storage.get());
+    ArticleStore articles(storage.get(), {});
+    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
+                                       absl::Now())
+                    .ok());
+    before = *articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                   absl::CivilDay(2026, 1, 1), false);
+  }
+  {
+    // Turn the file back into a version 2 database: bodies in revisions.
+    auto db = *Database::Open(path, {});
+    ASSERT_TRUE(db->Execute(R"sql(
+        BEGIN;
+        UPDATE revisions SET body = (SELECT b.body FROM revision_bodies b
+                                     WHERE b.article_id = revisions.article_id
+                                       AND b.review_date = revisions.review_date);
+        DROP TABLE revision_bodies;
+        PRAGMA user_version = 2;
+        COMMIT;)sql")
+                    .ok());
+    ASSERT_GT(QueryInt(db.get(), "SELECT length(body) FROM revisions"), 1000);
+  }
+  auto storage = Storage::Open(path, {});  // migrates 2 -> 3
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(path, {});
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 3);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT length(body) FROM revisions"), 0);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM revision_bodies"), 1);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  ArticleStore articles(storage->get(), {});
+  auto after = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                    absl::CivilDay(2026, 1, 1), false);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->SerializeAsString(), before.SerializeAsString());
 }
 
 TEST(StorageTest, ReadOnlyStorageRefusesWrites) {
