@@ -917,8 +917,12 @@ int RunProbe(const LoadOptions& options) {
   if (options.probe == "connect") {
     ready = channel->WaitForConnected(DeadlineIn(options.connect_timeout));
   } else if (options.probe == "health") {
-    auto stub = grpc::health::v1::Health::NewStub(channel);
     while (!ready && absl::Now() < give_up) {
+      // A new channel (and so a new connection attempt) each time: a channel
+      // whose first connection was refused, because the server was not
+      // listening yet, waits out gRPC's reconnect backoff (about 5 s here)
+      // before it tries again, which would be measured as start-up time.
+      auto stub = grpc::health::v1::Health::NewStub(MakeChannel(options.target, 0));
       grpc::ClientContext context;
       context.set_deadline(DeadlineIn(absl::Milliseconds(200)));
       grpc::health::v1::HealthCheckRequest request;
