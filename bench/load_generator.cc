@@ -69,25 +69,11 @@ const char* const kMethods[kNumKinds] = {
     "/healthcontent.v1.ArticleService/PublishArticleRevision",
 };
 constexpr int kNumCodes = 17;  // grpc::StatusCode 0..16
-constexpr const char* kCodeNames[kNumCodes] = {
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-};
+// The canonical name of a status code ("NOT_FOUND"): gRPC's and Abseil's
+// codes share values and names.
+std::string CodeName(int code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
 constexpr int kPageSize = 50;
 // Publishers backfill review dates from here when an article has no free
 // day between its newest review and today.
@@ -113,7 +99,7 @@ std::chrono::system_clock::time_point DeadlineIn(absl::Duration d) {
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   return absl::UnavailableError(
-      absl::StrCat(what, ": ", kCodeNames[status.error_code()], ": ", status.error_message()));
+      absl::StrCat(what, ": ", CodeName(status.error_code()), ": ", status.error_message()));
 }
 
 // ---------------------------------------------------------------------------
@@ -653,7 +639,7 @@ void LoadRun::OnDone(Call* call, const grpc::Status& status) {
     {
       absl::MutexLock lock(&recorders_mu_);
       if (error_samples_.size() < 5) {
-        error_samples_.push_back(absl::StrCat(kKindNames[call->kind], ": ", kCodeNames[code], ": ",
+        error_samples_.push_back(absl::StrCat(kKindNames[call->kind], ": ", CodeName(code), ": ",
                                               outcome.error_message()));
       }
     }
@@ -800,7 +786,7 @@ int LoadRun::Report(const Recorder& merged) {
   std::vector<std::string> codes;
   for (int c = 1; c < kNumCodes; ++c) {
     if (errors_by_code[c] > 0) {
-      codes.push_back(absl::StrFormat(R"("%s":%d)", kCodeNames[c], errors_by_code[c]));
+      codes.push_back(absl::StrFormat(R"("%s":%d)", CodeName(c), errors_by_code[c]));
     }
   }
   std::printf(
@@ -860,7 +846,7 @@ int LoadRun::Report(const Recorder& merged) {
     absl::StrAppend(&table, "errors:");
     for (int c = 1; c < kNumCodes; ++c) {
       if (errors_by_code[c] > 0) {
-        absl::StrAppend(&table, " ", kCodeNames[c], "=", errors_by_code[c]);
+        absl::StrAppend(&table, " ", CodeName(c), "=", errors_by_code[c]);
       }
     }
     absl::StrAppend(&table, "\n");

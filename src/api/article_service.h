@@ -11,6 +11,9 @@
 
 #include <grpcpp/support/byte_buffer.h>
 
+#include <set>
+#include <string>
+
 #include "api/service_context.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 
@@ -22,6 +25,14 @@ using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
 
 class ArticleService final : public ArticleServiceBase {
  public:
+  // The full names ("/healthcontent.v1.ArticleService/GetArticle") of the
+  // methods ArticleServiceBase makes raw; whoever inspects requests (the
+  // server's RpcObserver) must know them. Keep in step with the base above.
+  static std::set<std::string> RawMethodNames() {
+    const std::string prefix = std::string("/") + v1::ArticleService::service_full_name() + "/";
+    return {prefix + "GetArticle", prefix + "GetArticleRevision"};
+  }
+
   explicit ArticleService(const ServiceContext* services) : services_(services) {}
 
   // Raw: the request is a serialized GetArticleRequest, the response a

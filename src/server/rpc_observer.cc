@@ -41,25 +41,11 @@ constexpr absl::string_view kOwnMethodPrefix = "/healthcontent.";
 
 // Canonical names of the status codes, by value.
 constexpr int kNumCodes = 17;
-constexpr const char* kCodeNames[kNumCodes] = {
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-};
+// The canonical name of a status code ("NOT_FOUND"): gRPC's and Abseil's
+// codes share values and names.
+std::string CodeName(int code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
 
 // A code outside the canonical ones counts as UNKNOWN.
 int CodeIndex(grpc::StatusCode code) {
@@ -340,7 +326,7 @@ class RpcObserver::Call final : public grpc::experimental::Interceptor {
     Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",
         {{"method", method_->label},
          {"resource", absl::string_view(resource_, resource_length_)},
-         {"code", kCodeNames[CodeIndex(code)]},
+         {"code", CodeName(CodeIndex(code))},
          {"latency_ms", latency_ms},
          {"peer", peer},
          {"request_id", absl::string_view(request_id_, request_id_length_)}});
@@ -451,7 +437,7 @@ void RpcObserver::Record(Method& method, grpc::StatusCode code, double seconds) 
     absl::MutexLock lock(&counters_mu_);
     counter = slot.load(std::memory_order_relaxed);
     if (counter == nullptr) {
-      counter = &requests_->Add({{"method", method.label}, {"code", kCodeNames[index]}});
+      counter = &requests_->Add({{"method", method.label}, {"code", CodeName(index)}});
       slot.store(counter, std::memory_order_release);
     }
   }

@@ -333,10 +333,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   RpcObserverOptions observer_options;
   observer_options.log_sample = options.rpc_log_sample;
   // The raw methods of api::ArticleService (see ArticleServiceBase).
-  observer_options.raw_methods = {
-      absl::StrCat("/", v1::ArticleService::service_full_name(), "/GetArticle"),
-      absl::StrCat("/", v1::ArticleService::service_full_name(), "/GetArticleRevision"),
-  };
+  observer_options.raw_methods = api::ArticleService::RawMethodNames();
   observer_options.metrics = p.metrics.get();
   ASSIGN_OR_RETURN(std::unique_ptr<RpcObserver> observer,
                    RpcObserver::Create(std::move(observer_options)));
