@@ -229,18 +229,27 @@ absl::StatusOr<Statement> Database::PrepareUncached(absl::string_view sql) {
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 Transaction::~Transaction() {
-  if (active_) db_->Execute("ROLLBACK;").IgnoreError();
+  if (!active_) return;
+  if (nested_) {
+    // Fails harmlessly when SQLite already rolled the whole transaction back.
+    db_->Execute("ROLLBACK TO hc_transaction; RELEASE hc_transaction;").IgnoreError();
+  } else {
+    db_->Execute("ROLLBACK;").IgnoreError();
+  }
 }
 
 absl::Status Transaction::Begin() {
-  RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE;"));
+  nested_ = db_->InTransaction();
+  RETURN_IF_ERROR(db_->Execute(nested_ ? "SAVEPOINT hc_transaction;" : "BEGIN IMMEDIATE;"));
   active_ = true;
   return absl::OkStatus();
 }
 
 absl::Status Transaction::Commit() {
-  absl::Status status = db_->Execute("COMMIT;");
+  absl::Status status = db_->Execute(nested_ ? "RELEASE hc_transaction;" : "COMMIT;");
   // A failed COMMIT leaves the transaction open; the destructor rolls it back.
   if (status.ok()) active_ = false;
   return status;

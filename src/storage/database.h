@@ -114,6 +114,10 @@ class Database {
   absl::StatusOr<Statement> PrepareUncached(absl::string_view sql);
 
   int64_t LastInsertRowId() const;
+  // True while a transaction is open on this connection. SQLite may roll a
+  // transaction back by itself on some errors (disk full, I/O error), so
+  // callers that keep one open across several steps check this.
+  bool InTransaction() const;
   const std::string& path() const { return path_; }
   sqlite3* raw() { return db_; }
 
@@ -127,6 +131,10 @@ class Database {
 
 // BEGIN IMMEDIATE ... COMMIT. The destructor rolls back unless Commit()
 // succeeded, so every early return leaves the database unchanged.
+// Inside a transaction that is already open (Storage::Write groups several
+// writes into one), it is a savepoint instead: Commit() releases it into the
+// enclosing transaction, which makes it durable when that one commits, and
+// the destructor rolls back only this transaction's work.
 class Transaction {
  public:
   explicit Transaction(Database* db) : db_(db) {}
@@ -142,6 +150,7 @@ class Transaction {
  private:
   Database* db_;
   bool active_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace healthcontent::storage

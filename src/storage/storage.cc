@@ -1,5 +1,7 @@
 #include "storage/storage.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/schema.h"
@@ -28,21 +30,109 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
   return std::unique_ptr<Storage>(new Storage(path, reader_options, std::move(writer)));
 }
 
-absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
+struct Storage::PendingWrite {
+  explicit PendingWrite(absl::FunctionRef<absl::Status(Database*)> f) : fn(f) {}
+  absl::FunctionRef<absl::Status(Database*)> fn;
   absl::Status status;
-  {
-    absl::MutexLock lock(&write_mu_);
-    if (writer_ == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
-    }
-    status = fn(writer_.get());
+  bool done = false;  // guarded by Storage::queue_mu_
+};
+
+absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
+  if (writer_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
   }
-  if (status.ok()) {
+  PendingWrite me(fn);
+  std::vector<PendingWrite*> group;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&me);
+    // Either a leader commits this write, or it reaches the front of the
+    // queue while no group is running and leads the next one.
+    auto done_or_leading = [this, &me]() {
+      return me.done || (!leader_active_ && queue_.front() == &me);
+    };
+    queue_mu_.Await(absl::Condition(&done_or_leading));
+    if (me.done) return me.status;
+    leader_active_ = true;
+    while (!queue_.empty() && static_cast<int>(group.size()) < kMaxWritesPerCommit) {
+      group.push_back(queue_.front());
+      queue_.pop_front();
+    }
+  }
+  CommitGroup(group);
+  bool any_ok = false;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    for (PendingWrite* write : group) {
+      any_ok = any_ok || write->status.ok();
+      write->done = true;  // the waiter may return (and free `write`) from here on
+    }
+    leader_active_ = false;
+  }
+  if (any_ok) {
     absl::MutexLock lock(&listeners_mu_);
     for (const auto& listener : listeners_) listener();
   }
-  return status;
+  return me.status;
+}
+
+void Storage::CommitGroup(const std::vector<PendingWrite*>& group) {
+  Database* db = writer_.get();
+  size_t next = 0;
+  while (next < group.size()) {
+    const size_t first = next;
+    absl::Status begun = db->Execute("BEGIN IMMEDIATE;");
+    if (!begun.ok()) {
+      for (; next < group.size(); ++next) group[next]->status = begun;
+      break;
+    }
+    bool transaction_lost = false;
+    for (; next < group.size() && !transaction_lost; ++next) {
+      PendingWrite* write = group[next];
+      absl::Status status = db->Execute("SAVEPOINT hc_write;");
+      if (status.ok()) status = write->fn(db);
+      if (!db->InTransaction()) {
+        // SQLite rolled the whole transaction back (disk full, I/O error):
+        // the writes before this one in the transaction are gone too.
+        if (status.ok()) {
+          status = absl::InternalError("the write transaction was rolled back unexpectedly");
+        }
+        for (size_t i = first; i < next; ++i) {
+          if (group[i]->status.ok()) group[i]->status = status;
+        }
+        transaction_lost = true;
+      } else if (status.ok()) {
+        status = db->Execute("RELEASE hc_write;");
+      } else {
+        db->Execute("ROLLBACK TO hc_write; RELEASE hc_write;").IgnoreError();
+      }
+      write->status = status;
+    }
+    {
+      absl::MutexLock lock(&queue_mu_);
+      stats_.writes += static_cast<int64_t>(next - first);
+      stats_.commits += 1;
+    }
+    if (transaction_lost) continue;  // the rest start a new transaction
+    absl::Status committed = db->Execute("COMMIT;");
+    if (!committed.ok()) {
+      if (db->InTransaction()) db->Execute("ROLLBACK;").IgnoreError();
+      for (size_t i = first; i < next; ++i) {
+        if (group[i]->status.ok()) group[i]->status = committed;
+      }
+    }
+  }
+}
+
+Storage::WriteStats Storage::write_stats() const {
+  absl::MutexLock lock(&queue_mu_);
+  return stats_;
+}
+
+int Storage::QueuedWrites() const {
+  absl::MutexLock lock(&queue_mu_);
+  return static_cast<int>(queue_.size());
 }
 
 absl::Status Storage::CopyTo(const std::string& destination) {

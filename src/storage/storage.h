@@ -3,8 +3,9 @@
 #ifndef HEALTHCONTENT_STORAGE_STORAGE_H_
 #define HEALTHCONTENT_STORAGE_STORAGE_H_
 
-#include <memory>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,32 @@ class Storage {
   // The calling thread's read connection.
   absl::StatusOr<Database*> Reader() { return readers_.ForThisThread(); }
 
-  // Runs `fn` on the write connection while holding the write lock, so
-  // writers queue here rather than on SQLite's busy handler.
-  // FailedPrecondition on a read-only storage.
+  // Runs `fn` on the write connection inside a write transaction and returns
+  // its status once that transaction has committed durably, or the error
+  // that kept it from committing. A write that returns OK is on disk.
+  //
+  // Group commit: calls that arrive while a commit is in progress queue up,
+  // and the next caller in line runs up to kMaxWritesPerCommit of them in one
+  // transaction with one fsync. Each `fn` runs in its own savepoint, so one
+  // that fails is rolled back alone and the others still commit; if the
+  // COMMIT itself fails, every write of the group fails with that error.
+  // `fn` sees the writes queued before it as committed (they run in order);
+  // a Transaction inside `fn` nests as a savepoint. `fn` must not COMMIT or
+  // ROLLBACK on its own. FailedPrecondition on a read-only storage.
   absl::Status Write(absl::FunctionRef<absl::Status(Database*)> fn);
+
+  static constexpr int kMaxWritesPerCommit = 64;
+
+  struct WriteStats {
+    int64_t writes = 0;   // Write() calls that reached the write connection
+    int64_t commits = 0;  // transactions committed (or attempted) for them
+  };
+  // Totals since Open, for metrics and tests: writes / commits is the mean
+  // group size.
+  WriteStats write_stats() const;
+
+  // How many Write() calls are waiting for the current group to finish.
+  int QueuedWrites() const;
 
   // Writes a consistent copy of the whole database to `destination` (which
   // must not exist) while the service keeps serving: VACUUM INTO from a read
@@ -60,9 +83,17 @@ class Storage {
  private:
   Storage(std::string path, Database::Options reader_options, std::unique_ptr<Database> writer);
 
+  struct PendingWrite;
+  // Runs `group` in as few transactions as possible and sets each status.
+  void CommitGroup(const std::vector<PendingWrite*>& group) ABSL_LOCKS_EXCLUDED(queue_mu_);
+
   ConnectionPool readers_;
-  absl::Mutex write_mu_;
-  std::unique_ptr<Database> writer_ ABSL_GUARDED_BY(write_mu_);
+  // Only the group leader (leader_active_) touches writer_.
+  const std::unique_ptr<Database> writer_;
+  mutable absl::Mutex queue_mu_;
+  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+  WriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
   absl::Mutex listeners_mu_;
   std::vector<std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 };
