@@ -87,11 +87,13 @@ grpc::ServerUnaryReactor* ArticleService::GetArticleRevision(
 }
 
 grpc::ServerUnaryReactor* ArticleService::ListArticles(grpc::CallbackServerContext* context,
-                                                       const v1::ListArticlesRequest* request,
-                                                       v1::ListArticlesResponse* response) {
+                                                       const grpc::ByteBuffer* request_bytes,
+                                                       grpc::ByteBuffer* response) {
   auto* reactor = context->DefaultReactor();
+  v1::ListArticlesRequest request;
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = List(*request, response);
+  if (status.ok()) status = ParseRawRequest(*request_bytes, &request);
+  if (status.ok()) status = List(request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -203,9 +205,12 @@ absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& 
 }
 
 absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
-                                  v1::ListArticlesResponse* response) const {
+                                  grpc::ByteBuffer* response) const {
   ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
+  if (!v1::ArticleView_IsValid(request.view())) {
+    return InvalidFieldError("view", absl::StrCat("has unknown value ", request.view()));
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
                    domain::ParseFilter(request.filter()));
   storage::ArticleStore::ListQuery query;
@@ -229,17 +234,32 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
   query.limit = page_size;
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(auto page, data->articles->List(query));
-  const v1::ArticleView view =
-      request.view() == v1::ARTICLE_VIEW_UNSPECIFIED ? v1::ARTICLE_VIEW_BASIC : request.view();
-  for (v1::Article& article : page.articles) {
-    RETURN_IF_ERROR(Shape(view, "", &article));
-    *response->add_articles() = std::move(article);
+  ASSIGN_OR_RETURN(storage::ArticleStore::StoredArticlePage page,
+                   data->articles->ListStored(query));
+  const absl::CivilDay today = services_->Today();
+  domain::ServedFields fields;
+  // A listing shows the basic view unless the caller asks for more.
+  fields.basic_view = request.view() != v1::ARTICLE_VIEW_FULL;
+  // ListArticlesResponse: articles = 1 (each a length-delimited Article),
+  // next_page_token = 2.
+  std::string bytes;
+  std::string article;
+  for (const storage::ArticleStore::StoredRevision& stored : page.revisions) {
+    fields.scheduled = stored.review_date > today;
+    fields.review_status =
+        domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
+    article.clear();
+    RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &article));
+    domain::AppendLengthDelimitedField(v1::ListArticlesResponse::kArticlesFieldNumber, article, &bytes);
   }
   if (page.has_more) {
-    response->set_next_page_token(EncodePageToken(
-        fingerprint, absl::StrCat(page.last_value, kCursorSeparator, page.last_slug)));
+    domain::AppendLengthDelimitedField(
+        v1::ListArticlesResponse::kNextPageTokenFieldNumber,
+        EncodePageToken(fingerprint,
+                        absl::StrCat(page.last_value, kCursorSeparator, page.last_slug)),
+        &bytes);
   }
+  SetBytes(bytes, response);
   return absl::OkStatus();
 }
 

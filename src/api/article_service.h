@@ -1,11 +1,11 @@
 // healthcontent.v1.ArticleService over the callback API. Handlers only check
 // the call, translate the request for the ArticleStore and finish.
 //
-// GetArticle and GetArticleRevision are registered as raw methods: they
-// parse the (small) request themselves and answer with the stored revision's
-// bytes, view and computed fields applied on the wire (domain/article_wire.h),
-// so the hot read path never parses or re-serializes an Article. Clients see
-// the same messages as from any other method.
+// GetArticle, GetArticleRevision and ListArticles are registered as raw
+// methods: they parse the (small) request themselves and answer with the
+// stored revisions' bytes, view and computed fields applied on the wire
+// (domain/article_wire.h), so the hot read paths never parse or re-serialize
+// an Article. Clients see the same messages as from any other method.
 #ifndef HEALTHCONTENT_API_ARTICLE_SERVICE_H_
 #define HEALTHCONTENT_API_ARTICLE_SERVICE_H_
 
@@ -21,7 +21,8 @@ namespace healthcontent::api {
 
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_GetArticleRevision<
-        v1::ArticleService::CallbackService>>;
+        v1::ArticleService::WithRawCallbackMethod_ListArticles<
+            v1::ArticleService::CallbackService>>>;
 
 class ArticleService final : public ArticleServiceBase {
  public:
@@ -30,7 +31,7 @@ class ArticleService final : public ArticleServiceBase {
   // server's RpcObserver) must know them. Keep in step with the base above.
   static std::set<std::string> RawMethodNames() {
     const std::string prefix = std::string("/") + v1::ArticleService::service_full_name() + "/";
-    return {prefix + "GetArticle", prefix + "GetArticleRevision"};
+    return {prefix + "GetArticle", prefix + "GetArticleRevision", prefix + "ListArticles"};
   }
 
   explicit ArticleService(const ServiceContext* services) : services_(services) {}
@@ -44,9 +45,10 @@ class ArticleService final : public ArticleServiceBase {
   grpc::ServerUnaryReactor* GetArticleRevision(grpc::CallbackServerContext* context,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) override;
+  // Raw: ListArticlesRequest in, ListArticlesResponse out.
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
-                                         const v1::ListArticlesRequest* request,
-                                         v1::ListArticlesResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,
                                            const v1::SearchArticlesRequest* request,
                                            v1::SearchArticlesResponse* response) override;
@@ -73,8 +75,9 @@ class ArticleService final : public ArticleServiceBase {
   // a conditional read's etag and the computed fields applied.
   absl::Status Serve(const storage::ArticleStore::StoredRevision& stored, v1::ArticleView view,
                      const std::string& if_none_match, grpc::ByteBuffer* response) const;
-  absl::Status List(const v1::ListArticlesRequest& request,
-                    v1::ListArticlesResponse* response) const;
+  // Writes a serialized ListArticlesResponse: each listed article is its
+  // stored revision with the view and computed fields applied on the wire.
+  absl::Status List(const v1::ListArticlesRequest& request, grpc::ByteBuffer* response) const;
   absl::Status Search(const v1::SearchArticlesRequest& request,
                       v1::SearchArticlesResponse* response) const;
   absl::Status ListRevisions(const grpc::CallbackServerContext& context,

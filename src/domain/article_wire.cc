@@ -41,6 +41,12 @@ void AppendVarintField(int field, uint64_t value, std::string* out) {
 
 }  // namespace
 
+void AppendLengthDelimitedField(int field, absl::string_view value, std::string* out) {
+  AppendVarint(WireFormatLite::MakeTag(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED), out);
+  AppendVarint(value.size(), out);
+  out->append(value.data(), value.size());
+}
+
 absl::Status AppendServedArticle(absl::string_view stored, const ServedFields& fields,
                                  std::string* out) {
   out->reserve(out->size() + stored.size() + 8);

@@ -33,6 +33,11 @@ struct ServedFields {
 absl::Status AppendServedArticle(absl::string_view stored, const ServedFields& fields,
                                  std::string* out);
 
+// Appends a length-delimited field (a string, bytes or an embedded message
+// such as one element of a repeated Article) to a message being written on
+// the wire: the tag, the length and `value`.
+void AppendLengthDelimitedField(int field, absl::string_view value, std::string* out);
+
 }  // namespace healthcontent::domain
 
 #endif  // HEALTHCONTENT_DOMAIN_ARTICLE_WIRE_H_

@@ -80,6 +80,16 @@ class ArticleStore {
   // first does. InvalidArgument for a filter that does not compile.
   absl::StatusOr<ArticlePage> List(const ListQuery& query) const;
 
+  // As List, but each article as its stored in-force revision (etag left
+  // empty), for a listing served from the stored bytes.
+  struct StoredArticlePage {
+    std::vector<StoredRevision> revisions;
+    bool has_more = false;
+    std::string last_value;
+    std::string last_slug;
+  };
+  absl::StatusOr<StoredArticlePage> ListStored(const ListQuery& query) const;
+
   struct SearchQuery {
     std::string text;  // FTS5 query syntax
     const domain::FilterNode* filter = nullptr;

@@ -290,6 +290,54 @@ TEST_F(PortalServiceTest, ListArticlesFiltersSelectExactlyTheMatchingArticles) {
   EXPECT_EQ(response.articles(0).review_status(), v1::Article::OVERDUE);
 }
 
+// ListArticles is served from the stored bytes (a raw method); each entry
+// must be exactly the Article GetArticle serves in the same view, computed
+// fields (review_status) included.
+TEST_F(PortalServiceTest, ListArticlesEntriesAreExactlyWhatGetArticleServes) {
+  ASSERT_NO_FATAL_FAILURE(PublishPortalArticles());
+  for (v1::ArticleView view :
+       {v1::ARTICLE_VIEW_UNSPECIFIED, v1::ARTICLE_VIEW_BASIC, v1::ARTICLE_VIEW_FULL}) {
+    v1::ListArticlesRequest request;
+    request.set_view(view);
+    request.set_page_size(3);
+    int pages = 0;
+    std::vector<v1::Article> listed;
+    for (pages = 1; pages <= 5; ++pages) {
+      v1::ListArticlesResponse response;
+      grpc::Status status = List(request, &response);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      listed.insert(listed.end(), response.articles().begin(), response.articles().end());
+      if (response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    EXPECT_EQ(pages, 2) << view;
+    ASSERT_EQ(listed.size(), 4u) << view;
+    std::set<int> statuses;
+    for (const v1::Article& entry : listed) {
+      v1::GetArticleRequest get;
+      get.set_name(entry.name());
+      get.set_view(view == v1::ARTICLE_VIEW_FULL ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_BASIC);
+      v1::Article served;
+      ASSERT_TRUE(server_.articles().GetArticle(Context().get(), get, &served).ok());
+      EXPECT_EQ(entry.SerializeAsString(), served.SerializeAsString())
+          << entry.name() << " view " << view;
+      EXPECT_EQ(entry.sections_size() > 0, view == v1::ARTICLE_VIEW_FULL) << entry.name();
+      EXPECT_NE(entry.review_status(), v1::Article::REVIEW_STATUS_UNSPECIFIED) << entry.name();
+      statuses.insert(entry.review_status());
+    }
+    EXPECT_GE(statuses.size(), 2u) << "the portal articles should span review statuses";
+  }
+  // An unknown view is refused even when the page would be empty.
+  v1::ListArticlesRequest request;
+  request.set_view(static_cast<v1::ArticleView>(42));
+  request.set_filter(R"(title = "no such title")");
+  v1::ListArticlesResponse response;
+  grpc::Status status = List(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "view: has unknown value 42");
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("view"));
+}
+
 TEST_F(PortalServiceTest, ListArticlesOrderByGivesTheExactOrder) {
   ASSERT_NO_FATAL_FAILURE(PublishPortalArticles());
   EXPECT_THAT(ListNames("", ""), ElementsAre(kAlpha, kBeta, kSeed, kGamma));
