@@ -3,6 +3,9 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/slice.h>
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -37,8 +40,13 @@ absl::Status ParseRawRequest(const grpc::ByteBuffer& bytes, google::protobuf::Me
   return absl::OkStatus();
 }
 
-void SetBytes(const std::string& bytes, grpc::ByteBuffer* response) {
-  grpc::Slice slice(bytes);
+// Hands `bytes` to gRPC without copying them: the slice owns the string and
+// frees it when the response has been sent.
+void SetBytes(std::string bytes, grpc::ByteBuffer* response) {
+  auto* owned = new std::string(std::move(bytes));
+  grpc::Slice slice(
+      owned->data(), owned->size(), [](void* string) { delete static_cast<std::string*>(string); },
+      owned);
   *response = grpc::ByteBuffer(&slice, 1);
 }
 
@@ -200,7 +208,7 @@ absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& 
       domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
   std::string bytes;
   RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &bytes));
-  SetBytes(bytes, response);
+  SetBytes(std::move(bytes), response);
   return absl::OkStatus();
 }
 
@@ -259,7 +267,7 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
                         absl::StrCat(page.last_value, kCursorSeparator, page.last_slug)),
         &bytes);
   }
-  SetBytes(bytes, response);
+  SetBytes(std::move(bytes), response);
   return absl::OkStatus();
 }
 

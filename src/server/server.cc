@@ -205,7 +205,28 @@ void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services,
         }
         return bytes;
       });
-  if (!options.read_only) return;
+  if (!options.read_only) {
+    // Group commit (storage::Storage::Write): writes / transactions is the
+    // mean number of writes that shared one commit and its fsync.
+    metrics->AddGaugeCallback(
+        "healthcontent_writes",
+        "Primary: writes (publishes, withdrawals, schedule updates) run since start.",
+        [services] {
+          std::shared_ptr<const storage::Dataset> data = services->data();
+          return data == nullptr ? 0.0
+                                 : static_cast<double>(data->storage->write_stats().writes);
+        });
+    metrics->AddGaugeCallback(
+        "healthcontent_write_transactions",
+        "Primary: write transactions (one fsync each) run since start; writes that arrive "
+        "while one commits share the next.",
+        [services] {
+          std::shared_ptr<const storage::Dataset> data = services->data();
+          return data == nullptr ? 0.0
+                                 : static_cast<double>(data->storage->write_stats().commits);
+        });
+    return;
+  }
   metrics->AddGaugeCallback(
       "healthcontent_bundle_change_sequence",
       "Replica: the newest change sequence in the bundle served (0 before the first).",

@@ -47,6 +47,10 @@ TEST(ObservabilityE2eTest, MetricsMoveWithCallsAndEveryCallHasOneLogLine) {
   EXPECT_EQ(MetricValue(before, "healthcontent_change_sequence"), 14);
   EXPECT_GT(MetricValue(before, "healthcontent_database_bytes"), 4096);
   EXPECT_EQ(MetricValue(before, "healthcontent_rpc_in_flight"), 0);
+  // Group commit: never more transactions than writes.
+  EXPECT_GE(MetricValue(before, "healthcontent_write_transactions"), 0);
+  EXPECT_GE(MetricValue(before, "healthcontent_writes"),
+            MetricValue(before, "healthcontent_write_transactions"));
   const double ok_before =
       std::max(0.0, MetricValue(before, "healthcontent_rpc_requests_total", {kGetArticle, "code=\"OK\""}));
 
