@@ -186,6 +186,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   RETURN_IF_ERROR(db->Execute("PRAGMA foreign_keys = ON;"));
   if (!read_only) {
     RETURN_IF_ERROR(db->Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
+    // Savepoint and statement journals (Storage::Write runs every write in a
+    // savepoint) stay in memory instead of temporary files: they only ever
+    // serve a rollback inside an open transaction, never recovery.
+    RETURN_IF_ERROR(db->Execute("PRAGMA temp_store = MEMORY;"));
   }
   // Touch the schema so that a file that is not a database fails here, at
   // open, with a clear message rather than on the first query.
