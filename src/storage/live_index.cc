@@ -10,6 +10,17 @@
 namespace healthcontent::storage {
 
 absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today) {
+  // The therapy types of the revision leaving the index count one article
+  // less; those of the one entering, below, one more.
+  ASSIGN_OR_RETURN(Statement uncount, db->Prepare(R"sql(
+      UPDATE live_therapy_type_counts SET article_count = article_count - 1
+      WHERE therapy_type_slug IN (
+        SELECT t.therapy_type_slug FROM live_articles live
+        JOIN revision_therapy_types t
+          ON t.article_id = live.article_id AND t.review_date = live.review_date
+        WHERE live.article_id = ?1))sql"));
+  uncount.BindInt64(1, article_id);
+  RETURN_IF_ERROR(uncount.Run());
   ASSIGN_OR_RETURN(Statement remove_live, db->Prepare("DELETE FROM live_articles WHERE article_id = ?1"));
   remove_live.BindInt64(1, article_id);
   RETURN_IF_ERROR(remove_live.Run());
@@ -41,6 +52,13 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
     insert_live.BindText(column + 2, current.ColumnText(column));
   }
   RETURN_IF_ERROR(insert_live.Run());
+  ASSIGN_OR_RETURN(Statement count, db->Prepare(R"sql(
+      INSERT INTO live_therapy_type_counts (therapy_type_slug, article_count)
+      SELECT DISTINCT therapy_type_slug, 1 FROM revision_therapy_types
+      WHERE article_id = ?1 AND review_date = ?2
+      ON CONFLICT (therapy_type_slug) DO UPDATE SET article_count = article_count + 1)sql"));
+  count.BindInt64(1, article_id).BindText(2, current.ColumnText(1));
+  RETURN_IF_ERROR(count.Run());
   ASSIGN_OR_RETURN(Statement insert_text, db->Prepare(
       "INSERT INTO article_search (rowid, title, summary, body) VALUES (?1, ?2, ?3, ?4)"));
   insert_text.BindInt64(1, article_id)

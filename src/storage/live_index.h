@@ -1,5 +1,6 @@
-// Keeps the in-force index (live_articles) and the full-text index
-// (article_search) of one article in step with its revisions.
+// Keeps the in-force index (live_articles), the therapy type counts
+// (live_therapy_type_counts) and the full-text index (article_search) of one
+// article in step with its revisions.
 #ifndef HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
 #define HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
 

@@ -150,6 +150,22 @@ INSERT INTO revision_bodies (article_id, review_date, body)
   SELECT article_id, review_date, body FROM revisions ORDER BY article_id, review_date;
 UPDATE revisions SET body = X'';
 )sql",
+
+    // 3 -> 4: how many live articles list each therapy type in their
+    // in-force revision, kept in step by RefreshLiveArticle. Counting at read
+    // time cost ~37 ms per type on 100,000 articles (about half a second per
+    // ListTherapyTypes page); now it is one row per type.
+    R"sql(
+CREATE TABLE live_therapy_type_counts (
+  therapy_type_slug TEXT PRIMARY KEY,
+  article_count     INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO live_therapy_type_counts (therapy_type_slug, article_count)
+  SELECT t.therapy_type_slug, count(DISTINCT live.article_id)
+  FROM revision_therapy_types t
+  JOIN live_articles live ON live.article_id = t.article_id AND live.review_date = t.review_date
+  GROUP BY t.therapy_type_slug;
+)sql",
 };
 
 constexpr int kLatestVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -132,6 +132,7 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
                                      WHERE b.article_id = revisions.article_id
                                        AND b.review_date = revisions.review_date);
         DROP TABLE revision_bodies;
+        DROP TABLE live_therapy_type_counts;
         PRAGMA user_version = 2;
         COMMIT;)sql")
                     .ok());
@@ -140,7 +141,7 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
   auto storage = Storage::Open(path, {});  // migrates 2 -> 3
   ASSERT_TRUE(storage.ok()) << storage.status();
   auto db = *Database::Open(path, {});
-  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 3);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(QueryInt(db.get(), "SELECT length(body) FROM revisions"), 0);
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM revision_bodies"), 1);
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM pragma_foreign_key_check"), 0);
@@ -149,6 +150,44 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
                                     absl::CivilDay(2026, 1, 1), false);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->SerializeAsString(), before.SerializeAsString());
+}
+
+TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
+  TempDir dir;
+  const std::string path = dir.File("v3.db");
+  {
+    auto storage = *Storage::Open(path, {});
+    TherapyTypeStore therapy_types(storage.get());
+    ArticleStore articles(storage.get(), {});
+    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
+                                       absl::Now())
+                    .ok());
+  }
+  {
+    // Turn the file back into a version 3 database.
+    auto db = *Database::Open(path, {});
+    ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE live_therapy_type_counts; "
+                            "PRAGMA user_version = 3; COMMIT;")
+                    .ok());
+  }
+  auto storage = Storage::Open(path, {});  // migrates 3 -> 4
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(path, {});
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 4);
+  // The seed article lists each of its therapy types once.
+  const int64_t seed_types = QueryInt(db.get(),
+                                      "SELECT count(DISTINCT therapy_type_slug) FROM "
+                                      "revision_therapy_types");
+  EXPECT_GE(seed_types, 5);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_therapy_type_counts"), seed_types);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT min(article_count) FROM live_therapy_type_counts"), 1);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT max(article_count) FROM live_therapy_type_counts"), 1);
+  TherapyTypeStore therapy_types(storage->get());
+  auto page = therapy_types.List("", 20);
+  ASSERT_TRUE(page.ok()) << page.status();
+  int64_t listed = 0;
+  for (const v1::TherapyType& type : page->therapy_types) listed += type.article_count();
+  EXPECT_EQ(listed, seed_types);
 }
 
 TEST(StorageTest, ReadOnlyStorageRefusesWrites) {
