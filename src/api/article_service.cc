@@ -242,12 +242,13 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
   query.limit = page_size;
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(storage::ArticleStore::StoredArticlePage page,
-                   data->articles->ListStored(query));
   const absl::CivilDay today = services_->Today();
   domain::ServedFields fields;
   // A listing shows the basic view unless the caller asks for more.
   fields.basic_view = request.view() != v1::ARTICLE_VIEW_FULL;
+  query.basic_view = fields.basic_view;
+  ASSIGN_OR_RETURN(storage::ArticleStore::StoredArticlePage page,
+                   data->articles->ListStored(query));
   // ListArticlesResponse: articles = 1 (each a length-delimited Article),
   // next_page_token = 2.
   std::string bytes;

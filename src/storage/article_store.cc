@@ -159,11 +159,14 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
   constexpr int kFilterFirstIndex = 4;
   ASSIGN_OR_RETURN(SqlFilter filter, CompileArticleFilter(query.filter, query.today,
                                                           query.due_soon_days, kFilterFirstIndex));
+  // The basic view reads each article's listing entry from live_articles;
+  // the full view joins the bodies.
   std::string sql = absl::StrCat(
       "SELECT live.slug, ", SortValueColumn(query.order),
-      ", live.review_date, live.next_review_date, '', b.body "
-      "FROM live_articles live JOIN revision_bodies b "
-      "ON b.article_id = live.article_id AND b.review_date = live.review_date "
+      ", live.review_date, live.next_review_date, '', ",
+      query.basic_view ? "live.listing FROM live_articles live "
+                       : "b.body FROM live_articles live JOIN revision_bodies b "
+                         "ON b.article_id = live.article_id AND b.review_date = live.review_date ",
       "WHERE ", filter.sql, " AND ", query.has_cursor ? KeysetCondition(query.order, 1) : "1",
       " ORDER BY ", OrderByClause(query.order), " LIMIT ?3");
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
@@ -191,6 +194,10 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
     page.last_slug = std::string(stmt.ColumnText(0));
     page.last_value = std::string(stmt.ColumnText(1));
     ASSIGN_OR_RETURN(StoredRevision stored, ReadStored(stmt, 2));
+    if (stored.body.empty()) {
+      return absl::InternalError(absl::StrCat("live article ", page.last_slug,
+                                              " has an empty listing entry (database is corrupt?)"));
+    }
     page.revisions.push_back(std::move(stored));
   }
   return page;

@@ -64,6 +64,9 @@ class ArticleStore {
     std::string after_value;
     std::string after_slug;
     int limit = 50;
+    // ListStored: each article's stored listing entry (the basic view)
+    // instead of its full in-force revision.
+    bool basic_view = false;
     absl::CivilDay today;
     int due_soon_days = 90;
   };

@@ -1,13 +1,32 @@
 #include "storage/live_index.h"
 
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/article_wire.h"
 #include "healthcontent/v1/article.pb.h"
 
 namespace healthcontent::storage {
+namespace {
+
+// The listing entry of a stored revision: its basic view, on the wire.
+absl::StatusOr<std::string> ListingEntry(absl::string_view body) {
+  std::string listing;
+  domain::ServedFields basic;
+  basic.basic_view = true;
+  absl::Status status = domain::AppendServedArticle(body, basic, &listing);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("stored revision cannot be decoded (database is "
+                                            "corrupt?): ", status.message()));
+  }
+  return listing;
+}
+
+}  // namespace
 
 absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today) {
   // The therapy types of the revision leaving the index count one article
@@ -43,14 +62,16 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   if (!article.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return absl::InternalError("stored revision cannot be decoded (database is corrupt?)");
   }
+  ASSIGN_OR_RETURN(std::string listing, ListingEntry(body));
   ASSIGN_OR_RETURN(Statement insert_live, db->Prepare(R"sql(
       INSERT INTO live_articles (article_id, slug, review_date, next_review_date, title,
-                                 publisher, language_code)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"));
+                                 publisher, language_code, listing)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"));
   insert_live.BindInt64(1, article_id);
   for (int column = 0; column < 6; ++column) {
     insert_live.BindText(column + 2, current.ColumnText(column));
   }
+  insert_live.BindBlob(8, listing);
   RETURN_IF_ERROR(insert_live.Run());
   ASSIGN_OR_RETURN(Statement count, db->Prepare(R"sql(
       INSERT INTO live_therapy_type_counts (therapy_type_slug, article_count)
@@ -66,6 +87,39 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
       .BindText(3, article.summary())
       .BindText(4, domain::ArticleBodyText(article));
   return insert_text.Run();
+}
+
+}  // namespace healthcontent::storage
+
+namespace healthcontent::storage {
+
+absl::Status BackfillLiveListings(Database* db) {
+  std::vector<int64_t> ids;
+  {
+    ASSIGN_OR_RETURN(Statement live, db->PrepareUncached("SELECT article_id FROM live_articles"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, live.Step());
+      if (!row) break;
+      ids.push_back(live.ColumnInt64(0));
+    }
+  }
+  ASSIGN_OR_RETURN(Statement body, db->PrepareUncached(R"sql(
+      SELECT b.body FROM live_articles live JOIN revision_bodies b
+      ON b.article_id = live.article_id AND b.review_date = live.review_date
+      WHERE live.article_id = ?1)sql"));
+  ASSIGN_OR_RETURN(Statement update, db->PrepareUncached(
+      "UPDATE live_articles SET listing = ?2 WHERE article_id = ?1"));
+  for (int64_t id : ids) {
+    body.Reset();
+    body.BindInt64(1, id);
+    ASSIGN_OR_RETURN(bool row, body.Step());
+    if (!row) return absl::InternalError(absl::StrCat("live article ", id, " has no body"));
+    ASSIGN_OR_RETURN(std::string listing, ListingEntry(body.ColumnBlob(0)));
+    update.Reset();
+    update.BindInt64(1, id).BindBlob(2, listing);
+    RETURN_IF_ERROR(update.Run());
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace healthcontent::storage

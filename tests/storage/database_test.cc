@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include "absl/time/clock.h"
+#include "domain/article_rules.h"
 #include "gmock/gmock.h"
 #include "importers/data_dir.h"
 #include "storage/article_store.h"
@@ -133,6 +134,7 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
                                        AND b.review_date = revisions.review_date);
         DROP TABLE revision_bodies;
         DROP TABLE live_therapy_type_counts;
+        ALTER TABLE live_articles DROP COLUMN listing;
         PRAGMA user_version = 2;
         COMMIT;)sql")
                     .ok());
@@ -167,13 +169,14 @@ TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
     // Turn the file back into a version 3 database.
     auto db = *Database::Open(path, {});
     ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE live_therapy_type_counts; "
+                            "ALTER TABLE live_articles DROP COLUMN listing; "
                             "PRAGMA user_version = 3; COMMIT;")
                     .ok());
   }
-  auto storage = Storage::Open(path, {});  // migrates 3 -> 4
+  auto storage = Storage::Open(path, {});  // migrates 3 -> latest
   ASSERT_TRUE(storage.ok()) << storage.status();
   auto db = *Database::Open(path, {});
-  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 4);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
   // The seed article lists each of its therapy types once.
   const int64_t seed_types = QueryInt(db.get(),
                                       "SELECT count(DISTINCT therapy_type_slug) FROM "
@@ -188,6 +191,49 @@ TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
   int64_t listed = 0;
   for (const v1::TherapyType& type : page->therapy_types) listed += type.article_count();
   EXPECT_EQ(listed, seed_types);
+}
+
+TEST(SchemaTest, Version5StoresEachLiveArticlesListingEntry) {
+  TempDir dir;
+  const std::string path = dir.File("v4.db");
+  {
+    auto storage = *Storage::Open(path, {});
+    TherapyTypeStore therapy_types(storage.get());
+    ArticleStore articles(storage.get(), {});
+    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
+                                       absl::Now())
+                    .ok());
+    // Written by RefreshLiveArticle at publish time.
+    auto db = *Database::Open(path, {});
+    EXPECT_GT(QueryInt(db.get(), "SELECT length(listing) FROM live_articles"), 500);
+    ASSERT_TRUE(db->Execute("BEGIN; ALTER TABLE live_articles DROP COLUMN listing; "
+                            "PRAGMA user_version = 4; COMMIT;")
+                    .ok());
+  }
+  auto storage = Storage::Open(path, {});  // migrates 4 -> 5, filling the entries
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(path, {});
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 5);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_articles WHERE length(listing) = 0"), 0);
+  ArticleStore articles(storage->get(), {});
+  ArticleStore::ListQuery query;
+  query.today = absl::CivilDay(2026, 1, 1);
+  query.basic_view = true;
+  auto basic = articles.ListStored(query);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  ASSERT_EQ(basic->revisions.size(), 1u);
+  query.basic_view = false;
+  auto full = articles.ListStored(query);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->revisions.size(), 1u);
+  v1::Article listed;
+  ASSERT_TRUE(listed.ParseFromString(basic->revisions[0].body));
+  v1::Article expected;
+  ASSERT_TRUE(expected.ParseFromString(full->revisions[0].body));
+  ASSERT_GT(expected.sections_size(), 0);
+  domain::ApplyBasicView(&expected);
+  EXPECT_EQ(listed.SerializeAsString(), expected.SerializeAsString());
+  EXPECT_LT(basic->revisions[0].body.size(), full->revisions[0].body.size());
 }
 
 TEST(StorageTest, ReadOnlyStorageRefusesWrites) {
