@@ -164,7 +164,8 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
   std::string sql = absl::StrCat(
       "SELECT live.slug, ", SortValueColumn(query.order),
       ", live.review_date, live.next_review_date, '', ",
-      query.basic_view ? "live.listing FROM live_articles live "
+      query.basic_view ? "l.listing FROM live_articles live "
+                         "JOIN live_listings l ON l.article_id = live.article_id "
                        : "b.body FROM live_articles live JOIN revision_bodies b "
                          "ON b.article_id = live.article_id AND b.review_date = live.review_date ",
       "WHERE ", filter.sql, " AND ", query.has_cursor ? KeysetCondition(query.order, 1) : "1",

@@ -40,6 +40,10 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
         WHERE live.article_id = ?1))sql"));
   uncount.BindInt64(1, article_id);
   RETURN_IF_ERROR(uncount.Run());
+  ASSIGN_OR_RETURN(Statement remove_listing,
+                   db->Prepare("DELETE FROM live_listings WHERE article_id = ?1"));
+  remove_listing.BindInt64(1, article_id);
+  RETURN_IF_ERROR(remove_listing.Run());
   ASSIGN_OR_RETURN(Statement remove_live, db->Prepare("DELETE FROM live_articles WHERE article_id = ?1"));
   remove_live.BindInt64(1, article_id);
   RETURN_IF_ERROR(remove_live.Run());
@@ -65,14 +69,17 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   ASSIGN_OR_RETURN(std::string listing, ListingEntry(body));
   ASSIGN_OR_RETURN(Statement insert_live, db->Prepare(R"sql(
       INSERT INTO live_articles (article_id, slug, review_date, next_review_date, title,
-                                 publisher, language_code, listing)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql"));
+                                 publisher, language_code)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"));
   insert_live.BindInt64(1, article_id);
   for (int column = 0; column < 6; ++column) {
     insert_live.BindText(column + 2, current.ColumnText(column));
   }
-  insert_live.BindBlob(8, listing);
   RETURN_IF_ERROR(insert_live.Run());
+  ASSIGN_OR_RETURN(Statement insert_listing, db->Prepare(
+      "INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
+  insert_listing.BindInt64(1, article_id).BindBlob(2, listing);
+  RETURN_IF_ERROR(insert_listing.Run());
   ASSIGN_OR_RETURN(Statement count, db->Prepare(R"sql(
       INSERT INTO live_therapy_type_counts (therapy_type_slug, article_count)
       SELECT DISTINCT therapy_type_slug, 1 FROM revision_therapy_types
@@ -108,7 +115,7 @@ absl::Status BackfillLiveListings(Database* db) {
       ON b.article_id = live.article_id AND b.review_date = live.review_date
       WHERE live.article_id = ?1)sql"));
   ASSIGN_OR_RETURN(Statement update, db->PrepareUncached(
-      "UPDATE live_articles SET listing = ?2 WHERE article_id = ?1"));
+      "INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
   for (int64_t id : ids) {
     body.Reset();
     body.BindInt64(1, id);

@@ -1,5 +1,5 @@
-// Keeps the in-force index (live_articles, with each article's listing entry:
-// the in-force revision in the basic view), the therapy type counts
+// Keeps the in-force index (live_articles), each live article's listing entry
+// (live_listings: the in-force revision in the basic view), the therapy type counts
 // (live_therapy_type_counts) and the full-text index (article_search) of one
 // article in step with its revisions.
 #ifndef HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
@@ -18,7 +18,7 @@ namespace healthcontent::storage {
 // transaction of every change to the article.
 absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today);
 
-// Fills live_articles.listing for every live article from its in-force
+// Fills live_listings for every live article from its in-force
 // revision's body (schema migration 4 -> 5). Call inside a write transaction.
 absl::Status BackfillLiveListings(Database* db);
 
