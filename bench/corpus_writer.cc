@@ -76,7 +76,7 @@ absl::StatusOr<Summary> Write(const CorpusOptions& options, const std::string& p
   // A benchmark corpus is rebuilt, never recovered: skip the fsync of every
   // commit (the server itself always runs synchronous=FULL) and give the
   // writer a large page cache for the growing indexes.
-  RETURN_IF_ERROR(storage->Write([](storage::Database* db) {
+  RETURN_IF_ERROR(storage->Configure([](storage::Database* db) {
     return db->Execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;");
   }));
   storage::TherapyTypeStore therapy_types(storage.get());

@@ -77,6 +77,23 @@ absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
   return me.status;
 }
 
+absl::Status Storage::Configure(absl::FunctionRef<absl::Status(Database*)> fn) {
+  if (writer_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    auto idle = [this]() { return !leader_active_ && queue_.empty(); };
+    queue_mu_.Await(absl::Condition(&idle));
+    leader_active_ = true;
+  }
+  absl::Status status = fn(writer_.get());
+  absl::MutexLock lock(&queue_mu_);
+  leader_active_ = false;
+  return status;
+}
+
 void Storage::CommitGroup(const std::vector<PendingWrite*>& group) {
   Database* db = writer_.get();
   size_t next = 0;

@@ -56,6 +56,13 @@ class Storage {
 
   static constexpr int kMaxWritesPerCommit = 64;
 
+  // Runs `fn` on the write connection outside any transaction, once no write
+  // is running and none is queued: for connection settings that SQLite
+  // refuses inside a transaction (PRAGMA synchronous, say). Tools only; the
+  // server never changes its write connection. FailedPrecondition on a
+  // read-only storage.
+  absl::Status Configure(absl::FunctionRef<absl::Status(Database*)> fn);
+
   struct WriteStats {
     int64_t writes = 0;   // Write() calls that reached the write connection
     int64_t commits = 0;  // transactions committed (or attempted) for them

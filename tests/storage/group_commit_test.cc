@@ -169,6 +169,21 @@ TEST_F(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheGroupAndNothingOfItStay
   EXPECT_EQ(CommittedNames(), (std::vector<std::string>{"after", "first"}));
 }
 
+TEST_F(GroupCommitTest, ConfigureRunsOutsideATransaction) {
+  // PRAGMA synchronous cannot change inside a transaction, as every Write()
+  // runs; Configure() is for such settings.
+  EXPECT_EQ(storage_->Write([](Database* db) { return db->Execute("PRAGMA synchronous = OFF"); })
+                .code(),
+            absl::StatusCode::kInternal);
+  EXPECT_TRUE(storage_->Configure([](Database* db) {
+                        EXPECT_FALSE(db->InTransaction());
+                        return db->Execute("PRAGMA synchronous = NORMAL");
+                      })
+                  .ok());
+  EXPECT_TRUE(storage_->Write([](Database* db) { return Insert(db, "after"); }).ok());
+  EXPECT_EQ(CommittedNames(), (std::vector<std::string>{"after"}));
+}
+
 TEST_F(GroupCommitTest, ManyConcurrentWritersAllCommitExactlyOnce) {
   constexpr int kThreads = 8;
   constexpr int kWritesPerThread = 40;
