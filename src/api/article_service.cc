@@ -242,7 +242,7 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
   query.limit = page_size;
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
-  const absl::CivilDay today = services_->Today();
+  const absl::CivilDay today = query.today;  // one day for the whole page
   domain::ServedFields fields;
   // A listing shows the basic view unless the caller asks for more.
   fields.basic_view = request.view() != v1::ARTICLE_VIEW_FULL;

@@ -30,6 +30,11 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
   return std::unique_ptr<Storage>(new Storage(path, reader_options, std::move(writer)));
 }
 
+absl::Status Storage::ReadOnlyError() const {
+  return absl::FailedPreconditionError(
+      absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
+}
+
 struct Storage::PendingWrite {
   explicit PendingWrite(absl::FunctionRef<absl::Status(Database*)> f) : fn(f) {}
   absl::FunctionRef<absl::Status(Database*)> fn;
@@ -38,10 +43,7 @@ struct Storage::PendingWrite {
 };
 
 absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
-  if (writer_ == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
-  }
+  if (writer_ == nullptr) return ReadOnlyError();
   PendingWrite me(fn);
   std::vector<PendingWrite*> group;
   {
@@ -78,10 +80,7 @@ absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
 }
 
 absl::Status Storage::Configure(absl::FunctionRef<absl::Status(Database*)> fn) {
-  if (writer_ == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(readers_.path(), " is served read-only; send writes to the primary"));
-  }
+  if (writer_ == nullptr) return ReadOnlyError();
   {
     absl::MutexLock lock(&queue_mu_);
     auto idle = [this]() { return !leader_active_ && queue_.empty(); };

@@ -90,6 +90,9 @@ class Storage {
  private:
   Storage(std::string path, Database::Options reader_options, std::unique_ptr<Database> writer);
 
+  // FailedPrecondition for a write to read-only storage.
+  absl::Status ReadOnlyError() const;
+
   struct PendingWrite;
   // Runs `group` in as few transactions as possible and sets each status.
   void CommitGroup(const std::vector<PendingWrite*>& group) ABSL_LOCKS_EXCLUDED(queue_mu_);

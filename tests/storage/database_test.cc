@@ -32,6 +32,15 @@ std::string QueryText(Database* db, const char* sql) {
   return std::string(stmt->ColumnText(0));
 }
 
+// Publishes data/ (the therapy types and the seed article) into `storage`.
+void LoadDataDirInto(Storage* storage) {
+  TherapyTypeStore therapy_types(storage);
+  ArticleStore articles(storage, {});
+  ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
+                                     absl::Now())
+                  .ok());
+}
+
 TEST(DatabaseTest, OpensInWalWithFullSyncAndForeignKeys) {
   TempDir dir;
   auto db = Database::Open(dir.File("a.db"), {});
@@ -116,11 +125,8 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
   v1::Article before;
   {
     auto storage = *Storage::Open(path, {});
-    TherapyTypeStore therapy_types(storage.get());
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
     ArticleStore articles(storage.get(), {});
-    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
-                                       absl::Now())
-                    .ok());
     before = *articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
                                    absl::CivilDay(2026, 1, 1), false);
   }
@@ -159,11 +165,7 @@ TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
   const std::string path = dir.File("v3.db");
   {
     auto storage = *Storage::Open(path, {});
-    TherapyTypeStore therapy_types(storage.get());
-    ArticleStore articles(storage.get(), {});
-    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
-                                       absl::Now())
-                    .ok());
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
   }
   {
     // Turn the file back into a version 3 database.
@@ -198,11 +200,7 @@ TEST(SchemaTest, Version5StoresEachLiveArticlesListingEntry) {
   const std::string path = dir.File("v4.db");
   {
     auto storage = *Storage::Open(path, {});
-    TherapyTypeStore therapy_types(storage.get());
-    ArticleStore articles(storage.get(), {});
-    ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
-                                       absl::Now())
-                    .ok());
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
     // Written by RefreshLiveArticle at publish time.
     auto db = *Database::Open(path, {});
     EXPECT_GT(QueryInt(db.get(), "SELECT length(listing) FROM live_listings"), 500);
