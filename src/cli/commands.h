@@ -27,6 +27,12 @@ std::vector<CommandSpec> RemoteCommands();
 // database file or over gRPC: import, export (transfer_commands.cc).
 std::vector<CommandSpec> TransferCommands();
 
+// `therapy-types upsert FILE...`: UpsertTherapyTypeRequest JSON files (as in
+// data/therapy-types/) written to --db or --server, reported like import.
+// Positional argument 0 is "upsert". Returns the exit code
+// (transfer_commands.cc).
+int UpsertTherapyTypeFiles(const CommandLine& command_line);
+
 // Commands on a database file or on no service at all: backup, bundle,
 // token (local_commands.cc).
 std::vector<CommandSpec> LocalCommands();

@@ -388,6 +388,7 @@ absl::Status Changes(const CommandLine& command_line) {
 // therapy-types --------------------------------------------------------------
 
 constexpr char kTherapyTypesUsage[] = R"(Usage: healthcontent therapy-types [NAME] [--json]
+       healthcontent therapy-types upsert FILE... [--db=PATH | --server=HOST:PORT --token=TOKEN]
 
 Lists the therapy types (name, how many live articles cover it, display name
 and aliases), or shows one: NAME is therapyTypes/{slug}.
@@ -395,9 +396,22 @@ and aliases), or shows one: NAME is therapyTypes/{slug}.
   --json   the ListTherapyTypesResponse (all pages) or the TherapyType as
            protobuf JSON
 
+upsert creates or replaces therapy types from UpsertTherapyTypeRequest JSON
+files, the format of data/therapy-types/*.json:
+  {"therapyType": {"name": "therapyTypes/gene-therapy",
+                   "displayName": "Gene therapy", "aliases": ["..."]}}
+Each file is reported as imported, skipped (identical to what is stored) or
+refused with the reason; exit 1 if any was refused. Over --server it needs a
+publisher token.
+
+  --db=PATH   write to this database file (created when missing)
+
 )";
 
 absl::Status TherapyTypes(const CommandLine& command_line) {
+  if (command_line.Has("db")) {
+    return UsageError("--db is for `therapy-types upsert`; listing reads a server");
+  }
   if (command_line.positional().size() > 1) {
     return UsageError("usage: healthcontent therapy-types [NAME] (see --help)");
   }
@@ -519,6 +533,13 @@ int Run(const CommandLine& command_line) {
   return Finish(command(command_line));
 }
 
+int RunTherapyTypes(const CommandLine& command_line) {
+  if (!command_line.positional().empty() && command_line.positional()[0] == "upsert") {
+    return UpsertTherapyTypeFiles(command_line);
+  }
+  return Finish(TherapyTypes(command_line));
+}
+
 }  // namespace
 
 std::vector<CommandSpec> RemoteCommands() {
@@ -542,8 +563,8 @@ std::vector<CommandSpec> RemoteCommands() {
        &Run<Search>},
       {"changes", "print (or --follow) the change feed", usage(kChangesUsage),
        Flags({{"since", true}, {"page-size", true}, {"follow", false}}), &Run<Changes>},
-      {"therapy-types", "list therapy types or show one", usage(kTherapyTypesUsage), Flags({}),
-       &Run<TherapyTypes>},
+      {"therapy-types", "list therapy types, show one, or upsert them from files",
+       usage(kTherapyTypesUsage), Flags({{"db", true}}), &RunTherapyTypes},
       {"publish", "publish a revision from an interchange JSON file", usage(kPublishUsage),
        Flags({{"request-id", true}}), &Run<Publish>},
       {"withdraw", "withdraw an article (admin)", usage(kWithdrawUsage),

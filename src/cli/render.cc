@@ -354,8 +354,9 @@ std::string RenderSearchResults(const std::vector<v1::SearchResult>& results) {
     const std::string number = absl::StrCat(i + 1, ". ");
     const std::string indent(number.size(), ' ');
     absl::StrAppend(&out, Wrap(result.article().title(), number, indent));
-    absl::StrAppend(&out, indent, result.article().name(),
-                    absl::StrFormat(" (score %.2f)", result.score()), "\n");
+    // The rank is the number; bm25 scores mean nothing to a reader (they are
+    // in --json for scripts).
+    absl::StrAppend(&out, indent, result.article().name(), "\n");
     if (!result.snippet().empty()) absl::StrAppend(&out, Wrap(result.snippet(), indent, indent));
     if (i + 1 < results.size()) absl::StrAppend(&out, "\n");
   }

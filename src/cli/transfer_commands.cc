@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "cli/backend.h"
 #include "cli/cli_common.h"
@@ -95,6 +96,12 @@ Flags:
   --server=HOST:PORT publish over gRPC (needs a publisher token)
   --dry-run          parse and validate only; --db and --server are not needed
   --publisher=NAME   page: the organisation that wrote the page
+  --require-existing-therapy-types
+                     page: refuse a page that lists a therapy type the
+                     catalogue lacks. Without it such types are created first
+                     (named by the slug rule, with the display name as the page
+                     prints it; reported as "created therapy type ..."), and
+                     ones that exist are left as they are.
   --language=CODE    page: BCP-47 language (default en)
   --slug=SLUG        page: the article's slug (one file only)
   --change-summary=TEXT  page: the revision's change summary
@@ -109,6 +116,8 @@ struct FileReport {
   std::string result;  // "imported", "skipped", "refused" or "valid"
   std::string name;    // the revision or therapy type
   absl::Status error;
+  // Therapy types created for a page before its revision (names).
+  std::vector<std::string> created_therapy_types;
 };
 
 bool IsHidden(const fs::path& path) {
@@ -181,11 +190,15 @@ class Importer {
     page_options_.language_code = command_line.Get("language", page_options_.language_code);
     page_options_.slug = command_line.Get("slug");
     page_options_.change_summary = command_line.Get("change-summary");
+    create_therapy_types_ = !command_line.Has("require-existing-therapy-types");
   }
+
+  // Only UpsertTherapyTypeRequest files are taken; any other is refused.
+  void OnlyTherapyTypes() { only_therapy_types_ = true; }
 
   // Imports (or with no backend, validates) one file.
   FileReport Import(const std::string& file) {
-    FileReport report{file, "", "", absl::OkStatus()};
+    FileReport report{file, "", "", absl::OkStatus(), {}};
     absl::Status status = ImportOrValidate(file, &report);
     if (!status.ok()) {
       report.result = "refused";
@@ -210,13 +223,20 @@ class Importer {
       report->result = changed ? "imported" : "skipped";
       return absl::OkStatus();
     }
+    if (only_therapy_types_) {
+      return absl::InvalidArgumentError(
+          "not an UpsertTherapyTypeRequest: the file has no \"therapyType\" object (see "
+          "data/therapy-types/)");
+    }
     v1::PublishArticleRevisionRequest request;
+    std::vector<v1::TherapyType> listed_therapy_types;
     switch (format_) {
       case Format::kJson:
         RETURN_IF_ERROR(importers::ParseInterchangeJson(text, file, &request));
         break;
       case Format::kPage: {
-        ASSIGN_OR_RETURN(request, importers::ImportPage(text, page_options_));
+        ASSIGN_OR_RETURN(request,
+                         importers::ImportPage(text, page_options_, &listed_therapy_types));
         break;
       }
       case Format::kNhs: {
@@ -230,6 +250,9 @@ class Importer {
       report->result = "valid";
       return absl::OkStatus();
     }
+    if (create_therapy_types_) {
+      RETURN_IF_ERROR(CreateMissingTherapyTypes(listed_therapy_types, report));
+    }
     ASSIGN_OR_RETURN(v1::Article stored, backend_->PublishRevision(request));
     report->name = RevisionNameOf(stored);
     // An identical republish answers with the revision stored earlier; a
@@ -241,14 +264,38 @@ class Importer {
     return absl::OkStatus();
   }
 
+  // Upserts each of `listed` that the backend does not hold yet; existing
+  // ones are left untouched, so a curated display name or alias survives.
+  absl::Status CreateMissingTherapyTypes(const std::vector<v1::TherapyType>& listed,
+                                         FileReport* report) {
+    for (const v1::TherapyType& type : listed) {
+      const std::string slug(absl::StripPrefix(type.name(), "therapyTypes/"));
+      absl::StatusOr<v1::UpsertTherapyTypeRequest> existing = backend_->ExportTherapyType(slug);
+      if (existing.ok()) continue;
+      if (!absl::IsNotFound(existing.status())) return existing.status();
+      v1::UpsertTherapyTypeRequest create;
+      *create.mutable_therapy_type() = type;
+      RETURN_IF_ERROR(domain::ValidateUpsertTherapyType(create));
+      RETURN_IF_ERROR(backend_->UpsertTherapyType(create).status());
+      report->created_therapy_types.push_back(type.name());
+    }
+    return absl::OkStatus();
+  }
+
   Format format_;
   Backend* backend_;  // nullptr for --dry-run
+  bool create_therapy_types_ = true;
+  bool only_therapy_types_ = false;
   absl::Time started_;
   importers::PageImportOptions page_options_;
 };
 
 std::string ReportLine(const FileReport& report) {
-  std::string line = absl::StrFormat("%-9s %s", report.result, report.file);
+  std::string line;
+  for (const std::string& created : report.created_therapy_types) {
+    absl::StrAppend(&line, "created therapy type ", created, "\n");
+  }
+  absl::StrAppend(&line, absl::StrFormat("%-9s %s", report.result, report.file));
   if (report.result == "refused") {
     absl::StrAppend(&line, ": ", Reason(report.error, report.file), "\n");
     for (const std::string& violation : FieldViolationLines(report.error)) {
@@ -264,6 +311,9 @@ std::string ReportLine(const FileReport& report) {
 nlohmann::json ReportJson(const FileReport& report) {
   nlohmann::json out = {{"file", report.file}, {"result", report.result}};
   if (!report.name.empty()) out["name"] = report.name;
+  if (!report.created_therapy_types.empty()) {
+    out["createdTherapyTypes"] = report.created_therapy_types;
+  }
   if (!report.error.ok()) {
     nlohmann::json error = {{"code", CodeName(report.error.code())},
                             {"message", std::string(report.error.message())}};
@@ -284,45 +334,22 @@ bool StopsTheBatch(const absl::Status& status) {
          absl::IsPermissionDenied(status);
 }
 
-int Import(const CommandLine& command_line) {
-  if (command_line.positional().empty()) {
-    return Finish(UsageError("usage: healthcontent import [flags] FILE_OR_DIR... (see --help)"));
-  }
-  const std::string format_name = command_line.Get("format", "json");
-  Format format;
-  if (format_name == "json") {
-    format = Format::kJson;
-  } else if (format_name == "page") {
-    format = Format::kPage;
-  } else if (format_name == "nhs") {
-    format = Format::kNhs;
-  } else {
-    return Finish(UsageError(absl::StrCat("--format=", format_name, ": use json, page or nhs")));
-  }
+// Imports `files` (already expanded from directories) and prints the
+// per-file report and the totals; returns the exit code. `command` names the
+// command in errors.
+int ImportFiles(const CommandLine& command_line, Format format,
+                const std::vector<std::string>& files, absl::string_view command,
+                bool only_therapy_types) {
   const bool dry_run = command_line.Has("dry-run");
   std::unique_ptr<Backend> backend;
   if (!dry_run) {
-    auto opened = OpenBackend(command_line, /*writable=*/true, "import");
+    auto opened = OpenBackend(command_line, /*writable=*/true, command);
     if (!opened.ok()) return ReportError(opened.status());
     backend = *std::move(opened);
   }
-
-  std::vector<std::string> files;
-  for (const std::string& argument : command_line.positional()) {
-    std::error_code ec;
-    if (fs::is_directory(argument, ec)) {
-      std::vector<std::string> found = DirectoryFiles(argument, format);
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(argument);  // a missing file is reported as refused
-    }
-  }
-  if (command_line.Has("slug") && files.size() != 1) {
-    return Finish(UsageError("--slug names one article: give exactly one page file"));
-  }
-
   const bool json = command_line.Has("json");
   Importer importer(command_line, format, backend.get());
+  if (only_therapy_types) importer.OnlyTherapyTypes();
   nlohmann::json reports = nlohmann::json::array();
   int imported = 0, skipped = 0, refused = 0, valid = 0;
   absl::Status aborted;
@@ -363,6 +390,54 @@ int Import(const CommandLine& command_line) {
   if (!aborted.ok()) return ReportError(aborted);
   return refused > 0 ? kUserError : kOk;
 }
+
+int Import(const CommandLine& command_line) {
+  if (command_line.positional().empty()) {
+    return Finish(UsageError("usage: healthcontent import [flags] FILE_OR_DIR... (see --help)"));
+  }
+  const std::string format_name = command_line.Get("format", "json");
+  Format format;
+  if (format_name == "json") {
+    format = Format::kJson;
+  } else if (format_name == "page") {
+    format = Format::kPage;
+  } else if (format_name == "nhs") {
+    format = Format::kNhs;
+  } else {
+    return Finish(UsageError(absl::StrCat("--format=", format_name, ": use json, page or nhs")));
+  }
+  std::vector<std::string> files;
+  for (const std::string& argument : command_line.positional()) {
+    std::error_code ec;
+    if (fs::is_directory(argument, ec)) {
+      std::vector<std::string> found = DirectoryFiles(argument, format);
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(argument);  // a missing file is reported as refused
+    }
+  }
+  if (command_line.Has("slug") && files.size() != 1) {
+    return Finish(UsageError("--slug names one article: give exactly one page file"));
+  }
+  return ImportFiles(command_line, format, files, "import", /*only_therapy_types=*/false);
+}
+
+// therapy-types upsert -------------------------------------------------------
+
+}  // namespace
+
+int UpsertTherapyTypeFiles(const CommandLine& command_line) {
+  std::vector<std::string> files(command_line.positional().begin() + 1,
+                                 command_line.positional().end());
+  if (files.empty()) {
+    return Finish(UsageError("usage: healthcontent therapy-types upsert FILE... (see --help)"));
+  }
+  return ImportFiles(command_line, Format::kJson, files, "therapy-types upsert",
+                     /*only_therapy_types=*/true);
+}
+
+
+namespace {
 
 // export ---------------------------------------------------------------------
 
@@ -512,6 +587,7 @@ std::vector<CommandSpec> TransferCommands() {
                         {"dry-run", false},
                         {"db", true},
                         {"publisher", true},
+                        {"require-existing-therapy-types", false},
                         {"language", true},
                         {"slug", true},
                         {"change-summary", true},

@@ -402,27 +402,36 @@ class BodyReader {
 };
 
 // Lists the types from every list introduced like "Several types of ...
-// exist, including:", in order, each once.
+// exist, including:", in order, each once; each new one is also appended to
+// `listed` (when set) with its display name as the page prints it.
 void AddTherapyTypes(const google::protobuf::RepeatedPtrField<v1::Block>& blocks,
-                     v1::Article* article) {
+                     v1::Article* article, std::vector<v1::TherapyType>* listed) {
   absl::flat_hash_set<std::string> seen;
   for (const auto& tt : article->therapy_types()) seen.insert(tt.name());
   for (int i = 0; i + 1 < blocks.size(); ++i) {
     if (!blocks[i].has_paragraph() || !blocks[i + 1].has_bullet_list()) continue;
     if (!IntroducesTherapyTypes(SpansText(blocks[i].paragraph().spans()))) continue;
     for (const v1::ListItem& item : blocks[i + 1].bullet_list().items()) {
-      std::string slug = TherapyTypeSlug(SpansText(item.spans()));
+      std::string printed = SpansText(item.spans());
+      std::string slug = TherapyTypeSlug(printed);
       if (slug.empty()) continue;
       std::string name = TherapyTypeName(slug);
-      if (seen.insert(name).second) article->add_therapy_types()->set_name(name);
+      if (!seen.insert(name).second) continue;
+      article->add_therapy_types()->set_name(name);
+      if (listed != nullptr) {
+        v1::TherapyType& type = listed->emplace_back();
+        type.set_name(name);
+        type.set_display_name(std::move(printed));
+      }
     }
   }
 }
 
 }  // namespace
 
-absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view text,
-                                                             const PageImportOptions& options) {
+absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(
+    absl::string_view text, const PageImportOptions& options,
+    std::vector<v1::TherapyType>* listed_therapy_types) {
   if (text.size() > kMaxPageImportBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("page is ", text.size(), " bytes; the limit is ", kMaxPageImportBytes));
@@ -497,9 +506,10 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
   if (!article->lead().empty() && article->lead(0).has_paragraph()) {
     article->set_summary(SummaryOf(SpansText(article->lead(0).paragraph().spans())));
   }
-  AddTherapyTypes(article->lead(), article);
+  std::vector<v1::TherapyType> listed;
+  AddTherapyTypes(article->lead(), article, &listed);
   for (const v1::Section& section : article->sections()) {
-    AddTherapyTypes(section.blocks(), article);
+    AddTherapyTypes(section.blocks(), article, &listed);
   }
 
   std::string slug = options.slug.empty() ? SlugFromText(title) : options.slug;
@@ -521,6 +531,7 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view t
 
   absl::Status valid = domain::ValidatePublishRequest(request);
   if (!valid.ok()) return valid;
+  if (listed_therapy_types != nullptr) *listed_therapy_types = std::move(listed);
   return request;
 }
 

@@ -42,6 +42,7 @@
 #define HEALTHCONTENT_IMPORTERS_PAGE_IMPORTER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -85,8 +86,16 @@ struct PageImportOptions {
 //   "line N: no slug can be made from the title ..."  set options.slug
 //   "page is N bytes; the limit is ..."     over kMaxPageImportBytes
 // and ValidatePublishRequest's own complaints (e.g. a bad options.slug).
-absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(absl::string_view text,
-                                                             const PageImportOptions& options);
+//
+// When `listed_therapy_types` is set and the import succeeds, it is replaced
+// by the therapy types the page lists, in the order of the request's
+// article.therapy_types: each with its name and its display_name as the page
+// prints it ("Chimeric antigen receptor (CAR) T-cell therapy"), so a caller
+// can create the ones its catalogue lacks. The display name is not checked
+// here (ValidateUpsertTherapyType does that).
+absl::StatusOr<v1::PublishArticleRevisionRequest> ImportPage(
+    absl::string_view text, const PageImportOptions& options,
+    std::vector<v1::TherapyType>* listed_therapy_types = nullptr);
 
 }  // namespace healthcontent::importers
 

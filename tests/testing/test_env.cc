@@ -19,12 +19,12 @@ namespace healthcontent::testing {
 
 std::string SourceDir() {
   const char* dir = std::getenv("HC_SOURCE_DIR");
-  return dir != nullptr ? dir : std::filesystem::current_path().string();
+  return dir != nullptr ? dir : HC_DEFAULT_SOURCE_DIR;
 }
 
 std::string BinaryDir() {
   const char* dir = std::getenv("HC_BINARY_DIR");
-  return dir != nullptr ? dir : SourceDir() + "/build";
+  return dir != nullptr ? dir : HC_DEFAULT_BINARY_DIR;
 }
 
 TempDir::TempDir() {

@@ -16,9 +16,12 @@
 
 namespace healthcontent::testing {
 
-// The repository root (HC_SOURCE_DIR from ctest, else the current directory).
+// The repository root: $HC_SOURCE_DIR when set, else the tree this test was
+// configured from.
 std::string SourceDir();
-// The build directory (HC_BINARY_DIR from ctest).
+// The build directory whose binaries the end-to-end tests run: $HC_BINARY_DIR
+// when set, else the one this test was built in (so the sanitized suite runs
+// the sanitized server).
 std::string BinaryDir();
 
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.

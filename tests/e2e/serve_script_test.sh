@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# scripts/serve as a person runs it: as a primary it creates the database from
+# data/ and serves it; as a read replica (--read_only --bundle_dir=DIR) it
+# serves the newest bundle in DIR, which a bundle of that database feeds. Each
+# is called with buf curl through reflection, and the answer is checked.
+#
+# Usage: tests/e2e/serve_script_test.sh SOURCE_DIR BINARY_DIR   (ctest runs it: tier e2e)
+set -euo pipefail
+src=$(cd "$1" && pwd)
+bin=$(cd "$2" && pwd)
+export HC_BUILD_DIR="$bin"  # scripts/serve builds (a no-op here) and runs this tree
+buf="$src/.tools/buf/node_modules/.bin/buf"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts scripts/serve with "$@" and a free port; sets $port.
+serve() {
+  local log=$1; shift
+  "$src/scripts/serve" --listen=127.0.0.1:0 "$@" 2>"$log" &
+  pids+=($!)
+  port=
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's/.*"msg":"serving".*"port":"\([0-9]*\)".*/\1/p' "$log" | head -1)
+    [ -n "$port" ] && return 0
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then cat "$log" >&2; echo "serve_script_test: scripts/serve $* exited" >&2; exit 1; fi
+    sleep 0.1
+  done
+  cat "$log" >&2; echo "serve_script_test: scripts/serve $* did not serve within 60 s" >&2; exit 1
+}
+
+# The article's title as served on $port, through reflection.
+title_on() {
+  "$buf" curl --protocol grpc --http2-prior-knowledge \
+    -d '{"name":"articles/biological-therapy-for-cancer"}' \
+    "http://127.0.0.1:$1/healthcontent.v1.ArticleService/GetArticle" |
+    sed -n 's/^  "title": "\(.*\)",$/\1/p'
+}
+
+# Primary: bootstraps its database from data/.
+serve "$work/primary.log" --db="$work/primary.db"
+primary_port=$port
+got=$(title_on "$primary_port")
+if [ "$got" != "Biological therapy for cancer" ]; then
+  echo "serve_script_test: the primary answered title \"$got\"" >&2; exit 1
+fi
+
+# Replica: a bundle of the primary's database, served without --db.
+mkdir "$work/bundles"
+"$bin/src/healthcontent" bundle --db="$work/primary.db" --out="$work/bundles" >/dev/null
+serve "$work/replica.log" --read_only --bundle_dir="$work/bundles"
+got=$(title_on "$port")
+if [ "$got" != "Biological therapy for cancer" ]; then
+  cat "$work/replica.log" >&2
+  echo "serve_script_test: the replica answered title \"$got\"" >&2; exit 1
+fi
+if grep -q '"bootstrap_dir"\|--bootstrap_dir' "$work/replica.log"; then
+  cat "$work/replica.log" >&2
+  echo "serve_script_test: the replica was given --bootstrap_dir" >&2; exit 1
+fi
+echo "serve_script_test: primary on $primary_port and replica on $port serve the seed article"
