@@ -8,9 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/date.h"
+#include "common/field_errors.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/coding.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 #include "healthcontent/v1/therapy_type_service.grpc.pb.h"
 #include "storage/storage.h"
@@ -30,8 +32,12 @@ v1::UpsertTherapyTypeRequest ToUpsertRequest(v1::TherapyType therapy_type) {
 }
 
 bool SameTherapyType(const v1::TherapyType& stored, const v1::UpsertTherapyTypeRequest& request) {
+  // The store keeps codes in normal form; compare the request's the same way.
+  v1::TherapyType wanted = request.therapy_type();
+  FieldViolations ignored;  // a request that fails here fails the upsert too
+  domain::NormalizeCodings(wanted.mutable_codes(), "therapy_type.codes", &ignored);
   return ToUpsertRequest(stored).SerializeAsString() ==
-         ToUpsertRequest(request.therapy_type()).SerializeAsString();
+         ToUpsertRequest(std::move(wanted)).SerializeAsString();
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -22,6 +23,7 @@
 #include "google/protobuf/empty.pb.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
+#include "healthcontent/v1/knowledge_service.grpc.pb.h"
 #include "healthcontent/v1/therapy_type_service.grpc.pb.h"
 #include "importers/interchange.h"
 
@@ -35,6 +37,7 @@ struct Client {
   std::unique_ptr<v1::ArticleService::Stub> articles;
   std::unique_ptr<v1::ChangeService::Stub> changes;
   std::unique_ptr<v1::TherapyTypeService::Stub> therapy_types;
+  std::unique_ptr<v1::KnowledgeService::Stub> knowledge;
 
   absl::Status Check(const grpc::Status& status) const { return FromGrpcStatus(status, options); }
   std::unique_ptr<grpc::ClientContext> Context() const { return NewContext(options); }
@@ -48,6 +51,7 @@ absl::StatusOr<Client> Connect(const CommandLine& command_line,
   client.articles = v1::ArticleService::NewStub(client.channel);
   client.changes = v1::ChangeService::NewStub(client.channel);
   client.therapy_types = v1::TherapyTypeService::NewStub(client.channel);
+  client.knowledge = v1::KnowledgeService::NewStub(client.channel);
   return client;
 }
 
@@ -449,6 +453,92 @@ absl::Status TherapyTypes(const CommandLine& command_line) {
   return absl::OkStatus();
 }
 
+// lookup ---------------------------------------------------------------------
+
+constexpr char kLookupUsage[] =
+    R"(Usage: healthcontent lookup --code=SYSTEM:CODE[,SYSTEM:CODE...] [SYSTEM:CODE...]
+                          [--as-of=YYYY-MM-DD] [--lang=es[,en...]]
+                          [--audience=patient|professional] [--max-results=N]
+                          [--json]
+
+Finds the articles for clinical codes (KnowledgeService.RetrieveKnowledge), as
+a patient portal asks "what should this patient read about ICD-10-CM K22.0?".
+SYSTEM is a short name (ICD10CM, SNOMEDCT, RXNORM, LOINC, MESH, NCIT), an HL7
+OID or a URI; e.g. ICD10CM:K22.0, SNOMEDCT:76334006, 2.16.840.1.113883.6.90:E11.65.
+For each code it prints the matching articles in force on the day, best first,
+and how each matched: the exact code on the article, through one of its
+therapy types, or (ICD-10-CM) through the nearest coded ancestor (E11.65 ->
+E11.6 -> E11).
+
+  --as-of=DATE       answer as on that day (default today, UTC)
+  --lang=TAGS        preferred languages, most preferred first (BCP-47)
+  --audience=WHO     patient (default) or professional
+  --max-results=N    most articles per code, 1-50 (default 10)
+  --json             the RetrieveKnowledgeResponse as protobuf JSON
+
+)";
+
+absl::StatusOr<v1::Criterion> ParseCriterion(absl::string_view text) {
+  const size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == text.size()) {
+    return UsageError(absl::StrCat("\"", text,
+                                   "\" is not SYSTEM:CODE (e.g. ICD10CM:K22.0 or SNOMEDCT:76334006)"));
+  }
+  v1::Criterion criterion;
+  criterion.mutable_coding()->set_system(std::string(text.substr(0, colon)));
+  criterion.mutable_coding()->set_code(std::string(text.substr(colon + 1)));
+  return criterion;
+}
+
+absl::Status Lookup(const CommandLine& command_line) {
+  v1::RetrieveKnowledgeRequest request;
+  std::vector<std::string> codes;
+  if (command_line.Has("code")) {
+    for (absl::string_view code : absl::StrSplit(command_line.Get("code"), ',')) {
+      if (!code.empty()) codes.emplace_back(code);
+    }
+  }
+  for (const std::string& code : command_line.positional()) codes.push_back(code);
+  if (codes.empty()) {
+    return UsageError("usage: healthcontent lookup --code=SYSTEM:CODE (see --help)");
+  }
+  for (const std::string& code : codes) {
+    ASSIGN_OR_RETURN(*request.add_criteria(), ParseCriterion(code));
+  }
+  if (command_line.Has("as-of")) {
+    auto day = ParseIsoDate(command_line.Get("as-of"));
+    if (!day.ok()) return UsageError(absl::StrCat("--as-of: ", day.status().message()));
+    *request.mutable_as_of() = ToProtoDate(*day);
+  }
+  if (command_line.Has("lang")) {
+    for (absl::string_view tag : absl::StrSplit(command_line.Get("lang"), ',')) {
+      if (!tag.empty()) request.add_language_codes(std::string(tag));
+    }
+  }
+  const std::string audience = command_line.Get("audience", "patient");
+  if (audience == "patient") {
+    request.set_audience(v1::AUDIENCE_PATIENT);
+  } else if (audience == "professional") {
+    request.set_audience(v1::AUDIENCE_PROFESSIONAL);
+  } else {
+    return UsageError(absl::StrCat("--audience=", audience, ": use patient or professional"));
+  }
+  if (command_line.Has("max-results")) {
+    ASSIGN_OR_RETURN(int64_t max_results, command_line.GetInt("max-results", 0));
+    if (max_results < 1 || max_results > 50) {
+      return UsageError(absl::StrCat("--max-results=", max_results, " is not in 1-50"));
+    }
+    request.set_max_results(static_cast<int>(max_results));
+  }
+  ASSIGN_OR_RETURN(Client client, Connect(command_line));
+  v1::RetrieveKnowledgeResponse response;
+  auto context = client.Context();
+  RETURN_IF_ERROR(
+      client.Check(client.knowledge->RetrieveKnowledge(context.get(), request, &response)));
+  PrintOut(command_line.Has("json") ? MessageJson(response) : RenderKnowledge(response));
+  return absl::OkStatus();
+}
+
 // publish --------------------------------------------------------------------
 
 constexpr char kPublishUsage[] = R"(Usage: healthcontent publish FILE [--request-id=ID] [--json]
@@ -565,6 +655,14 @@ std::vector<CommandSpec> RemoteCommands() {
        Flags({{"since", true}, {"page-size", true}, {"follow", false}}), &Run<Changes>},
       {"therapy-types", "list therapy types, show one, or upsert them from files",
        usage(kTherapyTypesUsage), Flags({{"db", true}}), &RunTherapyTypes},
+      {"lookup", "find articles by clinical code (ICD-10-CM, SNOMED CT, ...)",
+       usage(kLookupUsage),
+       Flags({{"code", true},
+              {"as-of", true},
+              {"lang", true},
+              {"audience", true},
+              {"max-results", true}}),
+       &Run<Lookup>},
       {"publish", "publish a revision from an interchange JSON file", usage(kPublishUsage),
        Flags({{"request-id", true}}), &Run<Publish>},
       {"withdraw", "withdraw an article (admin)", usage(kWithdrawUsage),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_common.h"
+#include "domain/coding.h"
 
 namespace healthcontent::cli {
 namespace {
@@ -359,6 +360,55 @@ std::string RenderSearchResults(const std::vector<v1::SearchResult>& results) {
     absl::StrAppend(&out, indent, result.article().name(), "\n");
     if (!result.snippet().empty()) absl::StrAppend(&out, Wrap(result.snippet(), indent, indent));
     if (i + 1 < results.size()) absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+std::string RenderKnowledge(const v1::RetrieveKnowledgeResponse& response) {
+  std::string out;
+  for (int i = 0; i < response.results_size(); ++i) {
+    const v1::CriterionResult& result = response.results(i);
+    const v1::Coding& coding = result.criterion().coding();
+    const domain::CodeSystemInfo* system = domain::FindCodeSystem(coding.system());
+    if (i > 0) absl::StrAppend(&out, "\n");
+    absl::StrAppend(&out, system != nullptr ? system->name : coding.system(), " ", coding.code(),
+                    " on ", DateText(response.as_of()), "\n");
+    if (result.system_not_held()) {
+      absl::StrAppend(&out, "  no matches: nothing here is coded in ",
+                      system != nullptr ? system->name : coding.system(), "\n");
+      continue;
+    }
+    if (result.matches().empty()) {
+      absl::StrAppend(&out, "  no matches\n");
+      continue;
+    }
+    if (result.language_fallback()) {
+      absl::StrAppend(&out, "  (none in the preferred languages; showing every language)\n");
+    }
+    for (int j = 0; j < result.matches_size(); ++j) {
+      const v1::KnowledgeMatch& match = result.matches(j);
+      const std::string number = absl::StrCat("  ", j + 1, ". ");
+      const std::string indent(number.size(), ' ');
+      absl::StrAppend(&out, Wrap(match.title(), number, indent));
+      std::string how;
+      switch (match.match_type()) {
+        case v1::MATCH_TYPE_EXACT:
+          how = "coded " + match.matched_coding().code();
+          break;
+        case v1::MATCH_TYPE_THERAPY_TYPE:
+          how = absl::StrCat("through ", match.therapy_type(), " (coded ",
+                             match.matched_coding().code(), ")");
+          break;
+        case v1::MATCH_TYPE_ANCESTOR:
+          how = absl::StrCat("through the broader code ", match.matched_coding().code(),
+                             match.therapy_type().empty() ? "" : " of ", match.therapy_type());
+          break;
+        default:
+          how = "matched";
+      }
+      absl::StrAppend(&out, indent, match.article(), "  reviewed ", DateText(match.review_date()),
+                      ", ", match.language_code(), ", ", how, "\n");
+    }
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "healthcontent/v1/article_service.pb.h"
+#include "healthcontent/v1/knowledge_service.pb.h"
 #include "healthcontent/v1/change_service.pb.h"
 #include "healthcontent/v1/therapy_type.pb.h"
 
@@ -45,6 +46,11 @@ std::string RenderDiff(const v1::ArticleDiff& diff);
 
 // Numbered hits: title, name, score, then the snippet.
 std::string RenderSearchResults(const std::vector<v1::SearchResult>& results);
+
+// A clinical-code lookup: per criterion, a heading ("ICD-10-CM K22.0") and its
+// matches in rank order, each with its name, review date and how it matched;
+// "no matches" (and why, when the system is not held) otherwise.
+std::string RenderKnowledge(const v1::RetrieveKnowledgeResponse& response);
 
 // One change on one line: sequence, commit time, kind, resource, dates.
 std::string RenderChange(const v1::Change& change);

@@ -84,7 +84,8 @@ Formats:
   json  (default) interchange files: PublishArticleRevisionRequest, or
         UpsertTherapyTypeRequest (recognised by their "therapyType" field or a
         therapy-types/ folder). A directory is read like data/: its therapy
-        types first, then every other *.json below it in name order.
+        types first, then every other *.json below it in name order (hidden
+        files and code-maps/ folders skipped).
   page  captured patient-education page text (*.txt in directories): the
         slug comes from the title unless --slug is given.
   nhs   NHS website content API pages (JSON-LD; *.json in directories).
@@ -104,6 +105,9 @@ Flags:
                      ones that exist are left as they are.
   --language=CODE    page: BCP-47 language (default en)
   --slug=SLUG        page: the article's slug (one file only)
+  --code-map=FILE    nhs: clinical codes for the pages, keyed by each
+                     article's source_url (data/code-maps/nhs.json); added
+                     to the codes a page carries
   --change-summary=TEXT  page: the revision's change summary
   --json             one JSON report {files:[{file,result,name,error}], ...}
 
@@ -152,7 +156,8 @@ std::vector<std::string> DirectoryFiles(const std::string& dir, Format format) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (IsHidden(it->path())) {
+    // code-maps/ (data/code-maps/) holds importers' code maps, not requests.
+    if (IsHidden(it->path()) || (it->is_directory() && it->path().filename() == "code-maps")) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
@@ -192,6 +197,9 @@ class Importer {
     page_options_.change_summary = command_line.Get("change-summary");
     create_therapy_types_ = !command_line.Has("require-existing-therapy-types");
   }
+
+  // Codes for NHS pages (--code-map).
+  void SetCodeMap(importers::NhsCodeMap map) { code_map_ = std::move(map); }
 
   // Only UpsertTherapyTypeRequest files are taken; any other is refused.
   void OnlyTherapyTypes() { only_therapy_types_ = true; }
@@ -240,7 +248,7 @@ class Importer {
         break;
       }
       case Format::kNhs: {
-        ASSIGN_OR_RETURN(request, importers::ImportNhsPage(text, file));
+        ASSIGN_OR_RETURN(request, importers::ImportNhsPage(text, file, &code_map_));
         break;
       }
     }
@@ -286,6 +294,7 @@ class Importer {
   Backend* backend_;  // nullptr for --dry-run
   bool create_therapy_types_ = true;
   bool only_therapy_types_ = false;
+  importers::NhsCodeMap code_map_;
   absl::Time started_;
   importers::PageImportOptions page_options_;
 };
@@ -340,6 +349,16 @@ bool StopsTheBatch(const absl::Status& status) {
 int ImportFiles(const CommandLine& command_line, Format format,
                 const std::vector<std::string>& files, absl::string_view command,
                 bool only_therapy_types) {
+  // The code map first: a bad one stops the import before anything is opened.
+  importers::NhsCodeMap code_map;
+  if (command_line.Has("code-map")) {
+    const std::string path = command_line.Get("code-map");
+    absl::StatusOr<std::string> text = importers::ReadFile(path);
+    if (!text.ok()) return ReportError(text.status());
+    absl::StatusOr<importers::NhsCodeMap> map = importers::ParseNhsCodeMap(*text, path);
+    if (!map.ok()) return ReportError(map.status());
+    code_map = *std::move(map);
+  }
   const bool dry_run = command_line.Has("dry-run");
   std::unique_ptr<Backend> backend;
   if (!dry_run) {
@@ -350,6 +369,7 @@ int ImportFiles(const CommandLine& command_line, Format format,
   const bool json = command_line.Has("json");
   Importer importer(command_line, format, backend.get());
   if (only_therapy_types) importer.OnlyTherapyTypes();
+  importer.SetCodeMap(std::move(code_map));
   nlohmann::json reports = nlohmann::json::array();
   int imported = 0, skipped = 0, refused = 0, valid = 0;
   absl::Status aborted;
@@ -418,6 +438,9 @@ int Import(const CommandLine& command_line) {
   }
   if (command_line.Has("slug") && files.size() != 1) {
     return Finish(UsageError("--slug names one article: give exactly one page file"));
+  }
+  if (command_line.Has("code-map") && format != Format::kNhs) {
+    return Finish(UsageError("--code-map is for --format=nhs"));
   }
   return ImportFiles(command_line, format, files, "import", /*only_therapy_types=*/false);
 }
@@ -590,6 +613,7 @@ std::vector<CommandSpec> TransferCommands() {
                         {"require-existing-therapy-types", false},
                         {"language", true},
                         {"slug", true},
+                        {"code-map", true},
                         {"change-summary", true},
                         {"json", false}}),
        &Import},

@@ -10,6 +10,7 @@
 #include "common/field_errors.h"
 #include "common/hash.h"
 #include "common/resource_name.h"
+#include "domain/coding.h"
 
 namespace healthcontent::domain {
 namespace {
@@ -49,6 +50,8 @@ bool IsValidDoi(absl::string_view doi) {
   return true;
 }
 
+}  // namespace
+
 bool IsValidLanguageCode(absl::string_view code) {
   if (code.size() < 2 || code.size() > 35) return false;
   size_t dash = code.find('-');
@@ -64,6 +67,8 @@ bool IsValidLanguageCode(absl::string_view code) {
   }
   return code.back() != '-';
 }
+
+namespace {
 
 class Checker {
  public:
@@ -260,6 +265,11 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
       }
     }
   }
+  {
+    // Checked on a copy: the store normalizes the request's own codes.
+    google::protobuf::RepeatedPtrField<v1::Coding> codes = a.codes();
+    NormalizeCodings(&codes, "article.codes", &v);
+  }
   if (a.references_size() > limits.max_references) {
     v.Add("article.references", absl::StrCat("has ", a.references_size(),
                                              " entries; the limit is ", limits.max_references));
@@ -305,6 +315,8 @@ absl::Status ValidateUpsertTherapyType(const v1::UpsertTherapyTypeRequest& reque
     c.Text(absl::StrCat("therapy_type.aliases[", i, "]"), t.aliases(i), 200, true);
   }
   c.Text("therapy_type.description", t.description(), 2000, false);
+  google::protobuf::RepeatedPtrField<v1::Coding> codes = t.codes();
+  NormalizeCodings(&codes, "therapy_type.codes", &v);
   return v.ToStatus();
 }
 

@@ -57,6 +57,11 @@ std::string PublishContentHash(const v1::PublishArticleRevisionRequest& request)
 // the publish time and the per-request flags.
 std::string ComputeEtag(const v1::Article& article);
 
+// True for a BCP-47 language tag as articles carry it: a 2-3 letter lower-case
+// primary language, then optional "-" subtags of letters and digits ("en",
+// "es-MX", "zh-Hant-TW").
+bool IsValidLanguageCode(absl::string_view code);
+
 // The default next review date: `years` after the review date (29 Feb -> 28 Feb).
 absl::CivilDay DefaultNextReviewDate(absl::CivilDay review_date, int years);
 

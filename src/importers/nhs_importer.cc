@@ -13,9 +13,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
+#include "common/field_errors.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/coding.h"
 #include "importers/slug.h"
 #include "nlohmann/json.hpp"
 
@@ -781,7 +783,53 @@ absl::Status Prefixed(absl::string_view source, const absl::Status& status) {
   return out;
 }
 
-absl::StatusOr<v1::PublishArticleRevisionRequest> ImportParsed(const Json& page) {
+// The page's own codes: `code` (a MedicalCode or an array of them), each
+// {"codingSystem": "SNOMED-CT", "codeValue": "..."}. Empty values are
+// skipped (the sample corpus carries only those); the system is kept as given
+// when it is not SNOMED CT, so validation names it.
+void AddPageCodes(const Json& page, v1::Article* article) {
+  auto it = page.find("code");
+  if (it == page.end()) return;
+  std::vector<const Json*> codes;
+  if (it->is_array()) {
+    for (const Json& code : *it) codes.push_back(&code);
+  } else {
+    codes.push_back(&*it);
+  }
+  for (const Json* code : codes) {
+    if (!code->is_object()) continue;
+    std::string value = NormaliseText(StringField(*code, "codeValue"));
+    if (value.empty()) continue;
+    std::string system = StringField(*code, "codingSystem");
+    if (system == "SNOMED-CT" || system == "SNOMED CT" || system == "SNOMEDCT") {
+      system = "http://snomed.info/sct";
+    }
+    v1::Coding* coding = article->add_codes();
+    coding->set_system(system);
+    coding->set_code(value);
+    coding->set_display(NormaliseText(StringField(*code, "name")));
+  }
+}
+
+// Adds the code map's codes for the article's source_url, skipping any the
+// page already carries.
+void AddMappedCodes(const NhsCodeMap& map, v1::Article* article) {
+  auto it = map.find(article->source_url());
+  if (it == map.end()) return;
+  for (const v1::Coding& mapped : it->second) {
+    bool present = false;
+    for (const v1::Coding& coding : article->codes()) {
+      const domain::CodeSystemInfo* system = domain::FindCodeSystem(coding.system());
+      if (system == nullptr || !system->held || system->uri != mapped.system()) continue;
+      absl::StatusOr<std::string> code = domain::NormalizeCode(system->system, coding.code());
+      present |= code.ok() && *code == mapped.code();
+    }
+    if (!present) *article->add_codes() = mapped;
+  }
+}
+
+absl::StatusOr<v1::PublishArticleRevisionRequest> ImportParsed(const Json& page,
+                                                               const NhsCodeMap* code_map) {
   if (!page.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat("is not an NHS content API page: the JSON is ",
                                                    page.type_name(), ", not an object"));
@@ -853,6 +901,9 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportParsed(const Json& page)
     }
   }
 
+  AddPageCodes(page, article);
+  if (code_map != nullptr) AddMappedCodes(*code_map, article);
+
   article->set_publisher(kPublisher);
   article->set_license(kLicense);
   article->set_language_code(kLanguage);
@@ -864,7 +915,8 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportParsed(const Json& page)
 }  // namespace
 
 absl::StatusOr<v1::PublishArticleRevisionRequest> ImportNhsPage(absl::string_view json,
-                                                                absl::string_view source) {
+                                                                absl::string_view source,
+                                                                const NhsCodeMap* code_map) {
   if (json.size() > kMaxNhsPageBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": is ", json.size(), " bytes; the limit is ", kMaxNhsPageBytes));
@@ -878,13 +930,47 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ImportNhsPage(absl::string_vie
   }
   absl::StatusOr<v1::PublishArticleRevisionRequest> request;
   try {
-    request = ImportParsed(page);
+    request = ImportParsed(page, code_map);
   } catch (const Json::exception& e) {
     // The accessors above do not throw; this is a backstop, not a path.
     request = absl::InvalidArgumentError(absl::StrCat("unexpected JSON shape: ", e.what()));
   }
   if (!request.ok()) return Prefixed(source, request.status());
   return request;
+}
+
+absl::StatusOr<NhsCodeMap> ParseNhsCodeMap(absl::string_view json, absl::string_view source) {
+  if (json.size() > kMaxNhsPageBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": is ", json.size(), " bytes; the limit is ", kMaxNhsPageBytes));
+  }
+  Json doc = Json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("pages") ||
+      !doc["pages"].is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": is not a code map: expected {\"pages\": {\"<source_url>\": [<Coding>, ...]}}"));
+  }
+  NhsCodeMap map;
+  FieldViolations violations;
+  for (const auto& [url, codes] : doc["pages"].items()) {
+    const std::string field = absl::StrCat("pages[\"", url, "\"]");
+    if (!codes.is_array()) {
+      violations.Add(field, "must be an array of codings {system, code, display}");
+      continue;
+    }
+    google::protobuf::RepeatedPtrField<v1::Coding> parsed;
+    for (const Json& code : codes) {
+      v1::Coding* coding = parsed.Add();
+      coding->set_system(StringField(code, "system"));
+      coding->set_code(StringField(code, "code"));
+      coding->set_display(StringField(code, "display"));
+    }
+    domain::NormalizeCodings(&parsed, field, &violations);
+    map[url].assign(parsed.begin(), parsed.end());
+  }
+  absl::Status valid = violations.ToStatus();
+  if (!valid.ok()) return Prefixed(source, valid);
+  return map;
 }
 
 }  // namespace healthcontent::importers

@@ -33,11 +33,19 @@
 #ifndef HEALTHCONTENT_IMPORTERS_NHS_IMPORTER_H_
 #define HEALTHCONTENT_IMPORTERS_NHS_IMPORTER_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "healthcontent/v1/article_service.pb.h"
+#include "healthcontent/v1/coding.pb.h"
 
 namespace healthcontent::importers {
+
+// source_url -> the codes to add to that page's article (normalized).
+using NhsCodeMap = absl::flat_hash_map<std::string, std::vector<v1::Coding>>;
 
 // Documents larger than this are refused before parsing (the largest real
 // page in the sample corpus is about 160 KB).
@@ -67,8 +75,21 @@ inline constexpr int kMaxNhsElementDepth = 8;
 //   "<source>: has no lastReviewed review date" (and other missing fields)
 //   "<source>: section \"...\": HTML nests deeper than 64 elements"
 // and ValidatePublishRequest's complaints prefixed with `source`.
-absl::StatusOr<v1::PublishArticleRevisionRequest> ImportNhsPage(absl::string_view json,
-                                                                absl::string_view source);
+//
+// Codes: the page's own `code[]` MedicalCodes with a non-empty `codeValue`
+// (codingSystem "SNOMED-CT" is SNOMED CT), then, when `code_map` is set, the
+// map's codes for the article's source_url that the page does not carry.
+absl::StatusOr<v1::PublishArticleRevisionRequest> ImportNhsPage(
+    absl::string_view json, absl::string_view source, const NhsCodeMap* code_map = nullptr);
+
+// A code map file (data/code-maps/nhs.json): the clinical codes of NHS pages,
+// which the pages themselves do not carry, keyed by the article's source_url
+// (https://www.nhs.uk/conditions/achalasia/), so a re-import keeps them:
+//   {"pages": {"https://www.nhs.uk/conditions/achalasia/":
+//              [{"system": "ICD10CM", "code": "K22.0", "display": "..."}]}}
+// Codes come back normalized (domain::NormalizeCodings); any problem is
+// InvalidArgument prefixed with `source`, one field violation per code.
+absl::StatusOr<NhsCodeMap> ParseNhsCodeMap(absl::string_view json, absl::string_view source);
 
 }  // namespace healthcontent::importers
 

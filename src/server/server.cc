@@ -21,6 +21,7 @@
 #include "api/change_service.h"
 #include "api/auth.h"
 #include "api/reference_service.h"
+#include "api/knowledge_service.h"
 #include "api/therapy_type_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -45,6 +46,7 @@ struct Server::Parts {
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
   std::unique_ptr<api::TherapyTypeService> therapy_type_service;
+  std::unique_ptr<api::KnowledgeService> knowledge_service;
   std::unique_ptr<api::ReferenceService> reference_service;
   std::unique_ptr<api::ChangeService> change_service;
 
@@ -73,6 +75,7 @@ namespace {
 const char* const kServiceNames[] = {
     "healthcontent.v1.ArticleService",
     "healthcontent.v1.TherapyTypeService",
+    "healthcontent.v1.KnowledgeService",
     "healthcontent.v1.ReferenceService",
     "healthcontent.v1.ChangeService",
 };
@@ -338,6 +341,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->services_.primary = options.primary;
   p.article_service = std::make_unique<api::ArticleService>(&server->services_);
   p.therapy_type_service = std::make_unique<api::TherapyTypeService>(&server->services_);
+  p.knowledge_service = std::make_unique<api::KnowledgeService>(&server->services_);
   p.reference_service = std::make_unique<api::ReferenceService>(&server->services_);
   p.change_service = std::make_unique<api::ChangeService>(&server->services_, &p.change_hub);
   if (p.primary_data != nullptr) {
@@ -373,6 +377,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(p.article_service.get());
   builder.RegisterService(p.therapy_type_service.get());
+  builder.RegisterService(p.knowledge_service.get());
   builder.RegisterService(p.reference_service.get());
   builder.RegisterService(p.change_service.get());
   server->server_ = builder.BuildAndStart();

@@ -8,9 +8,11 @@
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/coding.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
 #include "storage/article_filter_sql.h"
+#include "storage/knowledge_store.h"
 #include "storage/live_index.h"
 
 namespace healthcontent::storage {
@@ -322,7 +324,15 @@ absl::StatusOr<ArticleStore::RevisionPage> ArticleStore::ListRevisions(
 }
 
 absl::StatusOr<v1::Article> ArticleStore::Publish(
-    const v1::PublishArticleRevisionRequest& request, absl::Time now) {
+    const v1::PublishArticleRevisionRequest& original, absl::Time now) {
+  // Codes are stored, hashed and compared in normal form ("k220" is K22.0).
+  v1::PublishArticleRevisionRequest request = original;
+  {
+    FieldViolations violations;
+    domain::NormalizeCodings(request.mutable_article()->mutable_codes(), "article.codes",
+                             &violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+  }
   const v1::Article& in = request.article();
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(in.name(), "article.name"));
   ASSIGN_OR_RETURN(absl::CivilDay review_date, FromProtoDate(in.review_date()));
@@ -501,6 +511,14 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     change.set_etag(result.etag());
     *change.mutable_effective_date() = ToProtoDate(review_date);
     RETURN_IF_ERROR(RecordChange(db, change, now));
+    // A publish that sets codes codes the article from this review date on.
+    if (result.codes_size() > 0) {
+      RETURN_IF_ERROR(RecordArticleCoding(db, article_id, slug, review_date, result.codes(),
+                                          db->LastInsertRowId(),
+                                          RevisionResourceName(slug, review_date), now)
+                          .status());
+    }
+    RETURN_IF_ERROR(IndexRevisionTherapyTypeCodes(db, article_id, result));
     if (scheduled) {
       ASSIGN_OR_RETURN(Statement schedule, db->Prepare(
           "INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));

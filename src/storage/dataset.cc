@@ -15,6 +15,7 @@ absl::StatusOr<std::shared_ptr<Dataset>> Dataset::Open(const std::string& path,
   data->therapy_types = std::make_unique<TherapyTypeStore>(data->storage.get());
   data->references = std::make_unique<ReferenceStore>(data->storage.get());
   data->change_log = std::make_unique<ChangeLog>(data->storage.get());
+  data->knowledge = std::make_unique<KnowledgeStore>(data->storage.get());
   return data;
 }
 

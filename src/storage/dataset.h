@@ -16,6 +16,7 @@
 #include "storage/article_store.h"
 #include "storage/bundle.h"
 #include "storage/change_log.h"
+#include "storage/knowledge_store.h"
 #include "storage/reference_store.h"
 #include "storage/storage.h"
 #include "storage/therapy_type_store.h"
@@ -38,6 +39,7 @@ struct Dataset {
   std::unique_ptr<TherapyTypeStore> therapy_types;
   std::unique_ptr<ReferenceStore> references;
   std::unique_ptr<ChangeLog> change_log;
+  std::unique_ptr<KnowledgeStore> knowledge;
   // Set when serving a bundle.
   std::optional<BundleManifest> bundle;
 };

@@ -181,6 +181,34 @@ CREATE TABLE live_listings (
   listing    BLOB NOT NULL
 );
 )sql",
+
+    // 5 -> 6: clinical codes (storage/knowledge_store.h). Each article's
+    // coding history: its codes from effective_date on, until the next
+    // entry; appended by publishes that set codes and by SetArticleCodes,
+    // never changed. And the code index that makes a lookup one indexed read:
+    // a row per code of each coding (therapy_type_slug '') and per code of
+    // each therapy type a revision embeds (effective_date = its review date,
+    // sequence 0). Nothing stored before this version carries codes, so
+    // there is nothing to backfill.
+    R"sql(
+CREATE TABLE article_codings (
+  article_id     INTEGER NOT NULL REFERENCES articles(id),
+  effective_date TEXT NOT NULL,         -- YYYY-MM-DD
+  sequence       INTEGER NOT NULL,      -- changes.sequence of the write that recorded it
+  body           BLOB NOT NULL,         -- serialized healthcontent.v1.ArticleCoding
+  PRIMARY KEY (article_id, effective_date, sequence)
+) WITHOUT ROWID;
+
+CREATE TABLE code_index (
+  system            TEXT NOT NULL,      -- the code system's URI
+  code              TEXT NOT NULL,      -- in normal form
+  article_id        INTEGER NOT NULL REFERENCES articles(id),
+  effective_date    TEXT NOT NULL,
+  sequence          INTEGER NOT NULL,
+  therapy_type_slug TEXT NOT NULL,
+  PRIMARY KEY (system, code, article_id, effective_date, sequence, therapy_type_slug)
+) WITHOUT ROWID;
+)sql",
 };
 
 // Steps of a migration that SQL cannot express, run after its SQL in the same
@@ -188,6 +216,7 @@ CREATE TABLE live_listings (
 absl::Status NoPostMigration(Database*) { return absl::OkStatus(); }
 constexpr absl::Status (*kPostMigration[])(Database*) = {
     NoPostMigration, NoPostMigration, NoPostMigration, NoPostMigration, BackfillLiveListings,
+    NoPostMigration,
 };
 static_assert(sizeof(kPostMigration) / sizeof(kPostMigration[0]) ==
                   sizeof(kMigrations) / sizeof(kMigrations[0]),

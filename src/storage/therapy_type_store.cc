@@ -3,7 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/resource_name.h"
+#include "common/field_errors.h"
 #include "common/status_macros.h"
+#include "domain/coding.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
 
@@ -73,6 +75,11 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& 
   ASSIGN_OR_RETURN(std::string slug, ParseTherapyTypeName(therapy_type.name(), "therapy_type.name"));
   v1::TherapyType stored = therapy_type;
   stored.clear_article_count();
+  {
+    FieldViolations violations;
+    domain::NormalizeCodings(stored.mutable_codes(), "therapy_type.codes", &violations);
+    RETURN_IF_ERROR(violations.ToStatus());
+  }
   *stored.mutable_update_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {

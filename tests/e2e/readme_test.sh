@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the README's runnable shell blocks, in order, against a server started
-# the way ./scripts/serve starts it, so the README cannot rot.
+# by ./scripts/serve, so the README cannot rot.
 #
 # A block is runnable when the line just before its ```sh fence is
 #   <!-- runnable -->
@@ -33,18 +33,18 @@ ln -s "$bin" "$work/main/build"
 cd "$work/main"
 mkdir var
 
-# The server as scripts/serve runs it, on a free port.
-build/src/healthcontent-server --listen=127.0.0.1:0 --db=var/healthcontent.db \
-  --bootstrap_dir="$PWD/data" 2>var/server.log &
+# The server as a reader starts it: scripts/serve (a no-op build of this
+# tree, the sample catalogue created in var/), on a free port.
+HC_BUILD_DIR=build scripts/serve --listen=127.0.0.1:0 2>var/server.log &
 server_pid=$!
 port=
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do
   port=$(sed -n 's/.*"msg":"serving".*"port":"\([0-9]*\)".*/\1/p' var/server.log | head -1)
   [ -n "$port" ] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then cat var/server.log >&2; echo "readme_test: the server did not start" >&2; exit 1; fi
   sleep 0.1
 done
-if [ -z "$port" ]; then cat var/server.log >&2; echo "readme_test: no \"serving\" line after 30 s" >&2; exit 1; fi
+if [ -z "$port" ]; then cat var/server.log >&2; echo "readme_test: no \"serving\" line after 120 s" >&2; exit 1; fi
 
 # The runnable blocks, each announced with its line in the README.
 script=var/readme-blocks.sh

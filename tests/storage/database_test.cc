@@ -141,6 +141,8 @@ TEST(SchemaTest, Version3MovesBodiesOutOfRevisionsAndKeepsEveryRevision) {
         DROP TABLE revision_bodies;
         DROP TABLE live_therapy_type_counts;
         DROP TABLE live_listings;
+        DROP TABLE article_codings;
+        DROP TABLE code_index;
         PRAGMA user_version = 2;
         COMMIT;)sql")
                     .ok());
@@ -171,8 +173,8 @@ TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
     // Turn the file back into a version 3 database.
     auto db = *Database::Open(path, {});
     ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE live_therapy_type_counts; "
-                            "DROP TABLE live_listings; "
-                            "PRAGMA user_version = 3; COMMIT;")
+                            "DROP TABLE live_listings; DROP TABLE article_codings; "
+                            "DROP TABLE code_index; PRAGMA user_version = 3; COMMIT;")
                     .ok());
   }
   auto storage = Storage::Open(path, {});  // migrates 3 -> latest
@@ -195,6 +197,36 @@ TEST(SchemaTest, Version4CountsTheLiveArticlesOfEachTherapyType) {
   EXPECT_EQ(listed, seed_types);
 }
 
+TEST(SchemaTest, Version6AddsTheCodingTablesAndKeepsEverything) {
+  TempDir dir;
+  const std::string path = dir.File("v5.db");
+  std::string before;
+  {
+    auto storage = *Storage::Open(path, {});
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
+    ArticleStore articles(storage.get(), {});
+    before = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                  absl::CivilDay(2026, 1, 1), false)
+                 ->SerializeAsString();
+    auto db = *Database::Open(path, {});
+    ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE article_codings; DROP TABLE code_index; "
+                            "PRAGMA user_version = 5; COMMIT;")
+                    .ok());
+  }
+  auto storage = Storage::Open(path, {});  // migrates 5 -> 6
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(path, {});
+  EXPECT_EQ(LatestSchemaVersion(), 6);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 6);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM article_codings"), 0);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM code_index"), 0);
+  ArticleStore articles(storage->get(), {});
+  auto after = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                    absl::CivilDay(2026, 1, 1), false);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->SerializeAsString(), before);
+}
+
 TEST(SchemaTest, Version5StoresEachLiveArticlesListingEntry) {
   TempDir dir;
   const std::string path = dir.File("v4.db");
@@ -204,14 +236,14 @@ TEST(SchemaTest, Version5StoresEachLiveArticlesListingEntry) {
     // Written by RefreshLiveArticle at publish time.
     auto db = *Database::Open(path, {});
     EXPECT_GT(QueryInt(db.get(), "SELECT length(listing) FROM live_listings"), 500);
-    ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE live_listings; "
-                            "PRAGMA user_version = 4; COMMIT;")
+    ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE live_listings; DROP TABLE article_codings; "
+                            "DROP TABLE code_index; PRAGMA user_version = 4; COMMIT;")
                     .ok());
   }
   auto storage = Storage::Open(path, {});  // migrates 4 -> 5, filling the entries
   ASSERT_TRUE(storage.ok()) << storage.status();
   auto db = *Database::Open(path, {});
-  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 5);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_listings"),
             QueryInt(db.get(), "SELECT count(*) FROM live_articles"));
   ArticleStore articles(storage->get(), {});

@@ -79,6 +79,7 @@ TestServer::TestServer(Options options) {
   articles_ = v1::ArticleService::NewStub(channel);
   therapy_types_ = v1::TherapyTypeService::NewStub(channel);
   references_ = v1::ReferenceService::NewStub(channel);
+  knowledge_ = v1::KnowledgeService::NewStub(channel);
 }
 
 TestServer::~TestServer() { server_->Shutdown(absl::Seconds(1)); }

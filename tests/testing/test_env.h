@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
+#include "healthcontent/v1/knowledge_service.grpc.pb.h"
 #include "healthcontent/v1/reference_service.grpc.pb.h"
 #include "healthcontent/v1/therapy_type_service.grpc.pb.h"
 #include "server/server.h"
@@ -63,6 +64,7 @@ class TestServer {
   v1::ArticleService::Stub& articles() { return *articles_; }
   v1::TherapyTypeService::Stub& therapy_types() { return *therapy_types_; }
   v1::ReferenceService::Stub& references() { return *references_; }
+  v1::KnowledgeService::Stub& knowledge() { return *knowledge_; }
   server::Server& server() { return *server_; }
   const std::string& db_path() const { return db_path_; }
 
@@ -74,6 +76,7 @@ class TestServer {
   std::unique_ptr<v1::ArticleService::Stub> articles_;
   std::unique_ptr<v1::TherapyTypeService::Stub> therapy_types_;
   std::unique_ptr<v1::ReferenceService::Stub> references_;
+  std::unique_ptr<v1::KnowledgeService::Stub> knowledge_;
 };
 
 // A client context carrying `authorization: Bearer <token>` (none if empty),
