@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
+#include "common/field_errors.h"
 #include "domain/article_rules.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -682,6 +683,81 @@ TEST(NhsImporterTest, OversizeInputIsRefusedBeforeParsing) {
   ExpectRefused(importers::ImportNhsPage(huge, "huge.json"), kBroken,
                 absl::StrCat("huge.json: is ", huge.size(), " bytes; the limit is ",
                              importers::kMaxNhsPageBytes));
+}
+
+// ---------------------------------------------------------------------------
+// Clinical codes: the page's own code[] and the code map.
+
+TEST(NhsImporterTest, ThePagesOwnSnomedCodesAreReadAndEmptyOnesSkipped) {
+  // The corpus's listing pages carry code[] with empty codeValue only; an
+  // article page that fills it in, as the schema allows, is made up here.
+  nlohmann::json page = nlohmann::json::parse(PageWithHtml("<p>Text.</p>"));
+  page["code"] = {
+      {{"@type", "MedicalCode"}, {"codeValue", "3928002"}, {"codingSystem", "SNOMED-CT"}},
+      {{"@type", "MedicalCode"}, {"codeValue", ""}, {"codingSystem", "SNOMED-CT"}},
+  };
+  absl::StatusOr<v1::PublishArticleRevisionRequest> got =
+      importers::ImportNhsPage(page.dump(), "coded.json");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->article().codes_size(), 1);
+  EXPECT_EQ(got->article().codes(0).system(), "http://snomed.info/sct");
+  EXPECT_EQ(got->article().codes(0).code(), "3928002");
+
+  // A single object instead of an array is read too; a wrong check digit is
+  // refused naming the code.
+  page["code"] = {{"@type", "MedicalCode"}, {"codeValue", "3928003"}, {"codingSystem", "SNOMED-CT"}};
+  got = importers::ImportNhsPage(page.dump(), "bad.json");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), kBroken);
+  EXPECT_THAT(std::string(got.status().message()),
+              ::testing::StartsWith("bad.json: article.codes[0].code: SNOMED CT code \"3928003\" "
+                                    "is malformed: the last digit is not its Verhoeff check digit"));
+}
+
+TEST(NhsImporterTest, TheCodeMapCodesPagesByTheirSourceUrl) {
+  const std::string map_path = SourceDir() + "/data/code-maps/nhs.json";
+  absl::StatusOr<importers::NhsCodeMap> map =
+      importers::ParseNhsCodeMap(ReadFileOrDie(map_path), map_path);
+  ASSERT_TRUE(map.ok()) << map.status();
+  absl::StatusOr<v1::PublishArticleRevisionRequest> got = importers::ImportNhsPage(
+      CorpusFile("conditions-achalasia-no-params.json"), "achalasia.json", &*map);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->article().codes_size(), 1);
+  EXPECT_EQ(got->article().codes(0).system(), "http://hl7.org/fhir/sid/icd-10-cm");
+  EXPECT_EQ(got->article().codes(0).code(), "K22.0");
+  EXPECT_EQ(got->article().codes(0).display(), "Achalasia of cardia");
+  // Every URL in the map is an article the corpus has, and every code is valid.
+  EXPECT_EQ(map->size(), 9u);
+  for (const auto& [url, codes] : *map) {
+    EXPECT_TRUE(absl::StartsWith(url, "https://www.nhs.uk/")) << url;
+    EXPECT_FALSE(codes.empty()) << url;
+  }
+  // A page the map does not name stays uncoded.
+  got = importers::ImportNhsPage(CorpusFile("conditions-angiography-no-params.json"),
+                                 "angiography.json", &*map);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->article().codes_size(), 0);
+}
+
+TEST(NhsImporterTest, ABadCodeMapIsRefusedNamingEachProblem) {
+  absl::StatusOr<importers::NhsCodeMap> map = importers::ParseNhsCodeMap("[1, 2]", "map.json");
+  ASSERT_FALSE(map.ok());
+  EXPECT_EQ(map.status().code(), kBroken);
+  EXPECT_THAT(std::string(map.status().message()), ::testing::StartsWith("map.json: is not a code map"));
+
+  map = importers::ParseNhsCodeMap(
+      R"({"pages": {"https://www.nhs.uk/a/": [{"system": "ICD10CM", "code": "K2"}],
+                    "https://www.nhs.uk/b/": [{"system": "ICD9CM", "code": "530.0"}],
+                    "https://www.nhs.uk/c/": "K22.0"}})",
+      "map.json");
+  ASSERT_FALSE(map.ok());
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(GetBadRequest(map.status(), &bad));
+  std::vector<std::string> fields;
+  for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("pages[\"https://www.nhs.uk/a/\"][0].code",
+                                                      "pages[\"https://www.nhs.uk/b/\"][0].system",
+                                                      "pages[\"https://www.nhs.uk/c/\"]"));
 }
 
 }  // namespace
