@@ -78,7 +78,7 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
                      in.coding().system().empty()
                          ? std::string("is required: a code system's URI, OID or short name "
                                        "(ICD10CM, SNOMEDCT, RXNORM, LOINC, MESH, NCIT)")
-                         : absl::StrCat("\"", in.coding().system(),
+                         : absl::StrCat("\"", domain::ShownInMessage(in.coding().system()),
                                         "\" is not a known code system (see Coding in "
                                         "healthcontent/v1/coding.proto)"));
       continue;
@@ -107,7 +107,7 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
   for (int i = 0; i < request.language_codes_size() && i < kMaxLanguageCodes; ++i) {
     if (!domain::IsValidLanguageCode(absl::AsciiStrToLower(request.language_codes(i)))) {
       violations.Add(absl::StrCat("language_codes[", i, "]"),
-                     absl::StrCat("\"", request.language_codes(i),
+                     absl::StrCat("\"", domain::ShownInMessage(request.language_codes(i)),
                                   "\" is not a BCP-47 language tag like \"es\" or \"en-US\""));
     }
   }

@@ -48,7 +48,7 @@ bool AllAlnum(absl::string_view s) {
 
 absl::Status Malformed(absl::string_view system, absl::string_view code, absl::string_view why) {
   return absl::InvalidArgumentError(
-      absl::StrCat(system, " code \"", code, "\" is malformed: ", why));
+      absl::StrCat(system, " code \"", ShownInMessage(code), "\" is malformed: ", why));
 }
 
 absl::StatusOr<std::string> NormalizeIcd10Cm(absl::string_view code) {
@@ -156,6 +156,17 @@ Permutations MakePermutations() {
 
 }  // namespace
 
+std::string ShownInMessage(absl::string_view text) {
+  constexpr size_t kMaxShown = 40;
+  std::string out;
+  for (char c : text.substr(0, kMaxShown)) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u >= 0x7f ? '?' : c);
+  }
+  if (text.size() > kMaxShown) absl::StrAppend(&out, "... (", text.size(), " bytes)");
+  return out;
+}
+
 absl::Span<const CodeSystemInfo> CodeSystems() { return kSystems; }
 
 const CodeSystemInfo* FindCodeSystem(absl::string_view system) {
@@ -255,7 +266,7 @@ void NormalizeCodings(google::protobuf::RepeatedPtrField<v1::Coding>* codings,
                       coding.system().empty()
                           ? std::string("is required: a code system's URI, OID or short name "
                                         "(ICD10CM, SNOMEDCT, RXNORM, LOINC, MESH, NCIT)")
-                          : absl::StrCat("\"", coding.system(),
+                          : absl::StrCat("\"", ShownInMessage(coding.system()),
                                          "\" is not a known code system; use a URI, OID or short "
                                          "name of ICD-10-CM, SNOMED CT, RxNorm, LOINC, MeSH or "
                                          "NCI Thesaurus"));

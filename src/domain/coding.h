@@ -68,6 +68,10 @@ bool LoincCheckDigitValid(absl::string_view body, char check);
 // "E11"}; "T36.0X1A" -> {"T36.0X1", "T36.0X", "T36.0", "T36"}; "E11" -> {}.
 std::vector<std::string> Icd10CmAncestors(absl::string_view normalized);
 
+// `text` as error messages echo client input: at most 40 bytes (then "...
+// (N bytes)"), control and non-ASCII bytes as '?'.
+std::string ShownInMessage(absl::string_view text);
+
 // Checks and normalizes codes as a write takes them: each `system` becomes
 // its URI and each `code` its normal form, in place. Problems are added to
 // `violations` as "<field>[i].system", "<field>[i].code" or

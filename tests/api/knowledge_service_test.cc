@@ -316,6 +316,17 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
   v1::RetrieveKnowledgeRequest too_many;
   for (int i = 0; i < 21; ++i) *too_many.add_criteria() = Code("ICD10CM", "K22.0");
   EXPECT_THAT(ViolatedFields(LookupStatus(too_many)), ElementsAre("criteria"));
+  // Hostile input: a 100 KB code and NUL bytes are refused, and the message
+  // echoes only a short, printable part.
+  v1::RetrieveKnowledgeRequest hostile;
+  *hostile.add_criteria() = Code("ICD10CM", std::string(100000, 'K'));
+  *hostile.add_criteria() = Code("SNOMEDCT", std::string("7633\0" "4006", 9));
+  grpc::Status refused = LookupStatus(hostile);
+  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(refused),
+              ElementsAre("criteria[0].coding.code", "criteria[1].coding.code"));
+  EXPECT_LT(refused.error_message().size(), 600u);
+  EXPECT_THAT(refused.error_message(), HasSubstr("... (100000 bytes)"));
   v1::RetrieveKnowledgeRequest snomed;
   *snomed.add_criteria() = Code("SNOMEDCT", "76334007");
   EXPECT_THAT(LookupStatus(snomed).error_message(),
