@@ -17,6 +17,10 @@
 namespace healthcontent::api {
 namespace {
 
+// Codes of systems not held are echoed, never looked up: this much is plenty
+// for ICD-9-CM, NDC and CPT.
+constexpr size_t kMaxNotHeldCodeLength = 64;
+
 // A criterion after validation: its system, or none when it names a system
 // that is not held.
 struct ParsedCriterion {
@@ -65,12 +69,18 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
     if (in.original_text().size() > static_cast<size_t>(kMaxOriginalTextLength)) {
       violations.Add(absl::StrCat(at, ".original_text"),
                      absl::StrCat("is ", in.original_text().size(), " bytes; the limit is ",
-                                  kMaxOriginalTextLength));
+                                  kMaxOriginalTextLength, " bytes of UTF-8"));
+    } else if (!domain::IsPlainText(in.original_text())) {
+      violations.Add(absl::StrCat(at, ".original_text"),
+                     "must be plain UTF-8 text without control characters");
     }
     if (in.coding().display().size() > static_cast<size_t>(domain::kMaxDisplayLength)) {
       violations.Add(absl::StrCat(at, ".coding.display"),
                      absl::StrCat("is ", in.coding().display().size(), " bytes; the limit is ",
-                                  domain::kMaxDisplayLength));
+                                  domain::kMaxDisplayLength, " bytes of UTF-8"));
+    } else if (!domain::IsPlainText(in.coding().display())) {
+      violations.Add(absl::StrCat(at, ".coding.display"),
+                     "must be plain UTF-8 text without control characters");
     }
     const domain::CodeSystemInfo* system = domain::FindCodeSystem(in.coding().system());
     if (system == nullptr) {
@@ -79,14 +89,27 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
                          ? std::string("is required: a code system's URI, OID or short name "
                                        "(ICD10CM, SNOMEDCT, RXNORM, LOINC, MESH, NCIT)")
                          : absl::StrCat("\"", domain::ShownInMessage(in.coding().system()),
-                                        "\" is not a known code system (see Coding in "
-                                        "healthcontent/v1/coding.proto)"));
+                                        "\" is not a known code system; use a URI, OID or "
+                                        "short name of ICD-10-CM, SNOMED CT, RxNorm, LOINC, "
+                                        "MeSH, NCI Thesaurus (or ICD-9-CM, NDC, CPT, which "
+                                        "answer with nothing)"));
       continue;
     }
     out.criterion.mutable_coding()->set_system(std::string(system->uri));
-    if (!system->held) continue;  // answered with no matches
     if (in.coding().code().empty()) {
       violations.Add(absl::StrCat(at, ".coding.code"), "is required");
+      continue;
+    }
+    if (!system->held) {
+      // Answered with no matches; the code is only echoed, so it only has
+      // to be short plain text.
+      if (in.coding().code().size() > kMaxNotHeldCodeLength ||
+          !domain::IsPlainText(in.coding().code())) {
+        violations.Add(absl::StrCat(at, ".coding.code"),
+                       absl::StrCat("\"", domain::ShownInMessage(in.coding().code()),
+                                    "\" is not a code: at most ", kMaxNotHeldCodeLength,
+                                    " bytes of plain text"));
+      }
       continue;
     }
     absl::StatusOr<std::string> code = domain::NormalizeCode(system->system, in.coding().code());
@@ -129,6 +152,23 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
   return violations.ToStatus();
 }
 
+// The display the revision (or one of its therapy types) gives the code, if
+// any: informative, so the first found serves.
+std::string DisplayOf(const v1::Article& article, const std::string& system,
+                      const std::string& code) {
+  auto find = [&](const google::protobuf::RepeatedPtrField<v1::Coding>& codings) {
+    for (const v1::Coding& coding : codings) {
+      if (coding.system() == system && coding.code() == code) return coding.display();
+    }
+    return std::string();
+  };
+  std::string display = find(article.codes());
+  for (int i = 0; display.empty() && i < article.therapy_types_size(); ++i) {
+    display = find(article.therapy_types(i).codes());
+  }
+  return display;
+}
+
 // The matches of one held criterion, unsorted and unfiltered: exact ones,
 // then (ICD-10-CM) those of the nearest ancestor that has any.
 absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& parsed,
@@ -167,6 +207,7 @@ absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& pa
                                                 : v1::MATCH_TYPE_THERAPY_TYPE);
       m.mutable_matched_coding()->set_system(system);
       m.mutable_matched_coding()->set_code(codes[level]);
+      m.mutable_matched_coding()->set_display(DisplayOf(*article, system, codes[level]));
       if (!match.on_article) m.set_therapy_type(TherapyTypeName(match.therapy_type_slug));
     }
     // Ancestors are tried only up to the nearest one with content.

@@ -97,6 +97,8 @@ std::string ChangeKindText(v1::Change::Kind kind) {
       return "withdrawn";
     case v1::Change::THERAPY_TYPE_CHANGED:
       return "therapy type changed";
+    case v1::Change::ARTICLE_CODES_CHANGED:
+      return "codes changed";
     default:
       return "unknown";
   }

@@ -1,6 +1,8 @@
 #include "domain/coding.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -35,6 +37,41 @@ bool AllDigits(absl::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra;
+    uint32_t code;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += extra + 1;
   }
   return true;
 }
@@ -100,6 +137,7 @@ absl::StatusOr<std::string> NormalizeLoinc(absl::string_view code) {
       !AllDigits(code.substr(0, dash)) || !AllDigits(code.substr(dash + 1))) {
     return Malformed("LOINC", code, "a LOINC code is 1-7 digits, a hyphen and a check digit (2345-7)");
   }
+  if (code[0] == '0') return Malformed("LOINC", code, "a LOINC code has no leading zero");
   if (!LoincCheckDigitValid(code.substr(0, dash), code.back())) {
     return Malformed("LOINC", code, "the check digit after the hyphen is wrong (mod 10)");
   }
@@ -156,14 +194,37 @@ Permutations MakePermutations() {
 
 }  // namespace
 
+namespace {
+
+bool HasControlCharacters(absl::string_view text) {
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsPlainText(absl::string_view text) {
+  return !HasControlCharacters(text) && IsValidUtf8(text);
+}
+
 std::string ShownInMessage(absl::string_view text) {
   constexpr size_t kMaxShown = 40;
-  std::string out;
-  for (char c : text.substr(0, kMaxShown)) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u >= 0x7f ? '?' : c);
+  // Valid UTF-8 is shown as it is (cut at a character boundary); anything
+  // else byte by byte, with bytes that are not printable ASCII as '?'.
+  const bool utf8 = IsValidUtf8(text);
+  size_t shown = std::min(text.size(), kMaxShown);
+  while (utf8 && shown < text.size() && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) {
+    --shown;
   }
-  if (text.size() > kMaxShown) absl::StrAppend(&out, "... (", text.size(), " bytes)");
+  std::string out;
+  for (char c : text.substr(0, shown)) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f || (u >= 0x80 && !utf8) ? '?' : c);
+  }
+  if (shown < text.size()) absl::StrAppend(&out, "... (", text.size(), " bytes)");
   return out;
 }
 
@@ -258,7 +319,10 @@ void NormalizeCodings(google::protobuf::RepeatedPtrField<v1::Coding>* codings,
     if (coding.display().size() > kMaxDisplayLength) {
       violations->Add(absl::StrCat(at, ".display"),
                       absl::StrCat("is ", coding.display().size(), " bytes; the limit is ",
-                                   kMaxDisplayLength));
+                                   kMaxDisplayLength, " bytes of UTF-8"));
+    } else if (!IsPlainText(coding.display())) {
+      violations->Add(absl::StrCat(at, ".display"),
+                      "must be plain UTF-8 text without control characters");
     }
     const CodeSystemInfo* system = FindCodeSystem(coding.system());
     if (system == nullptr) {

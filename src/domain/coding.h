@@ -68,6 +68,10 @@ bool LoincCheckDigitValid(absl::string_view body, char check);
 // "E11"}; "T36.0X1A" -> {"T36.0X1", "T36.0X", "T36.0", "T36"}; "E11" -> {}.
 std::vector<std::string> Icd10CmAncestors(absl::string_view normalized);
 
+// True when `text` is valid UTF-8 without control characters (as displays
+// and original text must be).
+bool IsPlainText(absl::string_view text);
+
 // `text` as error messages echo client input: at most 40 bytes (then "...
 // (N bytes)"), control and non-ASCII bytes as '?'.
 std::string ShownInMessage(absl::string_view text);

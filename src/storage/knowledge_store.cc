@@ -14,6 +14,10 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// ArticleCoding.source of a coding recorded by SetArticleCodes (a publish's
+// is its revision's name).
+constexpr char kSetArticleCodesSource[] = "SetArticleCodes";
+
 // Inserts one code_index row; a row already there is kept.
 absl::Status IndexCode(Database* db, const v1::Coding& coding, int64_t article_id,
                        const std::string& effective, int64_t sequence,
@@ -63,12 +67,13 @@ absl::StatusOr<v1::ArticleCoding> RecordArticleCoding(
   coding.set_sequence(sequence);
   const std::string effective_text = FormatIsoDate(effective);
   ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
-      INSERT INTO article_codings (article_id, effective_date, sequence, body)
-      VALUES (?1, ?2, ?3, ?4))sql"));
+      INSERT INTO article_codings (article_id, effective_date, sequence, from_revision, body)
+      VALUES (?1, ?2, ?3, ?4, ?5))sql"));
   insert.BindInt64(1, article_id)
       .BindText(2, effective_text)
       .BindInt64(3, sequence)
-      .BindBlob(4, coding.SerializeAsString());
+      .BindInt64(4, source == kSetArticleCodesSource ? 0 : 1)
+      .BindBlob(5, coding.SerializeAsString());
   RETURN_IF_ERROR(insert.Run());
   for (const v1::Coding& code : codes) {
     RETURN_IF_ERROR(IndexCode(db, code, article_id, effective_text, sequence, ""));
@@ -125,10 +130,19 @@ absl::StatusOr<std::vector<KnowledgeStore::CodeMatch>> KnowledgeStore::FindByCod
     if (!has_row || in_force.ColumnIsNull(0)) continue;  // not served on that day
     const std::string review_date(in_force.ColumnText(0));
 
+    // The coding in force: the later recorded of (a) the codes of the
+    // newest revision on or before the day that was published with codes
+    // and (b) the latest SetArticleCodes record in effect by the day.
     ASSIGN_OR_RETURN(Statement coding, db->Prepare(R"sql(
-        SELECT effective_date, sequence FROM article_codings
-        WHERE article_id = ?1 AND effective_date <= ?2
-        ORDER BY effective_date DESC, sequence DESC LIMIT 1)sql"));
+        SELECT effective_date, sequence FROM (
+          SELECT * FROM (SELECT effective_date, sequence FROM article_codings
+                         WHERE article_id = ?1 AND from_revision = 1 AND effective_date <= ?2
+                         ORDER BY effective_date DESC, sequence DESC LIMIT 1)
+          UNION ALL
+          SELECT * FROM (SELECT effective_date, sequence FROM article_codings
+                         WHERE article_id = ?1 AND from_revision = 0 AND effective_date <= ?2
+                         ORDER BY sequence DESC LIMIT 1))
+        ORDER BY sequence DESC LIMIT 1)sql"));
     coding.BindInt64(1, article_id).BindText(2, day_text);
     ASSIGN_OR_RETURN(bool has_coding, coding.Step());
     const std::string coding_date = has_coding ? std::string(coding.ColumnText(0)) : "";
@@ -167,7 +181,8 @@ absl::StatusOr<v1::ArticleCoding> KnowledgeStore::SetArticleCodes(
     *change.mutable_effective_date() = ToProtoDate(effective);
     RETURN_IF_ERROR(RecordChange(db, change, now));
     ASSIGN_OR_RETURN(result, RecordArticleCoding(db, article.id, slug, effective, codes,
-                                                 db->LastInsertRowId(), "SetArticleCodes", now));
+                                                 db->LastInsertRowId(), kSetArticleCodesSource,
+                                                 now));
     return txn.Commit();
   }));
   return result;

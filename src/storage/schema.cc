@@ -183,9 +183,9 @@ CREATE TABLE live_listings (
 )sql",
 
     // 5 -> 6: clinical codes (storage/knowledge_store.h). Each article's
-    // coding history: its codes from effective_date on, until the next
-    // entry; appended by publishes that set codes and by SetArticleCodes,
-    // never changed. And the code index that makes a lookup one indexed read:
+    // coding history, appended by publishes that set codes and by
+    // SetArticleCodes, never changed; which entry is in force on a day is
+    // KnowledgeStore's rule. And the code index that makes a lookup one indexed read:
     // a row per code of each coding (therapy_type_slug '') and per code of
     // each therapy type a revision embeds (effective_date = its review date,
     // sequence 0). Nothing stored before this version carries codes, so
@@ -195,6 +195,7 @@ CREATE TABLE article_codings (
   article_id     INTEGER NOT NULL REFERENCES articles(id),
   effective_date TEXT NOT NULL,         -- YYYY-MM-DD
   sequence       INTEGER NOT NULL,      -- changes.sequence of the write that recorded it
+  from_revision  INTEGER NOT NULL,      -- 1: a publish's codes (effective_date = review date)
   body           BLOB NOT NULL,         -- serialized healthcontent.v1.ArticleCoding
   PRIMARY KEY (article_id, effective_date, sequence)
 ) WITHOUT ROWID;

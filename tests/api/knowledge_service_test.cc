@@ -234,6 +234,48 @@ TEST_F(KnowledgeServiceTest, ANewCodingTakesEffectOnItsDayAndLeavesThePastAlone)
   EXPECT_EQ(status.error_code(), grpc::NOT_FOUND);
 }
 
+TEST_F(KnowledgeServiceTest, ANewReviewsCodesWinOverAnEarlierCorrectionAndABackfillOnlyItsDays) {
+  // A correction first: acne coded L70.9 from today (2026-06-01).
+  v1::SetArticleCodesRequest set;
+  set.set_name(kAcne);
+  *set.add_codes() = Code("ICD10CM", "L70.9").coding();
+  v1::ArticleCoding coding;
+  ASSERT_TRUE(
+      server_.knowledge().SetArticleCodes(Context(kPublisherToken).get(), set, &coding).ok());
+  EXPECT_THAT(Summary(Lookup({Code("ICD10CM", "L70.9")}).results(0)),
+              ElementsAre(absl::StrCat(kAcne, " MATCH_TYPE_EXACT L70.9")));
+
+  // Then a new review, dated before today, coded L70.0: recorded later, it wins.
+  const std::string nhs = SourceDir() + "/tests/fixtures/corpus/nhs-website-content-api/";
+  absl::StatusOr<v1::PublishArticleRevisionRequest> review = importers::ImportNhsPage(
+      ReadFileOrDie(nhs + "conditions-acne-no-params.json"), "acne.json");
+  ASSERT_TRUE(review.ok()) << review.status();
+  *review->mutable_article()->mutable_review_date() = Day(2026, 5, 1);
+  review->mutable_article()->clear_next_review_date();
+  *review->mutable_article()->add_codes() = Code("ICD10CM", "L70.0").coding();
+  ASSERT_TRUE(Publish(*review).ok());
+  EXPECT_THAT(Summary(Lookup({Code("ICD10CM", "L70.0")}).results(0)),
+              ElementsAre(absl::StrCat(kAcne, " MATCH_TYPE_EXACT L70.0")));
+  EXPECT_TRUE(Lookup({Code("ICD10CM", "L70.9")}).results(0).matches().empty());
+
+  // A backfilled old review of achalasia with other codes changes only the
+  // days it is in force.
+  absl::StatusOr<v1::PublishArticleRevisionRequest> old = importers::ImportNhsPage(
+      ReadFileOrDie(nhs + "conditions-achalasia-no-params.json"), "achalasia.json");
+  ASSERT_TRUE(old.ok()) << old.status();
+  *old->mutable_article()->mutable_review_date() = Day(2019, 1, 1);
+  old->mutable_article()->clear_next_review_date();
+  *old->mutable_article()->add_codes() = Code("ICD10CM", "K22.1").coding();
+  ASSERT_TRUE(Publish(*old).ok());
+  EXPECT_THAT(Summary(Lookup({Code("ICD10CM", "K22.0")}).results(0)),
+              ElementsAre(absl::StrCat(kAchalasia, " MATCH_TYPE_EXACT K22.0")));
+  EXPECT_TRUE(Lookup({Code("ICD10CM", "K22.1")}).results(0).matches().empty());
+  v1::RetrieveKnowledgeRequest request;
+  *request.mutable_as_of() = Day(2019, 6, 1);
+  EXPECT_THAT(Summary(Lookup({Code("ICD10CM", "K22.1")}, request).results(0)),
+              ElementsAre(absl::StrCat(kAchalasia, " MATCH_TYPE_EXACT K22.1")));
+}
+
 TEST_F(KnowledgeServiceTest, PreferredLanguagesSelectAndFallBack) {
   // A Spanish article coded like the seed.
   const std::string seed_file =
@@ -301,6 +343,18 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
       {"bad day", {Code("ICD10CM", "K22.0")},
        [](v1::RetrieveKnowledgeRequest* r) { *r->mutable_as_of() = Day(2023, 2, 30); },
        {"as_of"}},
+      {"control characters in display",
+       {[] {
+         v1::Criterion c = Code("ICD10CM", "K22.0");
+         c.mutable_coding()->set_display("a\x1b[31mred");
+         return c;
+       }()},
+       nullptr,
+       {"criteria[0].coding.display"}},
+      {"not-held system without a code", {Code("ICD9CM", "")}, nullptr,
+       {"criteria[0].coding.code"}},
+      {"not-held system with a long code", {Code("NDC", std::string(65, '1'))}, nullptr,
+       {"criteria[0].coding.code"}},
       {"bad audience", {Code("ICD10CM", "K22.0")},
        [](v1::RetrieveKnowledgeRequest* r) { r->set_audience(static_cast<v1::Audience>(9)); },
        {"audience"}},

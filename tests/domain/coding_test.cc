@@ -459,5 +459,34 @@ TEST(NormalizeCodingsTest, TakesAtMostMaxCodes) {
   EXPECT_THAT(Fields(too_many), Contains("article.codes"));
 }
 
+TEST(CodingTextTest, LoincHasNoLeadingZero) {
+  // 02345-7 would be a second spelling of 2345-7.
+  ExpectRejected(CodeSystem::kLoinc, "02345-7");
+}
+
+TEST(CodingTextTest, PlainTextIsUtf8WithoutControlCharacters) {
+  EXPECT_TRUE(IsPlainText("Achalasia of cardia"));
+  EXPECT_TRUE(IsPlainText("Terapia biol\xc3\xb3gica"));  // ó
+  EXPECT_FALSE(IsPlainText("a\x1b[31mred"));
+  EXPECT_FALSE(IsPlainText(std::string("a\0b", 3)));
+  EXPECT_FALSE(IsPlainText("\xc3"));          // cut short
+  EXPECT_FALSE(IsPlainText("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsPlainText("\xed\xa0\x80"));  // a surrogate
+}
+
+TEST(CodingTextTest, MessagesEchoAShortPrintablePart) {
+  EXPECT_EQ(ShownInMessage("K22.0"), "K22.0");
+  EXPECT_EQ(ShownInMessage("\xef\xbc\xab" "22"), "\xef\xbc\xab" "22");  // a full-width K stays
+  EXPECT_EQ(ShownInMessage("a\x01" "b"), "a?b");
+  EXPECT_EQ(ShownInMessage("\xff\xfeK"), "??K");                 // not UTF-8: byte by byte
+  EXPECT_EQ(ShownInMessage(std::string(100, 'K')),
+            std::string(40, 'K') + "... (100 bytes)");
+  // A cut never splits a character: 13 three-byte characters are 39 bytes,
+  // the 14th would end at byte 42.
+  std::string wide;
+  for (int i = 0; i < 20; ++i) wide += "\xef\xbc\xab";
+  EXPECT_EQ(ShownInMessage(wide), wide.substr(0, 39) + "... (60 bytes)");
+}
+
 }  // namespace
 }  // namespace healthcontent::domain

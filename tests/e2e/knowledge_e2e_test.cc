@@ -116,6 +116,8 @@ TEST_F(KnowledgeE2eTest, TheCliPrintsEachCodeWithItsMatches) {
   EXPECT_THAT(out, HasSubstr("\"matchType\": \"MATCH_TYPE_EXACT\""));
   EXPECT_EQ(Lookup("--code=SNOMEDCT:76334007", &out), 1);
   EXPECT_THAT(out, HasSubstr("healthcontent: invalid_argument: criteria[0].coding.code: "));
+  EXPECT_EQ(Lookup("--code=ICD10CM:K22.0 --max-results=0", &out), 1);
+  EXPECT_EQ(out, "healthcontent: --max-results=0 is not in 1-50\n");
   EXPECT_EQ(Lookup("K22.0", &out), 1);
   EXPECT_EQ(out,
             "healthcontent: \"K22.0\" is not SYSTEM:CODE (e.g. ICD10CM:K22.0 or "

@@ -33,9 +33,10 @@ ln -s "$bin" "$work/main/build"
 cd "$work/main"
 mkdir var
 
-# The server as a reader starts it: scripts/serve (a no-op build of this
-# tree, the sample catalogue created in var/), on a free port.
-HC_BUILD_DIR=build scripts/serve --listen=127.0.0.1:0 2>var/server.log &
+# The server as a reader starts it: scripts/serve (without its install and
+# build steps: this tree is built; the sample catalogue created in var/), on
+# a free port.
+HC_BUILD_DIR=build HC_NO_BUILD=1 scripts/serve --listen=127.0.0.1:0 2>var/server.log &
 server_pid=$!
 port=
 for _ in $(seq 1 1200); do

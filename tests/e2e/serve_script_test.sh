@@ -8,7 +8,8 @@
 set -euo pipefail
 src=$(cd "$1" && pwd)
 bin=$(cd "$2" && pwd)
-export HC_BUILD_DIR="$bin"  # scripts/serve builds (a no-op here) and runs this tree
+# scripts/serve runs this tree's binaries and builds nothing (a test must not).
+export HC_BUILD_DIR="$bin" HC_NO_BUILD=1
 buf="$src/.tools/buf/node_modules/.bin/buf"
 
 work=$(mktemp -d)
