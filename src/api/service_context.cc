@@ -27,8 +27,24 @@ absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dat
   return data.articles->ApplyDueSchedules(services.now()).status();
 }
 
+std::string CallClient(const ServiceContext& services, const grpc::ServerContextBase& context) {
+  absl::string_view forwarded_for;
+  if (!services.trusted_proxies.empty()) {
+    const auto& metadata = context.client_metadata();
+    if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
+      forwarded_for = absl::string_view(it->second.data(), it->second.size());
+    }
+  }
+  return ClientAddress(context.peer(), forwarded_for, services.trusted_proxies);
+}
+
 absl::Status BeginCall(const ServiceContext& services, const grpc::ServerContextBase& context,
                        Role needed) {
+  if (services.overloaded != nullptr && services.overloaded->load(std::memory_order_relaxed)) {
+    return absl::ResourceExhaustedError(
+        "the server is over its memory bound (--memory_limit_bytes) and refuses new calls "
+        "until it recovers; retry in a second");
+  }
   if (context.deadline() <= std::chrono::system_clock::now()) {
     return absl::DeadlineExceededError("the call's deadline had passed when it arrived");
   }

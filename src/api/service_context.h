@@ -5,6 +5,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "api/auth.h"
+#include "common/client_address.h"
 #include "storage/dataset.h"
 
 namespace healthcontent::api {
@@ -28,6 +30,11 @@ struct ServiceContext {
   bool read_only = false;
   // On a replica, the primary's address, named in that error (may be empty).
   std::string primary;
+  // Peers whose X-Forwarded-For names the real client (see CallClient).
+  TrustedProxies trusted_proxies;
+  // When set and true, new calls are refused with RESOURCE_EXHAUSTED (the
+  // server's memory guard; server/memory_guard.h).
+  const std::atomic<bool>* overloaded = nullptr;
   // The current time; tests replace it to move "today".
   std::function<absl::Time()> now = [] { return absl::Now(); };
 
@@ -59,7 +66,12 @@ absl::StatusOr<std::shared_ptr<const storage::Dataset>> CallData(const ServiceCo
 // servers skip it: their bundles are cut by the primary.
 absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dataset& data);
 
-// The checks every call starts with: DeadlineExceeded when the client's
+// The client a call is charged to: its IP address, or the address a
+// trusted proxy forwarded it for (common/client_address.h).
+std::string CallClient(const ServiceContext& services, const grpc::ServerContextBase& context);
+
+// The checks every call starts with: ResourceExhausted while the server
+// sheds load (ServiceContext::overloaded); DeadlineExceeded when the client's
 // deadline has already passed (so no database work is done for it);
 // FailedPrecondition for a write (`needed` above kReader) on a read-only
 // replica, naming the primary; then `needed` (Role::kNone means a read, open

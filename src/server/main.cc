@@ -40,6 +40,21 @@ ABSL_FLAG(int, due_soon_window, 90,
 ABSL_FLAG(absl::Duration, schedule_check_interval, absl::Seconds(30),
           "how often to announce scheduled revisions whose review date has arrived");
 
+ABSL_FLAG(int, max_watch_streams, 1000,
+          "most WatchChanges streams open at once; more are refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_watch_streams_per_client, 20,
+          "most WatchChanges streams one client address may have open (behind a proxy, see "
+          "--trusted_proxies)");
+ABSL_FLAG(double, watch_replay_rate, 10000,
+          "changes a second that all WatchChanges streams together may replay from the "
+          "database when catching up on history (0: unlimited)");
+ABSL_FLAG(std::string, trusted_proxies, "",
+          "comma-separated addresses or CIDR ranges of reverse proxies (e.g. 127.0.0.1 for a "
+          "local nginx) whose X-Forwarded-For names the client for per-client limits");
+ABSL_FLAG(int64_t, memory_limit_bytes, 512ll << 20,
+          "resident memory bound: at 90% of it new calls are refused with RESOURCE_EXHAUSTED "
+          "until memory is back under 80%; 0: no bound");
+
 ABSL_FLAG(bool, read_only, false,
           "run as a read replica: serve the newest valid content bundle in --bundle_dir "
           "(cut on the primary by `healthcontent bundle`) instead of --db; writes are refused");
@@ -86,6 +101,11 @@ int main(int argc, char** argv) {
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.due_soon_days = absl::GetFlag(FLAGS_due_soon_window);
   options.schedule_check_interval = absl::GetFlag(FLAGS_schedule_check_interval);
+  options.watch_limits.max_streams = absl::GetFlag(FLAGS_max_watch_streams);
+  options.watch_limits.max_streams_per_client = absl::GetFlag(FLAGS_max_watch_streams_per_client);
+  options.watch_limits.replay_rate = absl::GetFlag(FLAGS_watch_replay_rate);
+  options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
+  options.memory_limit_bytes = absl::GetFlag(FLAGS_memory_limit_bytes);
   options.read_only = absl::GetFlag(FLAGS_read_only);
   options.bundle_dir = absl::GetFlag(FLAGS_bundle_dir);
   options.bundle_poll_interval = absl::GetFlag(FLAGS_bundle_poll_interval);

@@ -8,6 +8,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "importers/data_dir.h"
 #include "importers/interchange.h"
+#include "server/memory_guard.h"
 #include "server/metrics.h"
 #include "server/rpc_observer.h"
 #include "storage/bundle.h"
@@ -42,7 +44,8 @@ struct Server::Parts {
   // A primary's one dataset; on a replica, null (the services hold the
   // current bundle's, see ServiceContext::data()).
   std::shared_ptr<storage::Dataset> primary_data;
-  api::ChangeHub change_hub;
+  std::unique_ptr<api::ChangeHub> change_hub;
+  std::unique_ptr<MemoryGuard> memory_guard;
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
   std::unique_ptr<api::TherapyTypeService> therapy_type_service;
@@ -331,6 +334,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     server->services_.set_data(p.primary_data);
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
+  absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(options.trusted_proxies);
+  if (!proxies.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--trusted_proxies: ", proxies.status().message()));
+  }
+  server->services_.trusted_proxies = *std::move(proxies);
+  if (options.watch_limits.max_streams < 1 || options.watch_limits.max_streams_per_client < 1) {
+    return absl::InvalidArgumentError(
+        "--max_watch_streams and --max_watch_streams_per_client must be at least 1");
+  }
   ASSIGN_OR_RETURN(auto credentials, MakeCredentials(options));
   p.authorizer = std::make_unique<api::Authorizer>(std::move(tokens),
                                                    options.require_auth_for_reads);
@@ -343,10 +356,50 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   p.therapy_type_service = std::make_unique<api::TherapyTypeService>(&server->services_);
   p.knowledge_service = std::make_unique<api::KnowledgeService>(&server->services_);
   p.reference_service = std::make_unique<api::ReferenceService>(&server->services_);
-  p.change_service = std::make_unique<api::ChangeService>(&server->services_, &p.change_hub);
+  prometheus::Counter* refused_by_server = &p.metrics->Counter(
+      "healthcontent_watch_streams_refused_server_total",
+      "WatchChanges streams refused because the server had --max_watch_streams open.");
+  prometheus::Counter* refused_by_client = &p.metrics->Counter(
+      "healthcontent_watch_streams_refused_client_total",
+      "WatchChanges streams refused because their client had --max_watch_streams_per_client "
+      "open.");
+  p.change_hub = std::make_unique<api::ChangeHub>(
+      &server->services_, options.watch_limits,
+      [refused_by_server, refused_by_client](const char* reason) {
+        (std::string_view(reason) == "server" ? refused_by_server : refused_by_client)
+            ->Increment();
+      });
+  p.metrics->AddGaugeCallback("healthcontent_watch_streams_open",
+                              "WatchChanges streams open now.",
+                              [hub = p.change_hub.get()] { return hub->open_streams(); });
+  p.metrics->AddGaugeCallback(
+      "healthcontent_watch_replayed_changes",
+      "Changes WatchChanges streams have replayed from the database (history older than the "
+      "in-memory tail), under the --watch_replay_rate budget; a counter.",
+      [hub = p.change_hub.get()] { return static_cast<double>(hub->replayed()); });
+  MemoryGuard::Options guard_options;
+  guard_options.limit_bytes = options.memory_limit_bytes;
+  p.memory_guard = std::make_unique<MemoryGuard>(guard_options);
+  server->services_.overloaded = &p.memory_guard->overloaded();
+  p.metrics->AddGaugeCallback("healthcontent_resident_memory_bytes",
+                              "Resident memory (RSS) at the memory guard's last sample.",
+                              [guard = p.memory_guard.get()] {
+                                return static_cast<double>(guard->rss_bytes());
+                              });
+  p.metrics->AddGaugeCallback(
+      "healthcontent_memory_shedding",
+      "1 while the server refuses new calls for being over --memory_limit_bytes, else 0.",
+      [guard = p.memory_guard.get()] { return guard->overloaded().load() ? 1.0 : 0.0; });
+  p.metrics->AddGaugeCallback(
+      "healthcontent_memory_trims",
+      "Times freed memory was returned to the OS (malloc_trim); a counter.",
+      [guard = p.memory_guard.get()] { return static_cast<double>(guard->trims()); });
+  p.change_service =
+      std::make_unique<api::ChangeService>(&server->services_, p.change_hub.get());
   if (p.primary_data != nullptr) {
     // Every commit wakes the watch streams waiting for news.
-    p.primary_data->storage->AddCommitListener([hub = &p.change_hub] { hub->NotifyAll(); });
+    p.primary_data->storage->AddCommitListener(
+        [hub = p.change_hub.get()] { hub->NotifyAll(); });
   } else {
     // A replica serves the newest valid bundle there is now, if any; until
     // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
@@ -436,7 +489,7 @@ bool Server::CheckBundles() {
                                {"created", manifest->created}});
     if (server_ != nullptr && first) SetServing(true);
     // Watch streams continue from the new bundle's changes.
-    p.change_hub.NotifyAll();
+    if (p.change_hub != nullptr) p.change_hub->NotifyAll();
     return true;
   }
   return false;
@@ -486,9 +539,16 @@ void Server::StartScheduler(absl::Duration interval) {
   });
 }
 
+const api::ChangeHub& Server::change_hub() const { return *parts_->change_hub; }
+
 int Server::metrics_port() const { return parts_->metrics->port(); }
 
-Server::~Server() { Shutdown(absl::ZeroDuration()); }
+Server::~Server() {
+  Shutdown(absl::ZeroDuration());
+  // A server that failed to start still stops the hub's thread before the
+  // services it reads go away.
+  if (parts_ != nullptr && parts_->change_hub != nullptr) parts_->change_hub->Shutdown();
+}
 
 std::shared_ptr<grpc::Channel> Server::InProcessChannel() {
   return server_->InProcessChannel(grpc::ChannelArguments());
@@ -505,7 +565,7 @@ void Server::Shutdown(absl::Duration grace) {
   if (parts_->scheduler.joinable()) parts_->scheduler.join();
   // Watch streams never end by themselves: end them now so that the drain
   // below waits only for ordinary calls.
-  parts_->change_hub.Shutdown();
+  parts_->change_hub->Shutdown();
   auto deadline = std::chrono::system_clock::now() +
                   std::chrono::milliseconds(absl::ToInt64Milliseconds(grace));
   server_->Shutdown(deadline);
@@ -523,6 +583,14 @@ int Server::Run(const ServerOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ConfigureProcessForServing();
   SetLogLevel(options.log_level);
+  // Each connection is a file descriptor, and 1,024 is a common soft limit:
+  // take what the hard limit allows, so that the stream and memory limits,
+  // not the descriptor table, decide who is refused.
+  struct rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   absl::StatusOr<std::unique_ptr<Server>> server = Start(options);
   if (!server.ok()) {

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/change_service.h"
 #include "api/service_context.h"
 #include "common/log.h"
 
@@ -54,6 +55,18 @@ struct ServerOptions {
   int max_threads = 64;
   // Review status is DUE_SOON this many days before the next review date.
   int due_soon_days = 90;
+  // WatchChanges admission and replay (api/change_service.h): streams open
+  // at once in all and per client address, and the changes a second all
+  // streams together may replay from the database.
+  api::WatchLimits watch_limits;
+  // Comma-separated addresses and CIDR ranges of reverse proxies (nginx)
+  // whose X-Forwarded-For names the client that per-client limits count
+  // (common/client_address.h). Empty: the peer address is the client.
+  std::string trusted_proxies;
+  // Resident memory bound (server/memory_guard.h): at 90% of it new calls
+  // are refused with RESOURCE_EXHAUSTED until RSS is under 80%. Zero or
+  // less: no bound (freed memory is still returned to the OS).
+  int64_t memory_limit_bytes = 512ll << 20;
   // How often to check whether scheduled revisions have come into force
   // (also checked at start). Zero: never (tests drive it themselves).
   absl::Duration schedule_check_interval = absl::Seconds(30);
@@ -116,6 +129,9 @@ class Server {
   // Marks health NOT_SERVING, stops accepting calls, waits up to `grace` for
   // in-flight calls, then cancels the rest. Idempotent.
   void Shutdown(absl::Duration grace);
+
+  // The watch streams' hub (tests read its counters).
+  const api::ChangeHub& change_hub() const;
 
   // The services' shared context (tests replace `now`).
   api::ServiceContext* services() { return &services_; }

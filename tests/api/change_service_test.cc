@@ -231,5 +231,164 @@ TEST(ChangeShutdownTest, StreamsEndWithUnavailableWhenTheServerShutsDown) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));  // not the whole grace period
 }
 
+// Opens a WatchChanges stream from `since`.
+struct Watch {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::Change>> reader;
+};
+std::unique_ptr<Watch> OpenWatch(v1::ChangeService::Stub& changes, int64_t since) {
+  auto watch = std::make_unique<Watch>();
+  v1::WatchChangesRequest request;
+  request.set_since(since);
+  watch->reader = changes.WatchChanges(&watch->context, request);
+  return watch;
+}
+
+TEST(WatchLimitsTest, AStreamOverThePerClientLimitIsRefusedAtOnceNamingIt) {
+  TestServer::Options options;
+  options.watch_limits.max_streams_per_client = 3;
+  TestServer server(options);
+  auto changes = v1::ChangeService::NewStub(server.server().InProcessChannel());
+  std::vector<std::unique_ptr<Watch>> open;
+  v1::Change change;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(OpenWatch(*changes, 0));
+    ASSERT_TRUE(open.back()->reader->Read(&change));  // admitted: it replays
+  }
+  EXPECT_EQ(server.server().change_hub().open_streams(), 3);
+
+  std::unique_ptr<Watch> extra = OpenWatch(*changes, 0);
+  EXPECT_FALSE(extra->reader->Read(&change));
+  grpc::Status status = extra->reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("already has 3 WatchChanges streams open, the limit per "
+                                   "client (--max_watch_streams_per_client); close one first"));
+  auto pushback = extra->context.GetServerTrailingMetadata().find("grpc-retry-pushback-ms");
+  ASSERT_NE(pushback, extra->context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(pushback->second.data(), pushback->second.size()), "5000");
+
+  // Closing one frees its place.
+  open[0]->context.TryCancel();
+  open[0]->reader->Finish().IgnoreError();
+  for (int tries = 0; server.server().change_hub().open_streams() != 2 && tries < 500; ++tries) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  std::unique_ptr<Watch> replacement = OpenWatch(*changes, 0);
+  EXPECT_TRUE(replacement->reader->Read(&change));
+  for (auto* watch : {open[1].get(), open[2].get(), replacement.get()}) watch->context.TryCancel();
+}
+
+TEST(WatchLimitsTest, AStreamOverTheServerLimitIsRefusedNamingIt) {
+  TestServer::Options options;
+  options.watch_limits.max_streams = 2;
+  TestServer server(options);
+  auto changes = v1::ChangeService::NewStub(server.server().InProcessChannel());
+  v1::Change change;
+  std::unique_ptr<Watch> first = OpenWatch(*changes, 0);
+  std::unique_ptr<Watch> second = OpenWatch(*changes, 0);
+  ASSERT_TRUE(first->reader->Read(&change));
+  ASSERT_TRUE(second->reader->Read(&change));
+  std::unique_ptr<Watch> third = OpenWatch(*changes, 0);
+  EXPECT_FALSE(third->reader->Read(&change));
+  grpc::Status status = third->reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("this server already has 2 WatchChanges streams open, its "
+                                   "limit (--max_watch_streams)"));
+  // Unary reads are not streams: they still work.
+  v1::ListChangesRequest request;
+  v1::ListChangesResponse response;
+  EXPECT_TRUE(changes->ListChanges(Context().get(), request, &response).ok());
+  first->context.TryCancel();
+  second->context.TryCancel();
+}
+
+TEST_F(ChangeServiceTest, CaughtUpStreamsGetNewCommitsWithoutReadingTheDatabase) {
+  const int64_t latest = List(0).latest_sequence();
+  ASSERT_EQ(latest, 14);
+  std::unique_ptr<Watch> caught_up = OpenWatch(*changes_, latest);
+  for (int i = 0; i < 5; ++i) Publish(absl::StrCat("tail-", i), absl::CivilDay(2024, 3, 1));
+  v1::Change change;
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(caught_up->reader->Read(&change));
+    EXPECT_EQ(change.sequence(), latest + i);
+  }
+  EXPECT_EQ(server_.server().change_hub().replayed(), 0);
+  // A stream from the start reads the history older than the tail (which
+  // began at 14 when the server started) from the database: one batch.
+  std::unique_ptr<Watch> from_start = OpenWatch(*changes_, 0);
+  for (int i = 1; i <= 19; ++i) {
+    ASSERT_TRUE(from_start->reader->Read(&change));
+    ASSERT_EQ(change.sequence(), i);
+  }
+  EXPECT_EQ(server_.server().change_hub().replayed(), 19);
+  caught_up->context.TryCancel();
+  from_start->context.TryCancel();
+}
+
+TEST(WatchReplayTest, ReplayFromTheDatabaseKeepsToTheBudgetAndLosesNothing) {
+  TestServer::Options options;
+  options.watch_limits.replay_rate = 200;  // changes a second; 100 may be saved up
+  options.watch_limits.tail_size = 10;     // so nearly all of it is replayed
+  TestServer server(options);
+  auto changes = v1::ChangeService::NewStub(server.server().InProcessChannel());
+  for (int i = 0; i < 400; ++i) {
+    v1::Article out;
+    ASSERT_TRUE(server.articles()
+                    .PublishArticleRevision(Context(kPublisherToken).get(),
+                                            Request(absl::StrCat("r-", i),
+                                                    absl::CivilDay(2024, 3, 1)),
+                                            &out)
+                    .ok());
+  }
+  // Let the bucket fill up to its burst, then replay 414 changes: at least
+  // (414 - 10 in the tail - 100 saved up) / 200 per second = 1.5 s.
+  absl::SleepFor(absl::Seconds(1));
+  const absl::Time start = absl::Now();
+  std::unique_ptr<Watch> watch = OpenWatch(*changes, 0);
+  v1::Change change;
+  for (int i = 1; i <= 414; ++i) {
+    ASSERT_TRUE(watch->reader->Read(&change));
+    ASSERT_EQ(change.sequence(), i);
+  }
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(1400));
+  EXPECT_GE(server.server().change_hub().replayed(), 404);
+  watch->context.TryCancel();
+}
+
+// Streams that run out of budget while the hub sleeps are woken when it
+// refills (a regression: they waited for the next commit instead).
+TEST(WatchReplayTest, ManyStreamsOutOfBudgetAllFinishTheReplayPromptly) {
+  TestServer::Options options;
+  options.watch_limits.replay_rate = 400;
+  options.watch_limits.tail_size = 1;
+  TestServer server(options);
+  auto changes = v1::ChangeService::NewStub(server.server().InProcessChannel());
+  for (int i = 0; i < 40; ++i) {
+    v1::Article out;
+    ASSERT_TRUE(server.articles()
+                    .PublishArticleRevision(Context(kPublisherToken).get(),
+                                            Request(absl::StrCat("m-", i),
+                                                    absl::CivilDay(2024, 3, 1)),
+                                            &out)
+                    .ok());
+  }
+  // 16 streams x 54 changes = 864 at 400 a second: about 2 s, never the
+  // seconds-long stall of a stream nobody wakes.
+  const absl::Time start = absl::Now();
+  std::vector<std::unique_ptr<Watch>> watches;
+  for (int i = 0; i < 16; ++i) watches.push_back(OpenWatch(*changes, 0));
+  for (auto& watch : watches) {
+    v1::Change change;
+    for (int i = 1; i <= 54; ++i) {
+      ASSERT_TRUE(watch->reader->Read(&change));
+      ASSERT_EQ(change.sequence(), i);
+    }
+    watch->context.TryCancel();
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(6));
+}
+
 }  // namespace
 }  // namespace healthcontent

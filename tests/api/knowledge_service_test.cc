@@ -55,7 +55,7 @@ class KnowledgeServiceTest : public ::testing::Test {
     absl::StatusOr<importers::NhsCodeMap> map =
         importers::ParseNhsCodeMap(ReadFileOrDie(map_path), map_path);
     ASSERT_TRUE(map.ok()) << map.status();
-    for (const std::string file :
+    for (const std::string& file :
          {nhs + "history/conditions-achalasia-no-params@5ca7285-lastReviewed-2020-12-24.json",
           nhs + "conditions-achalasia-no-params.json", nhs + "conditions-acne-no-params.json"}) {
       absl::StatusOr<v1::PublishArticleRevisionRequest> request =

@@ -244,7 +244,9 @@ TEST_F(ReadServiceTest, ExpiredDeadlineIsRefusedWithoutWork) {
 }
 
 TEST(ReadAuthTest, ReadsCanRequireAReaderToken) {
-  TestServer server({.load_seed_data = true, .require_auth_for_reads = true});
+  TestServer::Options options;
+  options.require_auth_for_reads = true;
+  TestServer server(options);
   v1::GetArticleRequest request;
   request.set_name(kSeed);
   v1::Article article;

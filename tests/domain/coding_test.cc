@@ -361,7 +361,9 @@ TEST(Icd10CmAncestorsTest, MatchesTheModelOnRandomCodes) {
       EXPECT_LT(a.size(), code.size());
       EXPECT_EQ(code.compare(0, a.size(), a), 0) << a << " is not a prefix";
       EXPECT_NE(a.back(), '.');
-      if (i > 0) EXPECT_LT(a.size(), ancestors[i - 1].size());
+      if (i > 0) {
+        EXPECT_LT(a.size(), ancestors[i - 1].size());
+      }
       auto again = NormalizeCode(kIcd, a);
       ASSERT_TRUE(again.ok()) << a << ": " << again.status();
       EXPECT_EQ(*again, a);

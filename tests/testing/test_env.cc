@@ -69,6 +69,7 @@ TestServer::TestServer(Options options) {
   server_options.reflection = false;
   server_options.schedule_check_interval = absl::ZeroDuration();
   server_options.rpc_log_sample = 0;  // failed calls are still logged
+  server_options.watch_limits = options.watch_limits;
   auto started = server::Server::Start(server_options);
   EXPECT_TRUE(started.ok()) << started.status();
   if (!started.ok()) abort();

@@ -54,6 +54,8 @@ class TestServer {
   struct Options {
     bool load_seed_data = true;  // bootstrap from data/
     bool require_auth_for_reads = false;
+    // Stream limits (the server's defaults unless a test changes them).
+    api::WatchLimits watch_limits;
   };
   TestServer() : TestServer(Options{}) {}
   explicit TestServer(Options options);
