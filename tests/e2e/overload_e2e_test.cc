@@ -17,6 +17,7 @@
 #include "e2e/cluster_helpers.h"
 #include "e2e/server_process.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
@@ -247,6 +248,41 @@ TEST(OverloadE2eTest, ForwardedForFromAnUntrustedPeerIsIgnored) {
                 {"8: client 127.0.0.1 already has 1 WatchChanges streams open, the limit per "
                  "client (--max_watch_streams_per_client); close one first",
                  1}}));
+}
+
+// Over the memory bound (set below what the server already uses), new calls
+// are shed at once with RESOURCE_EXHAUSTED naming the flag, health stays
+// SERVING, and the metrics say so.
+TEST(OverloadE2eTest, OverTheMemoryBoundNewCallsAreShedAndHealthStaysServing) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the memory guard never sheds under AddressSanitizer";
+#endif
+  TempDir dir;
+  const int metrics_port = FreePort();
+  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
+                                    "--bootstrap_dir=" + SourceDir() + "/data",
+                                    absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
+                                    "--memory_limit_bytes=1048576"});
+  const std::string target = absl::StrCat("127.0.0.1:", server.port());
+  v1::Article article;
+  grpc::Status status;
+  ASSERT_TRUE(WaitFor(10, [&] {
+    status = GetSeed(target, &article);
+    return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+  })) << status.error_code() << ": " << status.error_message();
+  EXPECT_EQ(status.error_message(),
+            "the server is over its memory bound (--memory_limit_bytes) and refuses new calls "
+            "until it recovers; retry in a second");
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  const std::string scrape = ScrapeMetrics(metrics_port);
+  EXPECT_EQ(MetricValue(scrape, "healthcontent_memory_shedding"), 1);
+  EXPECT_GT(MetricValue(scrape, "healthcontent_resident_memory_bytes"), 1048576);
 }
 
 TEST(OverloadE2eTest, ABadTrustedProxiesFlagStopsTheStartNamingTheEntry) {
