@@ -29,11 +29,9 @@ absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dat
 
 std::string CallClient(const ServiceContext& services, const grpc::ServerContextBase& context) {
   absl::string_view forwarded_for;
-  if (!services.trusted_proxies.empty()) {
-    const auto& metadata = context.client_metadata();
-    if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
-      forwarded_for = absl::string_view(it->second.data(), it->second.size());
-    }
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
+    forwarded_for = absl::string_view(it->second.data(), it->second.size());
   }
   return ClientAddress(context.peer(), forwarded_for, services.trusted_proxies);
 }

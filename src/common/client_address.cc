@@ -111,7 +111,15 @@ bool TrustedProxies::Contains(absl::string_view address) const {
 std::string ClientAddress(absl::string_view peer, absl::string_view forwarded_for,
                           const TrustedProxies& trusted) {
   Ip ip;
-  if (!PeerIp(peer, &ip)) return std::string(peer);
+  if (!PeerIp(peer, &ip)) {
+    // The in-process transport: only this process calls over it (the HTTP
+    // face), and it names the client it serves in X-Forwarded-For.
+    if (peer == kInProcessPeer && !forwarded_for.empty()) {
+      absl::string_view last = forwarded_for.substr(forwarded_for.rfind(',') + 1);
+      if (ParseIp(absl::StripAsciiWhitespace(last), &ip)) return Format(ip);
+    }
+    return std::string(peer);
+  }
   std::string client = Format(ip);
   if (forwarded_for.empty() || !trusted.Contains(client)) return client;
   // Walk from the nearest hop outwards while the hops are trusted proxies.

@@ -46,10 +46,16 @@ class TrustedProxies {
   std::vector<Range> ranges_;
 };
 
+// gRPC's peer string for calls over a server's in-process channel (gRPC
+// 1.51 names no peer there; network peers are always ipv4:, ipv6: or unix:).
+inline constexpr absl::string_view kInProcessPeer = "unknown";
+
 // The client's IP address, canonical ("::1", not "[::1]" or "0:0:0::1").
 // `peer` is gRPC's peer string; `forwarded_for` the X-Forwarded-For value
-// (empty when absent). Anything that is not an IP peer (a Unix socket, the
-// in-process transport) is returned as it is, so it still names one client.
+// (empty when absent). From the in-process peer (the HTTP face, which puts
+// the client it serves there) the last X-Forwarded-For entry is the client.
+// Anything else that is not an IP peer (a Unix socket) is returned as it is,
+// so it still names one client.
 std::string ClientAddress(absl::string_view peer, absl::string_view forwarded_for,
                           const TrustedProxies& trusted);
 

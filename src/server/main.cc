@@ -66,6 +66,18 @@ ABSL_FLAG(absl::Duration, bundle_poll_interval, absl::Seconds(2),
 ABSL_FLAG(std::string, primary, "",
           "with --read_only: the primary's address, named in the error a write gets here");
 
+ABSL_FLAG(std::string, http_listen, "",
+          "host:port for the HTTP face: Connect (JSON or binary) for every RPC, GET "
+          "/v1/articles/... resource reads with ETag and Cache-Control (port 0 picks a free "
+          "port, logged at start); empty: no HTTP listener. TLS with --tls_cert/--tls_key");
+ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
+          "comma-separated browser origins allowed to call the HTTP face "
+          "(e.g. https://portal.example), or * for any; empty: none");
+ABSL_FLAG(int, http_threads, 64,
+          "HTTP worker threads: connections served at once (idle keep-alive ones included)");
+ABSL_FLAG(int, http_max_streams, 32,
+          "Connect streams (WatchChanges) open at once over HTTP; each holds a worker thread");
+
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port to serve Prometheus metrics on, at /metrics (port 0 picks a free port, "
           "logged at start); empty: no metrics endpoint");
@@ -111,6 +123,10 @@ int main(int argc, char** argv) {
   options.bundle_poll_interval = absl::GetFlag(FLAGS_bundle_poll_interval);
   options.primary = absl::GetFlag(FLAGS_primary);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.http_cors_origins = absl::GetFlag(FLAGS_http_cors_origins);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http_max_streams = absl::GetFlag(FLAGS_http_max_streams);
   options.log_level = absl::GetFlag(FLAGS_log_level);
   options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
   return healthcontent::server::Server::Run(options);

@@ -28,6 +28,8 @@
 #include "common/status_macros.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.pb.h"
+#include "http/http_face.h"
+#include "http/http_server.h"
 #include "importers/data_dir.h"
 #include "importers/interchange.h"
 #include "server/memory_guard.h"
@@ -64,6 +66,11 @@ struct Server::Parts {
   absl::Mutex bundle_mu;
   std::string bundle_name ABSL_GUARDED_BY(bundle_mu);
   absl::flat_hash_set<std::string> refused_bundles ABSL_GUARDED_BY(bundle_mu);
+
+  // The HTTP face and its listener (stopped in Shutdown, before the gRPC
+  // server it calls).
+  std::unique_ptr<http::HttpFace> http_face;
+  std::unique_ptr<http::HttpServer> http_server;
 
   // Last, so destroyed first of the parts: its HTTP server stops before
   // anything a gauge callback reads goes away. The gRPC server (and with it
@@ -439,6 +446,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("could not listen on ", options.listen,
                      " (address in use or not valid? try --listen=127.0.0.1:0)"));
   }
+  if (!options.http_listen.empty()) {
+    http::HttpFaceOptions face;
+    face.cors_origins = options.http_cors_origins;
+    face.trusted_proxies = server->services_.trusted_proxies;
+    face.reads_need_auth = options.require_auth_for_reads;
+    face.max_streams = options.http_max_streams;
+    p.http_face = std::make_unique<http::HttpFace>(server->InProcessChannel(), std::move(face));
+    http::HttpServerOptions listener;
+    listener.listen = options.http_listen;
+    listener.threads = options.http_threads;
+    listener.max_body_bytes = options.max_message_bytes;
+    listener.tls_cert_file = options.tls_cert;
+    listener.tls_key_file = options.tls_key;
+    http::HttpFace* handler = p.http_face.get();
+    ASSIGN_OR_RETURN(p.http_server,
+                     http::HttpServer::Start(listener, [handler](const http::HttpRequest& request,
+                                                                 http::HttpResponse& response) {
+                       handler->Handle(request, response);
+                     }));
+  }
   server->SetServing(server->services_.data() != nullptr);
   if (options.read_only) {
     server->StartBundleWatcher(options.bundle_poll_interval);
@@ -543,6 +570,10 @@ const api::ChangeHub& Server::change_hub() const { return *parts_->change_hub; }
 
 int Server::metrics_port() const { return parts_->metrics->port(); }
 
+int Server::http_port() const {
+  return parts_->http_server != nullptr ? parts_->http_server->port() : 0;
+}
+
 Server::~Server() {
   Shutdown(absl::ZeroDuration());
   // A server that failed to start still stops the hub's thread before the
@@ -566,6 +597,9 @@ void Server::Shutdown(absl::Duration grace) {
   // Watch streams never end by themselves: end them now so that the drain
   // below waits only for ordinary calls.
   parts_->change_hub->Shutdown();
+  // The HTTP face next: its calls in flight finish against the gRPC server,
+  // which is still up (its streams ended with the hub's).
+  parts_->http_server.reset();
   auto deadline = std::chrono::system_clock::now() +
                   std::chrono::milliseconds(absl::ToInt64Milliseconds(grace));
   server_->Shutdown(deadline);
@@ -605,6 +639,7 @@ int Server::Run(const ServerOptions& options) {
                       {"db", options.db_path},
                       {"reflection", options.reflection ? "on" : "off"},
                       {"metrics_port", absl::StrCat((*server)->metrics_port())},
+                      {"http_port", absl::StrCat((*server)->http_port())},
                       {"log_level", LogLevelName(options.log_level)},
                       {"rpc_log_sample", absl::StrCat(options.rpc_log_sample)}});
   int signal_number = 0;

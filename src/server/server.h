@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -80,6 +81,17 @@ struct ServerOptions {
   absl::Duration bundle_poll_interval = absl::Seconds(2);
   std::string primary;
 
+  // The HTTP face (http/http_face.h): host:port for HTTP/1.1 (Connect,
+  // resource GETs); port 0 picks a free one (see Server::http_port()).
+  // Empty: no HTTP listener. TLS uses tls_cert/tls_key too.
+  std::string http_listen;
+  // Browser origins allowed by CORS ("*" for any); empty: none.
+  std::vector<std::string> http_cors_origins;
+  // HTTP worker threads (connections served at once) and, of those, how
+  // many may hold a Connect stream.
+  int http_threads = 64;
+  int http_max_streams = 32;
+
   // Observability. host:port to serve Prometheus metrics on, at /metrics;
   // port 0 picks a free one (see Server::metrics_port()). Empty: no HTTP
   // endpoint (the metrics are still kept).
@@ -122,6 +134,8 @@ class Server {
   int port() const { return port_; }
   // The bound metrics port; 0 without --metrics_listen.
   int metrics_port() const;
+  // The bound HTTP port; 0 without --http_listen.
+  int http_port() const;
 
   // A channel to this server that skips the network.
   std::shared_ptr<grpc::Channel> InProcessChannel();

@@ -45,6 +45,16 @@ TEST(ClientAddressTest, ForwardedForCountsOnlyFromATrustedProxy) {
   EXPECT_EQ(ClientAddress("ipv4:127.0.0.1:5", "1.2.3.4, garbage", local), "127.0.0.1");
 }
 
+// The in-process peer is the HTTP face, which names its client in the last
+// X-Forwarded-For entry; with nothing usable there it stays as it is.
+TEST(ClientAddressTest, TheInProcessPeerNamesItsClient) {
+  EXPECT_EQ(ClientAddress(kInProcessPeer, "203.0.113.7", TrustedProxies()), "203.0.113.7");
+  EXPECT_EQ(ClientAddress(kInProcessPeer, "1.2.3.4, 0:0::1", TrustedProxies()), "::1");
+  EXPECT_EQ(ClientAddress(kInProcessPeer, "", TrustedProxies()), kInProcessPeer);
+  EXPECT_EQ(ClientAddress(kInProcessPeer, "garbage", TrustedProxies()), kInProcessPeer);
+  EXPECT_EQ(ClientAddress("unix:/tmp/s", "203.0.113.7", TrustedProxies()), "unix:/tmp/s");
+}
+
 TEST(TrustedProxiesTest, RangesMatchByPrefix) {
   const TrustedProxies proxies = Trust("10.0.0.0/8,192.168.1.128/25,2001:db8::/32");
   EXPECT_TRUE(proxies.Contains("10.255.0.1"));

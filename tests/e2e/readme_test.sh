@@ -8,7 +8,8 @@
 # foreground, streams that never end) are not run. The blocks run in one
 # shell with `set -euo pipefail`, from a scratch copy of the checkout's layout
 # (build/, .tools/, data/, ../shared/ linked; var/ fresh), with
-# 127.0.0.1:50051 replaced by the test server's port. A command that fails
+# 127.0.0.1:50051 and 127.0.0.1:8080 replaced by the test server's gRPC and
+# HTTP ports. A command that fails
 # fails the test, and the output names the block and its README line.
 #
 # Usage: tests/e2e/readme_test.sh SOURCE_DIR BINARY_DIR   (ctest runs it: tier e2e)
@@ -36,11 +37,13 @@ mkdir var
 # The server as a reader starts it: scripts/serve (without its install and
 # build steps: this tree is built; the sample catalogue created in var/), on
 # a free port.
-HC_BUILD_DIR=build HC_NO_BUILD=1 scripts/serve --listen=127.0.0.1:0 2>var/server.log &
+HC_BUILD_DIR=build HC_NO_BUILD=1 scripts/serve --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+  2>var/server.log &
 server_pid=$!
 port=
 for _ in $(seq 1 1200); do
   port=$(sed -n 's/.*"msg":"serving".*"port":"\([0-9]*\)".*/\1/p' var/server.log | head -1)
+  http_port=$(sed -n 's/.*"msg":"serving".*"http_port":"\([0-9]*\)".*/\1/p' var/server.log | head -1)
   [ -n "$port" ] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then cat var/server.log >&2; echo "readme_test: the server did not start" >&2; exit 1; fi
   sleep 0.1
@@ -49,11 +52,11 @@ if [ -z "$port" ]; then cat var/server.log >&2; echo "readme_test: no \"serving\
 
 # The runnable blocks, each announced with its line in the README.
 script=var/readme-blocks.sh
-awk -v port="$port" '
+awk -v port="$port" -v http_port="$http_port" '
   /^<!-- runnable -->$/ { marked = NR; next }
   /^```sh$/ && marked == NR - 1 { inside = 1; blocks++; printf "echo \"--- README.md block %d (line %d)\" >&2\n", blocks, NR; next }
   /^```/ && inside { inside = 0; next }
-  inside { gsub(/127\.0\.0\.1:50051/, "127.0.0.1:" port); print }
+  inside { gsub(/127\.0\.0\.1:50051/, "127.0.0.1:" port); gsub(/127\.0\.0\.1:8080/, "127.0.0.1:" http_port); print }
   END { if (blocks == 0) { print "echo \"readme_test: no runnable block in README.md\" >&2; exit 1" } }
 ' README.md >"$script"
 echo "readme_test: $(grep -c '^echo "--- README.md block' "$script") runnable blocks, server on port $port" >&2

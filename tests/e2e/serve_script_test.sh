@@ -20,14 +20,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts scripts/serve with "$@" and a free port; sets $port.
+# Starts scripts/serve with "$@" and free ports; sets $port and $http_port.
 serve() {
   local log=$1; shift
-  "$src/scripts/serve" --listen=127.0.0.1:0 "$@" 2>"$log" &
+  "$src/scripts/serve" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 "$@" 2>"$log" &
   pids+=($!)
   port=
   for _ in $(seq 1 600); do
     port=$(sed -n 's/.*"msg":"serving".*"port":"\([0-9]*\)".*/\1/p' "$log" | head -1)
+    http_port=$(sed -n 's/.*"msg":"serving".*"http_port":"\([0-9]*\)".*/\1/p' "$log" | head -1)
     [ -n "$port" ] && return 0
     if ! kill -0 "${pids[-1]}" 2>/dev/null; then cat "$log" >&2; echo "serve_script_test: scripts/serve $* exited" >&2; exit 1; fi
     sleep 0.1
@@ -49,6 +50,16 @@ primary_port=$port
 got=$(title_on "$primary_port")
 if [ "$got" != "Biological therapy for cancer" ]; then
   echo "serve_script_test: the primary answered title \"$got\"" >&2; exit 1
+fi
+# Its HTTP face: the article as JSON with its ETag, as the README shows.
+curl -sS -D "$work/headers" -o "$work/article.json" \
+  "http://127.0.0.1:$http_port/v1/articles/biological-therapy-for-cancer"
+got=$(jq -r .title "$work/article.json")
+etag=$(jq -r .etag "$work/article.json")
+if [ "$got" != "Biological therapy for cancer" ] ||
+   ! grep -qi "^etag: \"$etag\"" "$work/headers" || ! head -1 "$work/headers" | grep -q " 200"; then
+  cat "$work/headers" "$work/article.json" >&2
+  echo "serve_script_test: GET /v1/articles/biological-therapy-for-cancer answered the above" >&2; exit 1
 fi
 
 # Replica: a bundle of the primary's database, served without --db.

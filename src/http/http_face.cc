@@ -1,0 +1,458 @@
+#include "http/http_face.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <algorithm>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/hash.h"
+#include "http/connect.h"
+
+namespace healthcontent::http {
+namespace {
+
+constexpr char kRevisionMethod[] = "/healthcontent.v1.ArticleService/GetArticleRevision";
+constexpr int kImmutableMaxAge = 31536000;  // a year
+constexpr int kImmutableSharedMaxAge = 300;
+constexpr int kShortMaxAge = 60;
+
+grpc::Status Error(grpc::StatusCode code, std::string message) {
+  return grpc::Status(code, std::move(message));
+}
+
+grpc::Status FromAbsl(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+// The media type of a Content-Type header, lower case, without parameters.
+std::string MediaType(const std::string* header) {
+  if (header == nullptr) return "";
+  absl::string_view type = *header;
+  type = type.substr(0, type.find(';'));
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(type));
+}
+
+std::string NewRequestId() {
+  thread_local absl::BitGen rng;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(rng));
+}
+
+bool ValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// gRPC's peer string for an address civetweb reports.
+std::string PeerString(const std::string& ip) {
+  return ip.find(':') == std::string::npos ? absl::StrCat("ipv4:", ip, ":0")
+                                           : absl::StrCat("ipv6:[", ip, "]:0");
+}
+
+// The etags an If-None-Match header lists ("*" included), unquoted.
+std::vector<std::string> IfNoneMatch(const std::string* header) {
+  std::vector<std::string> out;
+  if (header == nullptr) return out;
+  for (absl::string_view tag : absl::StrSplit(*header, ',', absl::SkipWhitespace())) {
+    tag = absl::StripAsciiWhitespace(tag);
+    absl::ConsumePrefix(&tag, "W/");
+    absl::ConsumePrefix(&tag, "\"");
+    absl::ConsumeSuffix(&tag, "\"");
+    out.emplace_back(tag);
+  }
+  return out;
+}
+
+}  // namespace
+
+// One request being answered: the request, the response, and the headers
+// every answer carries.
+struct HttpFace::Exchange {
+  const HttpRequest& request;
+  HttpResponse& response;
+  Headers common;       // X-Request-Id, CORS
+  CallOptions call;     // metadata and deadline for the gRPC call
+  bool has_token = false;
+};
+
+HttpFace::HttpFace(std::shared_ptr<grpc::Channel> channel, HttpFaceOptions options)
+    : bridge_(std::move(channel)),
+      options_(std::move(options)),
+      methods_("healthcontent.v1"),
+      routes_(methods_) {}
+
+bool HttpFace::OriginAllowed(const std::string& origin) const {
+  for (const std::string& allowed : options_.cors_origins) {
+    if (allowed == "*" || allowed == origin) return true;
+  }
+  return false;
+}
+
+void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
+  Exchange exchange{request, response, {}, {}, false};
+  // Request id: the client's when it is usable, else a new one.
+  const std::string* given_id = request.Header("x-request-id");
+  const std::string request_id =
+      given_id != nullptr && ValidRequestId(*given_id) ? *given_id : NewRequestId();
+  exchange.common.emplace_back("X-Request-Id", request_id);
+  exchange.common.emplace_back("X-Content-Type-Options", "nosniff");
+  const std::string* origin = request.Header("origin");
+  if (!options_.cors_origins.empty()) exchange.common.emplace_back("Vary", "Origin");
+  if (origin != nullptr && OriginAllowed(*origin)) {
+    exchange.common.emplace_back("Access-Control-Allow-Origin", *origin);
+    exchange.common.emplace_back("Access-Control-Expose-Headers",
+                                 "ETag, X-Request-Id, Grpc-Status, Grpc-Message");
+  }
+  // What the services see: the client (behind trusted proxies), the token,
+  // the request id.
+  const std::string* forwarded = request.Header("x-forwarded-for");
+  const std::string client = ClientAddress(PeerString(request.remote_address),
+                                           forwarded != nullptr ? *forwarded : "",
+                                           options_.trusted_proxies);
+  exchange.call.metadata.emplace_back("x-forwarded-for", client);
+  exchange.call.metadata.emplace_back("x-request-id", request_id);
+  if (const std::string* auth = request.Header("authorization"); auth != nullptr) {
+    exchange.call.metadata.emplace_back("authorization", *auth);
+    exchange.has_token = true;
+  }
+
+  if (request.method == "OPTIONS") return Preflight(exchange);
+  if (request.body_too_large) {
+    return SendError(exchange, Error(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                     "request body: larger than the server's limit "
+                                     "(--max_message_bytes)"));
+  }
+  if (const Method* method = methods_.Find(request.path); method != nullptr) {
+    if (request.method == "POST") return ConnectPost(exchange, *method);
+    if (request.method == "GET") return ConnectGet(exchange, *method);
+    Headers headers = exchange.common;
+    headers.emplace_back("Allow", method->no_side_effects ? "GET, POST" : "POST");
+    headers.emplace_back("Content-Type", "application/json");
+    return response.Send(405, headers,
+                         ErrorJson(Error(grpc::StatusCode::UNIMPLEMENTED,
+                                         absl::StrCat(request.method, " is not allowed on ",
+                                                      method->path, "; use POST"))));
+  }
+  Bindings bindings;
+  if (const Method* method = routes_.Match(request.path, &bindings); method != nullptr) {
+    if (request.method != "GET") {
+      Headers headers = exchange.common;
+      headers.emplace_back("Allow", "GET");
+      headers.emplace_back("Content-Type", "application/json");
+      return response.Send(
+          405, headers,
+          ErrorJson(Error(grpc::StatusCode::UNIMPLEMENTED,
+                          absl::StrCat(request.method, " is not allowed on ", request.path,
+                                       "; resource paths are read with GET, writes are "
+                                       "Connect POSTs to ", method->descriptor->service()->full_name(),
+                                       " methods"))));
+    }
+    return Rest(exchange, *method, bindings);
+  }
+  SendError(exchange,
+            Error(grpc::StatusCode::NOT_FOUND,
+                  absl::StrCat("no such route: ", request.path.substr(0, 200),
+                               "; Connect calls are POST /healthcontent.v1.<Service>/<Method>, "
+                               "resource reads GET /v1/...")));
+}
+
+void HttpFace::Preflight(Exchange& exchange) {
+  const std::string* origin = exchange.request.Header("origin");
+  Headers headers = exchange.common;
+  if (origin == nullptr || !OriginAllowed(*origin)) {
+    headers.emplace_back("Content-Type", "application/json");
+    return exchange.response.Send(
+        403, headers,
+        ErrorJson(Error(grpc::StatusCode::PERMISSION_DENIED,
+                        "origin not allowed: the server allows the origins in --http_cors_origins")));
+  }
+  headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+  headers.emplace_back("Access-Control-Allow-Headers",
+                       "Content-Type, Authorization, Connect-Protocol-Version, "
+                       "Connect-Timeout-Ms, X-Request-Id, If-None-Match, X-User-Agent");
+  headers.emplace_back("Access-Control-Max-Age", "7200");
+  exchange.response.Send(204, headers, "");
+}
+
+void HttpFace::SendError(Exchange& exchange, const grpc::Status& status) {
+  Headers headers = exchange.common;
+  headers.emplace_back("Content-Type", "application/json");
+  headers.emplace_back("Cache-Control", "no-store");
+  exchange.response.Send(HttpStatusForCode(status.error_code()), headers, ErrorJson(status));
+}
+
+void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
+  const HttpRequest& request = exchange.request;
+  const std::string type = MediaType(request.Header("content-type"));
+  if (const std::string* version = request.Header("connect-protocol-version");
+      version != nullptr && *version != "1") {
+    return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "Connect-Protocol-Version: only 1 is supported"));
+  }
+  const std::string* encoding = request.Header(method.server_streaming ? "connect-content-encoding"
+                                                                       : "content-encoding");
+  if (encoding != nullptr && *encoding != "identity") {
+    return SendError(exchange, Error(grpc::StatusCode::UNIMPLEMENTED,
+                                     absl::StrCat("content encoding \"", encoding->substr(0, 32),
+                                                  "\" is not supported; supported: identity")));
+  }
+  if (const std::string* timeout = request.Header("connect-timeout-ms"); timeout != nullptr) {
+    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(*timeout);
+    if (!parsed.ok()) return SendError(exchange, FromAbsl(parsed.status()));
+    exchange.call.deadline = absl::Now() + *parsed;
+  } else if (!method.server_streaming) {
+    exchange.call.deadline = absl::Now() + options_.default_timeout;
+  }
+  Codec codec;
+  const absl::string_view prefix = method.server_streaming ? "application/connect+" : "application/";
+  absl::string_view subtype = type;
+  if (!absl::ConsumePrefix(&subtype, prefix) || !ParseCodec(subtype, &codec)) {
+    Headers headers = exchange.common;
+    headers.emplace_back("Accept-Post", method.server_streaming
+                                            ? "application/connect+json, application/connect+proto"
+                                            : "application/json, application/proto");
+    headers.emplace_back("Content-Type", "application/json");
+    return exchange.response.Send(
+        415, headers,
+        ErrorJson(Error(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("Content-Type \"", type.substr(0, 64), "\" is not supported by ",
+                                     method.path, "; send ",
+                                     method.server_streaming
+                                         ? "application/connect+json or application/connect+proto"
+                                         : "application/json or application/proto"))));
+  }
+  if (method.server_streaming) return ConnectStream(exchange, method, codec);
+  ConnectUnary(exchange, method, codec, request.body, /*is_get=*/false);
+}
+
+void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
+  if (!method.no_side_effects || method.server_streaming) {
+    Headers headers = exchange.common;
+    headers.emplace_back("Allow", "POST");
+    headers.emplace_back("Content-Type", "application/json");
+    return exchange.response.Send(
+        405, headers,
+        ErrorJson(Error(grpc::StatusCode::UNIMPLEMENTED,
+                        absl::StrCat(method.path,
+                                     method.server_streaming
+                                         ? " is a stream: use POST with application/connect+json"
+                                         : " has side effects: use POST"))));
+  }
+  std::vector<std::pair<std::string, std::string>> query;
+  if (absl::Status s = ParseQuery(exchange.request.query, &query); !s.ok()) {
+    return SendError(exchange, FromAbsl(s));
+  }
+  const std::string* message = nullptr;
+  const std::string* encoding = nullptr;
+  bool base64 = false;
+  for (const auto& [key, value] : query) {
+    if (key == "message") message = &value;
+    if (key == "encoding") encoding = &value;
+    if (key == "base64") base64 = value == "1";
+    if (key == "compression" && !value.empty() && value != "identity") {
+      return SendError(exchange, Error(grpc::StatusCode::UNIMPLEMENTED,
+                                       "compression: only identity is supported"));
+    }
+    if (key == "connect" && value != "v1") {
+      return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "connect: only v1 is supported"));
+    }
+  }
+  Codec codec;
+  if (encoding == nullptr || !ParseCodec(*encoding, &codec)) {
+    Headers headers = exchange.common;
+    headers.emplace_back("Content-Type", "application/json");
+    return exchange.response.Send(
+        415, headers,
+        ErrorJson(Error(grpc::StatusCode::INVALID_ARGUMENT,
+                        "encoding: a Connect GET needs encoding=json or encoding=proto")));
+  }
+  if (message == nullptr) {
+    return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "message: a Connect GET needs the request in message="));
+  }
+  std::string bytes = *message;
+  if (base64) {
+    absl::StatusOr<std::string> decoded = DecodeBase64Any(*message);
+    if (!decoded.ok()) return SendError(exchange, FromAbsl(decoded.status()));
+    bytes = *std::move(decoded);
+  }
+  if (const std::string* timeout = exchange.request.Header("connect-timeout-ms"); timeout != nullptr) {
+    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(*timeout);
+    if (!parsed.ok()) return SendError(exchange, FromAbsl(parsed.status()));
+    exchange.call.deadline = absl::Now() + *parsed;
+  } else {
+    exchange.call.deadline = absl::Now() + options_.default_timeout;
+  }
+  ConnectUnary(exchange, method, codec, bytes, /*is_get=*/true);
+}
+
+void HttpFace::ConnectUnary(Exchange& exchange, const Method& method, Codec codec,
+                            const std::string& body_bytes, bool is_get) {
+  std::unique_ptr<google::protobuf::Message> request = NewMessage(method.descriptor->input_type());
+  if (absl::Status s = Decode(codec, body_bytes, request.get(), is_get ? "message" : "request body");
+      !s.ok()) {
+    return SendError(exchange, FromAbsl(s));
+  }
+  AnswerUnary(exchange, method, *request, codec, is_get);
+}
+
+void HttpFace::Rest(Exchange& exchange, const Method& method, const Bindings& bindings) {
+  std::unique_ptr<google::protobuf::Message> request = NewMessage(method.descriptor->input_type());
+  for (const auto& [field, value] : bindings) {
+    if (absl::Status s = SetFieldFromText(request.get(), field, value, absl::StrCat("path ", field));
+        !s.ok()) {
+      return SendError(exchange, FromAbsl(s));
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> query;
+  if (absl::Status s = ParseQuery(exchange.request.query, &query); !s.ok()) {
+    return SendError(exchange, FromAbsl(s));
+  }
+  for (const auto& [key, value] : query) {
+    for (const auto& [bound, unused] : bindings) {
+      if (key == bound) {
+        return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                         absl::StrCat("query parameter ", key,
+                                                      ": already given by the path")));
+      }
+    }
+    if (absl::Status s = SetFieldFromText(request.get(), key, value,
+                                          absl::StrCat("query parameter ", key.substr(0, 64)));
+        !s.ok()) {
+      return SendError(exchange, FromAbsl(s));
+    }
+  }
+  exchange.call.deadline = absl::Now() + options_.default_timeout;
+  AnswerUnary(exchange, method, *request, Codec::kJson, /*is_get=*/true);
+}
+
+void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
+                           const google::protobuf::Message& request_message, Codec codec,
+                           bool is_get) {
+  // A conditional GET of an article asks the service (it answers
+  // not_modified without the body); other answers are compared by digest.
+  const std::vector<std::string> if_none_match =
+      is_get ? IfNoneMatch(exchange.request.Header("if-none-match")) : std::vector<std::string>();
+  std::unique_ptr<google::protobuf::Message> request(request_message.New());
+  request->CopyFrom(request_message);
+  const google::protobuf::FieldDescriptor* inm_field =
+      request->GetDescriptor()->FindFieldByName("if_none_match");
+  if (inm_field != nullptr && inm_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+      !if_none_match.empty() && request->GetReflection()->GetString(*request, inm_field).empty()) {
+    request->GetReflection()->SetString(request.get(), inm_field, if_none_match.front());
+  }
+  CallResult result = bridge_.Unary(method.path, request->SerializeAsString(), exchange.call);
+  if (auto it = result.headers.find("x-request-id"); it != result.headers.end()) {
+    for (auto& [name, value] : exchange.common) {
+      if (name == "X-Request-Id") value = it->second;
+    }
+  }
+  if (!result.status.ok()) return SendError(exchange, result.status);
+
+  const google::protobuf::Descriptor* output = method.descriptor->output_type();
+  std::unique_ptr<google::protobuf::Message> response = NewMessage(output);
+  if (!response->ParseFromString(result.response)) {
+    return SendError(exchange, Error(grpc::StatusCode::INTERNAL,
+                                     "the service's answer did not parse"));
+  }
+  Headers headers = exchange.common;
+  headers.emplace_back("Content-Type", codec == Codec::kJson ? "application/json" : "application/proto");
+  if (!is_get) {
+    return exchange.response.Send(200, headers, Encode(codec, *response));
+  }
+  // GET: validators and freshness.
+  const google::protobuf::Reflection* reflection = response->GetReflection();
+  const google::protobuf::FieldDescriptor* etag_field = output->FindFieldByName("etag");
+  const google::protobuf::FieldDescriptor* not_modified = output->FindFieldByName("not_modified");
+  std::string body;
+  std::string etag;
+  if (etag_field != nullptr && etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+      !reflection->GetString(*response, etag_field).empty()) {
+    etag = reflection->GetString(*response, etag_field);
+  } else {
+    body = Encode(codec, *response);
+    etag = Sha256Hex(body).substr(0, 20);
+  }
+  const bool private_answer = exchange.has_token || options_.reads_need_auth;
+  const std::string scope = private_answer ? "private" : "public";
+  if (method.path == kRevisionMethod) {
+    headers.emplace_back("Cache-Control",
+                         private_answer
+                             ? absl::StrCat("private, max-age=", kImmutableMaxAge, ", immutable")
+                             : absl::StrCat("public, max-age=", kImmutableMaxAge,
+                                            ", s-maxage=", kImmutableSharedMaxAge, ", immutable"));
+  } else {
+    // Never past the next UTC midnight, when scheduled revisions take effect.
+    const absl::Time now = options_.now();
+    const absl::Time midnight =
+        absl::FromCivil(absl::CivilDay(absl::ToCivilDay(now, absl::UTCTimeZone())) + 1,
+                        absl::UTCTimeZone());
+    const int64_t until_midnight = absl::ToInt64Seconds(midnight - now);
+    const int64_t max_age = std::min<int64_t>(kShortMaxAge, until_midnight);
+    headers.emplace_back("Cache-Control", max_age > 0 ? absl::StrCat(scope, ", max-age=", max_age)
+                                                      : absl::StrCat(scope, ", no-cache"));
+  }
+  headers.emplace_back("ETag", absl::StrCat("\"", etag, "\""));
+  const bool matched =
+      (not_modified != nullptr && reflection->GetBool(*response, not_modified)) ||
+      std::any_of(if_none_match.begin(), if_none_match.end(),
+                  [&](const std::string& tag) { return tag == etag || tag == "*"; });
+  if (matched) {
+    // 304 carries the headers but no Content-Type-bound body.
+    headers.erase(std::remove_if(headers.begin(), headers.end(),
+                                 [](const auto& h) { return h.first == "Content-Type"; }),
+                  headers.end());
+    return exchange.response.Send(304, headers, "");
+  }
+  if (body.empty()) body = Encode(codec, *response);
+  exchange.response.Send(200, headers, body);
+}
+
+void HttpFace::ConnectStream(Exchange& exchange, const Method& method, Codec codec) {
+  absl::StatusOr<std::string> payload = SingleEnvelopedMessage(exchange.request.body);
+  std::unique_ptr<google::protobuf::Message> request = NewMessage(method.descriptor->input_type());
+  grpc::Status early;
+  if (!payload.ok()) {
+    early = FromAbsl(payload.status());
+  } else if (absl::Status s = Decode(codec, *payload, request.get()); !s.ok()) {
+    early = FromAbsl(s);
+  }
+  Headers headers = exchange.common;
+  headers.emplace_back("Content-Type", codec == Codec::kJson ? "application/connect+json"
+                                                             : "application/connect+proto");
+  headers.emplace_back("Cache-Control", "no-store");
+  headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass each message on at once
+  if (!exchange.response.Begin(200, headers)) return;
+  if (early.ok() && open_streams_.fetch_add(1) >= options_.max_streams) {
+    open_streams_.fetch_sub(1);
+    early = Error(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                  absl::StrCat("this server already has ", options_.max_streams,
+                               " streams open over HTTP, its limit (--http_max_streams); retry "
+                               "later or poll ListChanges"));
+  } else if (early.ok()) {
+    const google::protobuf::Descriptor* output = method.descriptor->output_type();
+    CallResult result = bridge_.ServerStream(
+        method.path, request->SerializeAsString(), exchange.call, options_.stream_idle_timeout,
+        [&](const std::string& wire) {
+          absl::StatusOr<std::string> encoded = Transcode(codec, output, wire);
+          if (!encoded.ok()) return false;
+          return exchange.response.Write(Envelope(0, *encoded));
+        });
+    open_streams_.fetch_sub(1);
+    early = result.status;
+  }
+  exchange.response.Write(Envelope(kEnvelopeEndStream, EndStreamJson(early)));
+  exchange.response.End();
+}
+
+}  // namespace healthcontent::http

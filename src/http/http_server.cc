@@ -1,0 +1,189 @@
+#include "http/http_server.h"
+
+#include <civetweb.h>
+#include <openssl/ssl.h>
+
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace healthcontent::http {
+namespace {
+
+// civetweb's own diagnostics go to our log, at debug level (they are about
+// single connections: a client that timed out, a malformed request line).
+int LogCivetweb(const struct mg_connection*, const char* message) {
+  LogDebug("http: civetweb", {{"detail", message}});
+  return 1;
+}
+
+class CivetResponse : public HttpResponse {
+ public:
+  explicit CivetResponse(mg_connection* connection) : connection_(connection) {}
+
+  void Send(int status, const Headers& headers, absl::string_view body) override {
+    StartHeaders(status, headers);
+    const std::string length = absl::StrCat(body.size());
+    mg_response_header_add(connection_, "Content-Length", length.c_str(), -1);
+    mg_response_header_send(connection_);
+    if (!body.empty()) mg_write(connection_, body.data(), body.size());
+    status_ = status;
+  }
+  bool Begin(int status, const Headers& headers) override {
+    StartHeaders(status, headers);
+    mg_response_header_add(connection_, "Transfer-Encoding", "chunked", -1);
+    status_ = status;
+    return mg_response_header_send(connection_) == 0;
+  }
+  bool Write(absl::string_view chunk) override {
+    if (chunk.empty()) return true;  // an empty chunk would end the body
+    return mg_send_chunk(connection_, chunk.data(), static_cast<unsigned>(chunk.size())) > 0;
+  }
+  void End() override { mg_send_chunk(connection_, "", 0); }
+
+  int status() const { return status_; }
+
+ private:
+  void StartHeaders(int status, const Headers& headers) {
+    mg_response_header_start(connection_, status);
+    for (const auto& [name, value] : headers) {
+      mg_response_header_add(connection_, name.c_str(), value.c_str(),
+                             static_cast<int>(value.size()));
+    }
+  }
+  mg_connection* connection_;
+  int status_ = 0;
+};
+
+}  // namespace
+
+const std::string* HttpRequest::Header(absl::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                              HttpHandler handler) {
+  if (options.listen.empty()) return absl::InvalidArgumentError("--http_listen: empty");
+  if (options.threads < 1) return absl::InvalidArgumentError("--http_threads: must be at least 1");
+  std::unique_ptr<HttpServer> server(new HttpServer(options, std::move(handler)));
+  const bool tls = !options.tls_cert_file.empty();
+  if (tls != !options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key must be given together");
+  }
+  if (tls && mg_check_feature(MG_FEATURES_TLS) == 0) {
+    return absl::UnavailableError("--http_listen with TLS: this civetweb has no TLS support");
+  }
+  mg_init_library(tls ? MG_FEATURES_TLS : 0);
+
+  std::string ports = options.listen;
+  if (tls) ports += "s";  // civetweb's mark for a TLS port
+  const std::string threads = absl::StrCat(options.threads);
+  const std::string queue = absl::StrCat(options.accept_queue);
+  const std::string io_ms = absl::StrCat(absl::ToInt64Milliseconds(options.io_timeout));
+  const std::string keep_alive_ms =
+      absl::StrCat(absl::ToInt64Milliseconds(options.keep_alive_timeout));
+  const std::string header_bytes = absl::StrCat(options.max_header_bytes);
+  std::vector<const char*> config = {
+      "listening_ports", ports.c_str(),
+      "num_threads", threads.c_str(),
+      "connection_queue", queue.c_str(),
+      "request_timeout_ms", io_ms.c_str(),
+      "enable_keep_alive", "yes",
+      "keep_alive_timeout_ms", keep_alive_ms.c_str(),
+      "max_request_size", header_bytes.c_str(),
+      "decode_url", "yes",
+  };
+  if (tls) {
+    config.push_back("ssl_protocol_version");
+    config.push_back("4");  // TLS 1.2 and newer
+  }
+  config.push_back(nullptr);
+
+  mg_callbacks callbacks;
+  std::memset(&callbacks, 0, sizeof(callbacks));
+  callbacks.log_message = LogCivetweb;
+  callbacks.init_ssl = &HttpServer::InitTls;
+  char error_text[256] = {0};
+  mg_init_data init;
+  std::memset(&init, 0, sizeof(init));
+  init.callbacks = &callbacks;
+  init.user_data = server.get();
+  init.configuration_options = config.data();
+  mg_error_data error;
+  std::memset(&error, 0, sizeof(error));
+  error.text = error_text;
+  error.text_buffer_size = sizeof(error_text);
+  server->context_ = mg_start2(&init, &error);
+  if (server->context_ == nullptr) {
+    return absl::UnavailableError(absl::StrCat("--http_listen ", options.listen,
+                                               ": cannot serve HTTP: ", error_text));
+  }
+  mg_set_request_handler(server->context_, "/", &HttpServer::Dispatch, server.get());
+  mg_server_port bound[4];
+  const int n = mg_get_server_ports(server->context_, 4, bound);
+  if (n > 0) server->port_ = bound[0].port;
+  return server;
+}
+
+// civetweb's TLS context gets our certificate and key (the same PEM files
+// gRPC reads, which civetweb alone would want combined in one file).
+int HttpServer::InitTls(void* ssl_context, void* self_pointer) {
+  const HttpServer* self = static_cast<const HttpServer*>(self_pointer);
+  SSL_CTX* context = static_cast<SSL_CTX*>(ssl_context);
+  if (SSL_CTX_use_certificate_chain_file(context, self->options_.tls_cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(context, self->options_.tls_key_file.c_str(),
+                                  SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(context) != 1) {
+    LogError("http: cannot use the TLS certificate and key",
+             {{"tls_cert", self->options_.tls_cert_file}, {"tls_key", self->options_.tls_key_file}});
+    return -1;
+  }
+  return 1;
+}
+
+HttpServer::~HttpServer() {
+  if (context_ != nullptr) mg_stop(context_);
+}
+
+int HttpServer::Dispatch(struct mg_connection* connection, void* self_pointer) {
+  const HttpServer* self = static_cast<const HttpServer*>(self_pointer);
+  const mg_request_info* info = mg_get_request_info(connection);
+  HttpRequest request;
+  request.method = info->request_method != nullptr ? info->request_method : "";
+  request.path = info->local_uri_raw != nullptr ? info->local_uri_raw : "";
+  request.query = info->query_string != nullptr ? info->query_string : "";
+  request.remote_address = info->remote_addr;
+  for (int i = 0; i < info->num_headers; ++i) {
+    request.headers.emplace_back(absl::AsciiStrToLower(info->http_headers[i].name),
+                                 info->http_headers[i].value);
+  }
+  // The body, up to the limit.
+  const int64_t limit = self->options_.max_body_bytes;
+  if (info->content_length > limit) {
+    request.body_too_large = true;
+  } else {
+    char buffer[16 << 10];
+    while (true) {
+      const int n = mg_read(connection, buffer, sizeof(buffer));
+      if (n <= 0) break;
+      if (static_cast<int64_t>(request.body.size()) + n > limit) {
+        request.body_too_large = true;
+        request.body.clear();
+        break;
+      }
+      request.body.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  if (request.body_too_large) mg_disable_keep_alive(connection);
+  CivetResponse response(connection);
+  self->handler_(request, response);
+  return response.status() == 0 ? 500 : response.status();
+}
+
+}  // namespace healthcontent::http
