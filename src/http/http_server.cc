@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "nlohmann/json.hpp"
 
 namespace healthcontent::http {
 namespace {
@@ -18,6 +19,28 @@ namespace {
 int LogCivetweb(const struct mg_connection*, const char* message) {
   LogDebug("http: civetweb", {{"detail", message}});
   return 1;
+}
+
+// Errors civetweb answers itself (a malformed or oversized request head,
+// before any handler runs) get the same JSON error body as ours.
+int CivetwebError(struct mg_connection* connection, int status, const char* message) {
+  std::string text = message != nullptr ? message : "";
+  if (status == 400 || status == 413 || status == 431) {
+    text = "the request line and headers are malformed or larger than the server accepts (16 KiB)";
+  }
+  nlohmann::json body = {{"code", status == 413 || status == 431 ? "resource_exhausted"
+                                  : status < 500                 ? "invalid_argument"
+                                                                 : "internal"},
+                         {"message", text}};
+  const std::string json = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  mg_response_header_start(connection, status);
+  mg_response_header_add(connection, "Content-Type", "application/json", -1);
+  mg_response_header_add(connection, "Cache-Control", "no-store", -1);
+  const std::string length = absl::StrCat(json.size());
+  mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
+  mg_response_header_send(connection);
+  mg_write(connection, json.data(), json.size());
+  return 0;
 }
 
 class CivetResponse : public HttpResponse {
@@ -98,6 +121,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       "keep_alive_timeout_ms", keep_alive_ms.c_str(),
       "max_request_size", header_bytes.c_str(),
       "decode_url", "yes",
+      // CORS is the face's (per --http_cors_origins), not civetweb's "*".
+      "access_control_allow_origin", "",
   };
   if (tls) {
     config.push_back("ssl_protocol_version");
@@ -108,6 +133,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
   callbacks.log_message = LogCivetweb;
+  callbacks.http_error = CivetwebError;
   callbacks.init_ssl = &HttpServer::InitTls;
   char error_text[256] = {0};
   mg_init_data init;

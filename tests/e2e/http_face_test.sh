@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# The HTTP face (--http_listen) end to end, with real clients: buf curl
+# --protocol connect for every RPC of every service (unary and streaming,
+# reads and authenticated writes), curl for Connect GETs, the resource GETs,
+# conditional requests, caching headers, CORS and hostile input, and npm's
+# Connect client (tests/e2e/connect_client/). Every check asserts the exact
+# status, field or message.
+#
+# Usage: tests/e2e/http_face_test.sh SOURCE_DIR BINARY_DIR   (ctest runs it: tier e2e)
+set -euo pipefail
+src=$(cd "$1" && pwd)
+bin=$(cd "$2" && pwd)
+buf="$src/.tools/buf/node_modules/.bin/buf"
+schema="$bin/proto/healthcontent.binpb"
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+pass() { echo "ok   $*"; }
+fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
+# expect NAME ACTUAL EXPECTED
+expect() {
+  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1: got [$2], want [$3]"; fi
+}
+
+# Tokens: an admin (every write) and nothing else.
+admin=$("$bin/src/healthcontent" token new --role=admin --json)
+token=$(jq -r .token <<<"$admin")
+jq -r .tokens_file_line <<<"$admin" >"$work/tokens"
+
+"$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+  --db="$work/hc.db" --bootstrap_dir="$src/data" --auth_tokens_file="$work/tokens" \
+  --http_cors_origins=https://portal.example --max_watch_streams_per_client=2 \
+  --rpc_log_sample=0 2>"$work/server.log" &
+server_pid=$!
+http_port=
+for _ in $(seq 1 300); do
+  http_port=$(sed -n 's/.*"msg":"serving".*"http_port":"\([0-9]*\)".*/\1/p' "$work/server.log" | head -1)
+  [ -n "$http_port" ] && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; exit 1; fi
+  sleep 0.1
+done
+[ -n "$http_port" ] || { cat "$work/server.log" >&2; echo "no serving line" >&2; exit 1; }
+base="http://127.0.0.1:$http_port"
+svc="$base/healthcontent.v1"
+
+# connect SERVICE/METHOD BODY [TOKEN]: buf curl --protocol connect; the answer
+# in $work/out.json, the error (if any) in $work/err.json; returns its exit code.
+connect() {
+  local auth=()
+  if [ -n "${3:-}" ]; then auth=(-H "Authorization: Bearer $3"); fi
+  "$buf" curl --protocol connect --schema "$schema" "${auth[@]}" -d "$2" "$svc.$1" \
+    >"$work/out.json" 2>"$work/err.json"
+}
+
+echo "--- buf curl --protocol connect, every RPC"
+connect ChangeService/ListChanges '{"since":"0"}'
+expect "ListChanges: the 14 changes of data/" "$(jq '.changes | length' "$work/out.json")" 14
+connect ArticleService/GetArticle '{"name":"articles/biological-therapy-for-cancer"}'
+expect "GetArticle revision" "$(jq -r .revisionId "$work/out.json")" 2023-05-19
+etag=$(jq -r .etag "$work/out.json")
+connect ArticleService/GetArticleRevision \
+  '{"name":"articles/biological-therapy-for-cancer/revisions/2023-05-19","view":"ARTICLE_VIEW_BASIC"}'
+expect "GetArticleRevision title" "$(jq -r .title "$work/out.json")" "Biological therapy for cancer"
+connect ArticleService/ListArticles '{"pageSize":1}'
+expect "ListArticles one article" "$(jq -r '.articles[0].name' "$work/out.json")" \
+  articles/biological-therapy-for-cancer
+connect ArticleService/SearchArticles '{"query":"immune"}'
+expect "SearchArticles hit" "$(jq -r '.results[0].article.name' "$work/out.json")" \
+  articles/biological-therapy-for-cancer
+connect ArticleService/ListArticleRevisions '{"parent":"articles/biological-therapy-for-cancer"}'
+expect "ListArticleRevisions" "$(jq -r '[.revisions[].revisionId] | join(",")' "$work/out.json")" 2023-05-19
+connect TherapyTypeService/GetTherapyType '{"name":"therapyTypes/cytokine-therapy"}'
+expect "GetTherapyType" "$(jq -r .displayName "$work/out.json")" "Cytokine therapy"
+connect TherapyTypeService/ListTherapyTypes '{"pageSize":100}'
+expect "ListTherapyTypes" "$(jq '.therapyTypes | length' "$work/out.json")" 13
+connect ReferenceService/ListReferences '{"pageSize":1}'
+reference=$(jq -r '.references[0].name' "$work/out.json")
+connect ReferenceService/GetReference "{\"name\":\"$reference\"}"
+expect "GetReference" "$(jq -r .name "$work/out.json")" "$reference"
+connect KnowledgeService/RetrieveKnowledge \
+  '{"criteria":[{"coding":{"system":"2.16.840.1.113883.6.90","code":"Z51.12"}}]}'
+expect "RetrieveKnowledge by ICD-10-CM OID" "$(jq -r '.results[0].matches[0].article' "$work/out.json")" \
+  articles/biological-therapy-for-cancer
+
+# Writes: refused without a token, done with one.
+if connect TherapyTypeService/UpsertTherapyType \
+     '{"therapyType":{"name":"therapyTypes/cytokine-therapy","displayName":"Cytokine therapy (cytokines)"}}'; then
+  fail "UpsertTherapyType without a token succeeded"
+else
+  expect "UpsertTherapyType without a token" "$(jq -r .code "$work/err.json")" unauthenticated
+fi
+connect TherapyTypeService/UpsertTherapyType \
+  "$(jq -c '.therapyType.displayName = "Cytokine therapy (cytokines)" | {therapyType}' \
+     "$src/data/therapy-types/cytokine-therapy.json")" "$token"
+expect "UpsertTherapyType" "$(jq -r .displayName "$work/out.json")" "Cytokine therapy (cytokines)"
+jq -c '.article.reviewDate = {"year":2024,"month":5,"day":19} | .requestId = "http-face-test-1"' \
+  "$src/data/articles/biological-therapy-for-cancer/2023-05-19.json" >"$work/publish.json"
+connect ArticleService/PublishArticleRevision "@$work/publish.json" "$token"
+expect "PublishArticleRevision" "$(jq -r .revisionId "$work/out.json")" 2024-05-19
+connect ArticleService/DiffArticleRevisions \
+  '{"name":"articles/biological-therapy-for-cancer","fromRevision":"2023-05-19","toRevision":"2024-05-19"}'
+expect "DiffArticleRevisions" "$(jq -r '.toRevision' "$work/out.json")" 2024-05-19
+connect KnowledgeService/SetArticleCodes \
+  '{"name":"articles/biological-therapy-for-cancer","codes":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"Z51.12"}]}' \
+  "$token"
+expect "SetArticleCodes" "$(jq -r '.codes[0].code' "$work/out.json")" Z51.12
+connect KnowledgeService/ListArticleCodings '{"parent":"articles/biological-therapy-for-cancer"}'
+expect "ListArticleCodings newest first" "$(jq -r '.codings[0].source' "$work/out.json")" \
+  "$(jq -r '.codings[0].source' "$work/out.json" | grep -x 'SetArticleCodes\|.*set.*codes.*' || echo missing)"
+
+# The stream: from sequence 14 on, buf curl reads messages until we stop it.
+timeout 5 "$buf" curl --protocol connect --schema "$schema" -d '{"since":"13"}' \
+  "$svc.ChangeService/WatchChanges" >"$work/watch.json" 2>"$work/watch.err" || true
+expect "WatchChanges from 13: the seed revision first" \
+  "$(jq -rs '.[0] | "\(.sequence) \(.kind) \(.revisionId)"' "$work/watch.json")" \
+  "14 REVISION_PUBLISHED 2023-05-19"
+expect "WatchChanges: then the writes above, in order" \
+  "$(jq -rs '[.[].kind] | join(",")' "$work/watch.json")" \
+  "REVISION_PUBLISHED,THERAPY_TYPE_CHANGED,REVISION_PUBLISHED,ARTICLE_CODES_CHANGED"
+
+echo "--- resource GETs and HTTP caching (curl)"
+curl -sS -D "$work/h" -o "$work/b" "$base/v1/articles/biological-therapy-for-cancer/revisions/2023-05-19"
+expect "revision GET status" "$(head -1 "$work/h" | tr -d '\r')" "HTTP/1.1 200 OK"
+expect "revision GET Cache-Control" "$(grep -i '^cache-control:' "$work/h" | tr -d '\r')" \
+  "Cache-Control: public, max-age=31536000, s-maxage=300, immutable"
+expect "revision GET ETag" "$(grep -i '^etag:' "$work/h" | tr -d '\r')" "ETag: \"$etag\""
+expect "revision GET body" "$(jq -r .revisionId "$work/b")" 2023-05-19
+rm -f "$work/b"  # curl writes no file for an empty body
+code=$(curl -sS -o "$work/b" -w '%{http_code}' -H "If-None-Match: \"$etag\"" \
+  "$base/v1/articles/biological-therapy-for-cancer/revisions/2023-05-19")
+touch "$work/b"
+expect "If-None-Match: 304 without a body" "$code $(wc -c <"$work/b")" "304 0"
+curl -sS -D "$work/h" -o "$work/b" "$base/v1/articles/biological-therapy-for-cancer"
+expect "in-force GET is the new review" "$(jq -r .revisionId "$work/b")" 2024-05-19
+max_age=$(sed -n 's/^Cache-Control: public, max-age=\([0-9]*\)\r$/\1/p' "$work/h")
+if [ -n "$max_age" ] && [ "$max_age" -ge 1 ] && [ "$max_age" -le 60 ]; then
+  pass "in-force GET max-age $max_age (at most 60 s, never past midnight UTC)"
+else
+  fail "in-force GET Cache-Control: $(grep -i '^cache-control' "$work/h")"
+fi
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "If-None-Match: \"$etag\"" \
+  "$base/v1/articles/biological-therapy-for-cancer")
+expect "If-None-Match with the superseded etag is a 200" "$code" 200
+curl -sS -D "$work/h" -o /dev/null -H "Authorization: Bearer $token" \
+  "$base/v1/articles/biological-therapy-for-cancer/revisions/2023-05-19"
+expect "with a token the answer is private" "$(grep -i '^cache-control:' "$work/h" | tr -d '\r')" \
+  "Cache-Control: private, max-age=31536000, immutable"
+curl -sS -o "$work/b" --get --data-urlencode 'filter=therapy_type = "therapyTypes/cytokine-therapy" AND review_date >= 2024-01-01' \
+  -d pageSize=1 "$base/v1/articles"
+expect "list with filter and pageSize" "$(jq -r '.articles | length' "$work/b")" 1
+curl -sS -o "$work/b" "$base/v1/therapyTypes?page_size=2"
+expect "therapy types page" "$(jq -r '.therapyTypes | length' "$work/b")" 2
+curl -sS -o "$work/b" "$base/v1/articles:search?query=immune"
+expect "search GET" "$(jq -r '.results[0].article.name' "$work/b")" articles/biological-therapy-for-cancer
+curl -sS -o "$work/b" "$base/v1/articles/biological-therapy-for-cancer?as_of=2023-06-01&view=ARTICLE_VIEW_BASIC"
+expect "as_of picks the revision in force then" "$(jq -r .revisionId "$work/b")" 2023-05-19
+
+echo "--- Connect GET (curl --get)"
+code=$(curl -sS -o "$work/b" -w '%{http_code}' --get -d connect=v1 -d encoding=json \
+  --data-urlencode 'message={"name":"articles/biological-therapy-for-cancer","view":"ARTICLE_VIEW_BASIC"}' \
+  "$svc.ArticleService/GetArticle")
+expect "Connect GET" "$code $(jq -r .revisionId "$work/b")" "200 2024-05-19"
+message=$(printf '\x0a\x26articles/biological-therapy-for-cancer' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+code=$(curl -sS -o "$work/b" -w '%{http_code}' \
+  "$svc.ArticleService/GetArticle?connect=v1&encoding=proto&base64=1&message=$message")
+expect "Connect GET, binary in base64url" "$code" 200
+
+echo "--- errors: the right status, a Connect error naming the problem"
+# errcheck NAME EXPECTED_STATUS EXPECTED_CODE EXPECTED_MESSAGE CURL_ARGS...
+errcheck() {
+  local name=$1 status=$2 code=$3 message=$4
+  shift 4
+  local got
+  got=$(curl -sS -o "$work/b" -w '%{http_code}' "$@")
+  expect "$name" "$got $(jq -r .code "$work/b" 2>/dev/null) $(jq -r .message "$work/b" 2>/dev/null)" \
+    "$status $code $message"
+}
+errcheck "unknown article" 404 not_found "articles/nope does not exist" "$base/v1/articles/nope"
+errcheck "bad query value" 400 invalid_argument \
+  'query parameter page_size: must be a whole number, got "x"' "$base/v1/articles?page_size=x"
+errcheck "unknown query parameter" 400 invalid_argument \
+  'query parameter colour: healthcontent.v1.ListArticlesRequest has no field "colour"' \
+  "$base/v1/articles?colour=red"
+errcheck "path traversal" 404 not_found \
+  "no such route: /v1/articles/../etc/passwd; Connect calls are POST /healthcontent.v1.<Service>/<Method>, resource reads GET /v1/..." \
+  --path-as-is "$base/v1/articles/../etc/passwd"
+errcheck "malformed name" 400 invalid_argument 'name: must look like "articles/{id}", got "bad name"' \
+  -H 'Content-Type: application/json' -d '{"name":"bad name"}' "$svc.ArticleService/GetArticle"
+expect "malformed name: BadRequest detail" \
+  "$(jq -r '.details[0].type + " " + .details[0].debug.fieldViolations[0].field' "$work/b")" \
+  "google.rpc.BadRequest name"
+errcheck "malformed JSON" 400 invalid_argument \
+  "request body: not a valid JSON healthcontent.v1.GetArticleRequest: Unexpected end of string. Expected a value." \
+  -H 'Content-Type: application/json' -d '{"name":' "$svc.ArticleService/GetArticle"
+errcheck "misspelt field" 400 invalid_argument \
+  'request body: not a valid JSON healthcontent.v1.GetArticleRequest: nmae: Cannot find field.' \
+  -H 'Content-Type: application/json' -d '{"nmae":"x"}' "$svc.ArticleService/GetArticle"
+errcheck "unsupported codec" 415 invalid_argument \
+  'Content-Type "text/plain" is not supported by /healthcontent.v1.ArticleService/GetArticle; send application/json or application/proto' \
+  -H 'Content-Type: text/plain' -d x "$svc.ArticleService/GetArticle"
+errcheck "GET on a write" 405 unimplemented \
+  "/healthcontent.v1.ArticleService/PublishArticleRevision has side effects: use POST" \
+  -g "$svc.ArticleService/PublishArticleRevision?encoding=json&message={}"
+errcheck "write without a token" 401 unauthenticated \
+  'this method needs the publisher role: send metadata "authorization: Bearer <token>"' \
+  -H 'Content-Type: application/json' -d @"$work/publish.json" "$svc.ArticleService/PublishArticleRevision"
+errcheck "bad timeout" 400 invalid_argument 'Connect-Timeout-Ms: must be 1 to 10 digits of milliseconds, got "soon"' \
+  -H 'Content-Type: application/json' -H 'Connect-Timeout-Ms: soon' -d '{}' "$svc.ArticleService/GetArticle"
+errcheck "unsupported compression" 501 unimplemented \
+  'content encoding "gzip" is not supported; supported: identity' \
+  -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' -d '{}' "$svc.ArticleService/GetArticle"
+head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$work/big"
+errcheck "oversize body" 429 resource_exhausted \
+  "request body: larger than the server's limit (--max_message_bytes)" \
+  -H 'Content-Type: application/json' --data-binary @"$work/big" "$svc.ArticleService/GetArticle"
+errcheck "unknown route" 404 not_found \
+  "no such route: /nope; Connect calls are POST /healthcontent.v1.<Service>/<Method>, resource reads GET /v1/..." \
+  "$base/nope"
+long=$(head -c 20000 /dev/zero | tr '\0' 'a')
+errcheck "oversized request line" 400 invalid_argument \
+  "the request line and headers are malformed or larger than the server accepts (16 KiB)" \
+  "$base/v1/articles?filter=$long"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/articles/biological-therapy-for-cancer")
+expect "the server still serves after all that" "$code" 200
+
+echo "--- CORS"
+curl -sS -D "$work/h" -o /dev/null -X OPTIONS -H 'Origin: https://portal.example' \
+  -H 'Access-Control-Request-Method: POST' "$svc.ArticleService/GetArticle"
+expect "preflight from an allowed origin" \
+  "$(head -1 "$work/h" | tr -d '\r') / $(grep -i '^access-control-allow-origin:' "$work/h" | tr -d '\r')" \
+  "HTTP/1.1 204 No Content / Access-Control-Allow-Origin: https://portal.example"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X OPTIONS -H 'Origin: https://evil.example' \
+  "$svc.ArticleService/GetArticle")
+expect "preflight from another origin" "$code" 403
+curl -sS -D "$work/h" -o /dev/null -H 'Origin: https://evil.example' "$base/v1/therapyTypes"
+expect "no CORS header for another origin" "$(grep -ci '^access-control-allow-origin' "$work/h" || true)" 0
+
+echo "--- Connect streams through the face count against the per-client limit"
+printf '\x00\x00\x00\x00\x0e{"since":"99"}' >"$work/env"
+for i in 1 2; do
+  curl -sS -N -H 'Content-Type: application/connect+json' --data-binary @"$work/env" \
+    "$svc.ChangeService/WatchChanges" >/dev/null &
+  eval "stream_$i=\$!"
+done
+sleep 1
+curl -sS -o "$work/b" -H 'Content-Type: application/connect+json' --data-binary @"$work/env" \
+  "$svc.ChangeService/WatchChanges"
+expect "a third stream from 127.0.0.1 is refused in the end-stream message" \
+  "$(tail -c +6 "$work/b" | jq -r .error.message)" \
+  "client 127.0.0.1 already has 2 WatchChanges streams open, the limit per client (--max_watch_streams_per_client); close one first"
+kill "$stream_1" "$stream_2" 2>/dev/null || true
+
+echo "--- withdraw, then the resource is gone over HTTP"
+connect ArticleService/WithdrawArticle '{"name":"articles/biological-therapy-for-cancer","reason":"test"}' "$token"
+expect "WithdrawArticle" "$(cat "$work/out.json")" "{}"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/articles/biological-therapy-for-cancer")
+expect "withdrawn article" "$code" 404
+
+echo "--- npm's Connect client"
+# A fresh server: the client expects data/ as it is.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+server_pid=
+rm -f "$work"/hc.db*
+"$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
+  --db="$work/hc.db" --bootstrap_dir="$src/data" --rpc_log_sample=0 2>"$work/server2.log" &
+server_pid=$!
+http_port=
+for _ in $(seq 1 300); do
+  http_port=$(sed -n 's/.*"msg":"serving".*"http_port":"\([0-9]*\)".*/\1/p' "$work/server2.log" | head -1)
+  [ -n "$http_port" ] && break
+  sleep 0.1
+done
+if CONNECT_ES_GEN="$bin/connect-es-gen" "$src/tests/e2e/connect_client/run.sh" \
+     "http://127.0.0.1:$http_port" >"$work/node.out" 2>&1; then
+  pass "npm Connect client: $(tail -1 "$work/node.out")"
+else
+  cat "$work/node.out" >&2
+  fail "npm Connect client"
+fi
+
+if ((failures)); then
+  echo "http_face_test: $failures failed; server log tail:" >&2
+  tail -20 "$work/server.log" >&2
+  exit 1
+fi
+echo "http_face_test: all passed"
