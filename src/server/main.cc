@@ -75,6 +75,9 @@ ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
           "(e.g. https://portal.example), or * for any; empty: none");
 ABSL_FLAG(int, http_threads, 64,
           "HTTP worker threads: connections served at once (idle keep-alive ones included)");
+ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(30),
+          "HTTP: a client slower than this to send its request or to take an answer is "
+          "disconnected (slowloris)");
 ABSL_FLAG(int, http_max_streams, 32,
           "Connect streams (WatchChanges) open at once over HTTP; each holds a worker thread");
 
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   options.http_cors_origins = absl::GetFlag(FLAGS_http_cors_origins);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.http_max_streams = absl::GetFlag(FLAGS_http_max_streams);
+  options.http_io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
   options.log_level = absl::GetFlag(FLAGS_log_level);
   options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
   return healthcontent::server::Server::Run(options);

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/client_address.h"
 #include "common/log.h"
 
 namespace healthcontent::server {
@@ -322,7 +323,16 @@ class RpcObserver::Call final : public grpc::experimental::Interceptor {
     if (ok ? !observer_->SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
     char latency_ms[32];
     std::snprintf(latency_ms, sizeof(latency_ms), "%.3f", seconds * 1000);
-    const std::string peer = context_alive ? info_->server_context()->peer() : std::string();
+    std::string peer = context_alive ? info_->server_context()->peer() : std::string();
+    if (peer == kInProcessPeer) {
+      // A call from the HTTP face: the client it serves, as "http:<address>".
+      const auto& metadata = info_->server_context()->client_metadata();
+      if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
+        peer = absl::StrCat("http:", ClientAddress(peer, absl::string_view(it->second.data(),
+                                                                            it->second.size()),
+                                                   TrustedProxies()));
+      }
+    }
     Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",
         {{"method", method_->label},
          {"resource", absl::string_view(resource_, resource_length_)},

@@ -456,6 +456,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     http::HttpServerOptions listener;
     listener.listen = options.http_listen;
     listener.threads = options.http_threads;
+    listener.io_timeout = options.http_io_timeout;
     listener.max_body_bytes = options.max_message_bytes;
     listener.tls_cert_file = options.tls_cert;
     listener.tls_key_file = options.tls_key;

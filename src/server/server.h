@@ -91,6 +91,9 @@ struct ServerOptions {
   // many may hold a Connect stream.
   int http_threads = 64;
   int http_max_streams = 32;
+  // A client slower than this to send its request or take an answer is
+  // disconnected (slowloris).
+  absl::Duration http_io_timeout = absl::Seconds(30);
 
   // Observability. host:port to serve Prometheus metrics on, at /metrics;
   // port 0 picks a free one (see Server::metrics_port()). Empty: no HTTP

@@ -36,7 +36,7 @@ jq -r .tokens_file_line <<<"$admin" >"$work/tokens"
 
 "$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
   --db="$work/hc.db" --bootstrap_dir="$src/data" --auth_tokens_file="$work/tokens" \
-  --http_cors_origins=https://portal.example --max_watch_streams_per_client=2 \
+  --http_cors_origins=https://portal.example --max_watch_streams_per_client=2 --http_io_timeout=2s \
   --rpc_log_sample=0 2>"$work/server.log" &
 server_pid=$!
 http_port=
@@ -229,6 +229,22 @@ errcheck "oversized request line" 400 invalid_argument \
   "$base/v1/articles?filter=$long"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/articles/biological-therapy-for-cancer")
 expect "the server still serves after all that" "$code" 200
+
+echo "--- slow clients"
+# Half a request, then nothing: the server hangs up after --http_io_timeout.
+start=$(date +%s%N)
+exec 3<>"/dev/tcp/127.0.0.1/$http_port"
+printf 'GET /v1/articles HTTP/1.1\r\nHost: x\r\n' >&3
+answer=$(timeout 10 cat <&3 || echo "still open after 10 s")
+exec 3<&-
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+if [ "$elapsed_ms" -ge 1500 ] && [ "$elapsed_ms" -lt 6000 ] && [[ "$answer" != *"still open"* ]]; then
+  pass "a slowloris request is cut after ${elapsed_ms} ms (--http_io_timeout=2s)"
+else
+  fail "slowloris: ${elapsed_ms} ms, answer [$answer]"
+fi
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/therapyTypes")
+expect "others are served meanwhile and after" "$code" 200
 
 echo "--- CORS"
 curl -sS -D "$work/h" -o /dev/null -X OPTIONS -H 'Origin: https://portal.example' \
