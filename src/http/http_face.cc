@@ -22,7 +22,6 @@ namespace {
 constexpr char kRevisionMethod[] = "/healthcontent.v1.ArticleService/GetArticleRevision";
 constexpr int kImmutableMaxAge = 31536000;  // a year
 constexpr int kImmutableSharedMaxAge = 300;
-constexpr int kShortMaxAge = 60;
 
 grpc::Status Error(grpc::StatusCode code, std::string message) {
   return grpc::Status(code, std::move(message));
@@ -398,7 +397,8 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
         absl::FromCivil(absl::CivilDay(absl::ToCivilDay(now, absl::UTCTimeZone())) + 1,
                         absl::UTCTimeZone());
     const int64_t until_midnight = absl::ToInt64Seconds(midnight - now);
-    const int64_t max_age = std::min<int64_t>(kShortMaxAge, until_midnight);
+    const int64_t max_age =
+        std::min<int64_t>(absl::ToInt64Seconds(options_.max_age), until_midnight);
     headers.emplace_back("Cache-Control", max_age > 0 ? absl::StrCat(scope, ", max-age=", max_age)
                                                       : absl::StrCat(scope, ", no-cache"));
   }

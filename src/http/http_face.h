@@ -18,8 +18,8 @@
 // 304. A revision addressed by its review date never changes:
 // `max-age=31536000, immutable`, but shared caches keep it only 5 minutes
 // (`s-maxage=300`) so that a withdrawn article leaves them soon. Everything
-// else may be kept 60 s, never past the next UTC midnight (when scheduled
-// revisions take effect). Answers are `private` when the request carried a
+// else may be kept `max_age` (60 s), never past the next UTC midnight (when
+// scheduled revisions take effect). Answers are `private` when the request carried a
 // token or reads need one; errors are `no-store`.
 #ifndef HEALTHCONTENT_HTTP_HTTP_FACE_H_
 #define HEALTHCONTENT_HTTP_HTTP_FACE_H_
@@ -59,6 +59,9 @@ struct HttpFaceOptions {
   // HTTP/1.1 client is only noticed at a write; proxies such as nginx cut
   // idle connections after 60 s by default anyway).
   absl::Duration stream_idle_timeout = absl::Seconds(50);
+  // How long answers that can change (the article in force today, lists,
+  // search) may be cached; never past the next UTC midnight.
+  absl::Duration max_age = absl::Seconds(60);
   // Calls without Connect-Timeout-Ms get this deadline (streams: none).
   absl::Duration default_timeout = absl::Seconds(30);
   // The clock (for the next-midnight cap on max-age).

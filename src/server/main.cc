@@ -78,6 +78,9 @@ ABSL_FLAG(int, http_threads, 64,
 ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(30),
           "HTTP: a client slower than this to send its request or to take an answer is "
           "disconnected (slowloris)");
+ABSL_FLAG(absl::Duration, http_max_age, absl::Seconds(60),
+          "HTTP: how long caches may keep answers that can change (the article in force "
+          "today, lists, search); never past the next midnight UTC");
 ABSL_FLAG(int, http_max_streams, 32,
           "Connect streams (WatchChanges) open at once over HTTP; each holds a worker thread");
 
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.http_max_streams = absl::GetFlag(FLAGS_http_max_streams);
   options.http_io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
+  options.http_max_age = absl::GetFlag(FLAGS_http_max_age);
   options.log_level = absl::GetFlag(FLAGS_log_level);
   options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
   return healthcontent::server::Server::Run(options);

@@ -452,6 +452,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     face.trusted_proxies = server->services_.trusted_proxies;
     face.reads_need_auth = options.require_auth_for_reads;
     face.max_streams = options.http_max_streams;
+    face.max_age = options.http_max_age;
     p.http_face = std::make_unique<http::HttpFace>(server->InProcessChannel(), std::move(face));
     http::HttpServerOptions listener;
     listener.listen = options.http_listen;

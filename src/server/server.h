@@ -94,6 +94,8 @@ struct ServerOptions {
   // A client slower than this to send its request or take an answer is
   // disconnected (slowloris).
   absl::Duration http_io_timeout = absl::Seconds(30);
+  // Cache lifetime of HTTP answers that can change (http/http_face.h).
+  absl::Duration http_max_age = absl::Seconds(60);
 
   // Observability. host:port to serve Prometheus metrics on, at /metrics;
   // port 0 picks a free one (see Server::metrics_port()). Empty: no HTTP

@@ -37,6 +37,7 @@ jq -r .tokens_file_line <<<"$admin" >"$work/tokens"
 "$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
   --db="$work/hc.db" --bootstrap_dir="$src/data" --auth_tokens_file="$work/tokens" \
   --http_cors_origins=https://portal.example --max_watch_streams_per_client=2 --http_io_timeout=2s \
+  --http_max_age=2s \
   --rpc_log_sample=0 2>"$work/server.log" &
 server_pid=$!
 http_port=
@@ -258,6 +259,62 @@ expect "preflight from another origin" "$code" 403
 curl -sS -D "$work/h" -o /dev/null -H 'Origin: https://evil.example' "$base/v1/therapyTypes"
 expect "no CORS header for another origin" "$(grep -ci '^access-control-allow-origin' "$work/h" || true)" 0
 
+echo "--- nginx in front, caching (deploy/nginx/http_face.conf.template)"
+if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  mkdir -p "$work/nginx/cache"
+  # As root, nginx's workers run as nobody: they must reach their directories.
+  chmod 755 "$work" "$work/nginx"
+  chmod 777 "$work/nginx/cache"
+  nginx_port=$((20000 + RANDOM % 30000))
+  sed -e "s|@LISTEN@|127.0.0.1:$nginx_port|" -e "s|@UPSTREAM@|127.0.0.1:$http_port|" \
+      -e "s|@RUN_DIR@|$work/nginx|" "$src/deploy/nginx/http_face.conf.template" >"$work/nginx/nginx.conf"
+  "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
+  nginx_url="http://127.0.0.1:$nginx_port"
+  revision="$nginx_url/v1/articles/biological-therapy-for-cancer/revisions/2023-05-19"
+  first=$(curl -sS -o /dev/null -D - "$revision" | sed -n 's/^X-Cache-Status: \(.*\)\r$/\1/p')
+  second=$(curl -sS -o "$work/b" -D - "$revision" | sed -n 's/^X-Cache-Status: \(.*\)\r$/\1/p')
+  [ "$second" = HIT ] || { cat "$work/b" "$work/nginx/error.log" "$work/nginx/http_face.error.log" >&2 || true; }
+  expect "immutable revision: the second GET is a cache hit" "$first $second $(jq -r .revisionId "$work/b")" \
+    "MISS HIT 2023-05-19"
+  in_force="$nginx_url/v1/articles/biological-therapy-for-cancer"
+  curl -sS -o /dev/null "$in_force"
+  cached=$(curl -sS "$in_force" | jq -r .revisionId)
+  # A stream through nginx, then a publish: the change arrives at once, and
+  # the in-force read shows the new review once its max-age (2 s) is over.
+  printf '\x00\x00\x00\x00\x0e{"since":"17"}' >"$work/env19"
+  timeout 4 curl -sS -N -H 'Content-Type: application/connect+json' --data-binary @"$work/env19" \
+    "$nginx_url/healthcontent.v1.ChangeService/WatchChanges" >"$work/nginx-stream" &
+  stream_pid=$!
+  sleep 0.5
+  jq -c '.article.reviewDate = {"year":2025,"month":5,"day":19} | .requestId = "http-face-test-2"' \
+    "$src/data/articles/biological-therapy-for-cancer/2023-05-19.json" >"$work/publish2.json"
+  publish_ms=$(date +%s%3N)
+  code=$(curl -sS -o "$work/b" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $token" -d @"$work/publish2.json" \
+    "$nginx_url/healthcontent.v1.ArticleService/PublishArticleRevision")
+  expect "publish through nginx" "$code $(jq -r .revisionId "$work/b")" "200 2025-05-19"
+  for _ in $(seq 1 20); do
+    grep -q '2025-05-19' "$work/nginx-stream" 2>/dev/null && break
+    sleep 0.1
+  done
+  arrived_ms=$(($(date +%s%3N) - publish_ms))
+  if grep -q '"revisionId":"2025-05-19"' "$work/nginx-stream"; then
+    pass "the stream through nginx delivered the new revision ${arrived_ms} ms after the publish"
+  else
+    fail "the stream through nginx did not deliver the publish: $(od -c "$work/nginx-stream" | head -5)"
+  fi
+  wait "$stream_pid" 2>/dev/null || true
+  expect "in-force read before its max-age is over: the cached review" "$cached" 2024-05-19
+  sleep 2.5
+  expect "after max-age: the new review" "$(curl -sS "$in_force" | jq -r .revisionId)" 2025-05-19
+  "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" -s stop
+else
+  fail "nginx is not installed (scripts/install-deps installs it)"
+fi
+
+# (Run after the nginx part: a killed HTTP/1.1 client holds its stream's slot
+# until the stream's next write or its 50 s idle end.)
 echo "--- Connect streams through the face count against the per-client limit"
 printf '\x00\x00\x00\x00\x0e{"since":"99"}' >"$work/env"
 for i in 1 2; do
