@@ -1,7 +1,6 @@
 #include "http/http_server.h"
 
 #include <civetweb.h>
-#include <openssl/ssl.h>
 
 #include <cstring>
 
@@ -95,17 +94,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   if (options.listen.empty()) return absl::InvalidArgumentError("--http_listen: empty");
   if (options.threads < 1) return absl::InvalidArgumentError("--http_threads: must be at least 1");
   std::unique_ptr<HttpServer> server(new HttpServer(options, std::move(handler)));
-  const bool tls = !options.tls_cert_file.empty();
-  if (tls != !options.tls_key_file.empty()) {
-    return absl::InvalidArgumentError("--tls_cert and --tls_key must be given together");
-  }
-  if (tls && mg_check_feature(MG_FEATURES_TLS) == 0) {
-    return absl::UnavailableError("--http_listen with TLS: this civetweb has no TLS support");
-  }
-  mg_init_library(tls ? MG_FEATURES_TLS : 0);
-
-  std::string ports = options.listen;
-  if (tls) ports += "s";  // civetweb's mark for a TLS port
+  mg_init_library(0);
+  const std::string ports = options.listen;
   const std::string threads = absl::StrCat(options.threads);
   const std::string queue = absl::StrCat(options.accept_queue);
   const std::string io_ms = absl::StrCat(absl::ToInt64Milliseconds(options.io_timeout));
@@ -124,17 +114,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       // CORS is the face's (per --http_cors_origins), not civetweb's "*".
       "access_control_allow_origin", "",
   };
-  if (tls) {
-    config.push_back("ssl_protocol_version");
-    config.push_back("4");  // TLS 1.2 and newer
-  }
   config.push_back(nullptr);
 
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof(callbacks));
   callbacks.log_message = LogCivetweb;
   callbacks.http_error = CivetwebError;
-  callbacks.init_ssl = &HttpServer::InitTls;
   char error_text[256] = {0};
   mg_init_data init;
   std::memset(&init, 0, sizeof(init));
@@ -155,22 +140,6 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   const int n = mg_get_server_ports(server->context_, 4, bound);
   if (n > 0) server->port_ = bound[0].port;
   return server;
-}
-
-// civetweb's TLS context gets our certificate and key (the same PEM files
-// gRPC reads, which civetweb alone would want combined in one file).
-int HttpServer::InitTls(void* ssl_context, void* self_pointer) {
-  const HttpServer* self = static_cast<const HttpServer*>(self_pointer);
-  SSL_CTX* context = static_cast<SSL_CTX*>(ssl_context);
-  if (SSL_CTX_use_certificate_chain_file(context, self->options_.tls_cert_file.c_str()) != 1 ||
-      SSL_CTX_use_PrivateKey_file(context, self->options_.tls_key_file.c_str(),
-                                  SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(context) != 1) {
-    LogError("http: cannot use the TLS certificate and key",
-             {{"tls_cert", self->options_.tls_cert_file}, {"tls_key", self->options_.tls_key_file}});
-    return -1;
-  }
-  return 1;
 }
 
 HttpServer::~HttpServer() {

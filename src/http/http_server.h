@@ -10,6 +10,10 @@
 // writes, and it is already in the process; cpp-httplib 0.11 fixes its
 // limits at build time and has no whole-request deadline, and Boost.Beast
 // would mean writing the server loop ourselves.
+//
+// Plaintext only: Debian 12's civetweb 1.15 loads OpenSSL by name at run
+// time and crashes its worker on the first TLS handshake with OpenSSL 3, so
+// TLS for HTTP is terminated in front (deploy/nginx/http_face.conf.template).
 #ifndef HEALTHCONTENT_HTTP_HTTP_SERVER_H_
 #define HEALTHCONTENT_HTTP_HTTP_SERVER_H_
 
@@ -79,10 +83,6 @@ struct HttpServerOptions {
   int max_header_bytes = 16 << 10;
   // Request body, in bytes.
   int64_t max_body_bytes = 4 << 20;
-  // TLS: PEM files of the certificate chain and the private key (the
-  // server's --tls_cert/--tls_key). Empty: plaintext.
-  std::string tls_cert_file;
-  std::string tls_key_file;
 };
 
 class HttpServer {
@@ -102,7 +102,6 @@ class HttpServer {
   HttpServer(HttpServerOptions options, HttpHandler handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
   static int Dispatch(struct mg_connection* connection, void* self);
-  static int InitTls(void* ssl_context, void* self);
 
   const HttpServerOptions options_;
   const HttpHandler handler_;

@@ -103,8 +103,7 @@ struct InfobuttonQuery {
 // informationRecipient, a language that is not a BCP-47 tag, a JSONP request
 // without a valid callback, or a single-valued parameter given twice.
 absl::StatusOr<InfobuttonQuery> ParseInfobuttonQuery(
-    const std::vector<std::pair<std::string, std::string>>& params,
-    absl::string_view accept = "");
+    const std::vector<std::pair<std::string, std::string>>& params, absl::string_view accept = "");
 
 struct InfobuttonRenderOptions {
   // Each entry's link: "{slug}" replaced by the article's id (the part after

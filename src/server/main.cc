@@ -69,7 +69,7 @@ ABSL_FLAG(std::string, primary, "",
 ABSL_FLAG(std::string, http_listen, "",
           "host:port for the HTTP face: Connect (JSON or binary) for every RPC, GET "
           "/v1/articles/... resource reads with ETag and Cache-Control (port 0 picks a free "
-          "port, logged at start); empty: no HTTP listener. TLS with --tls_cert/--tls_key");
+          "port, logged at start); empty: no HTTP listener. Plaintext: terminate TLS in front");
 ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
           "comma-separated browser origins allowed to call the HTTP face "
           "(e.g. https://portal.example), or * for any; empty: none");

@@ -289,6 +289,12 @@ void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* b
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  if (!options.http_listen.empty() && !options.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--http_listen with --tls_cert: the HTTP face serves plaintext only (Debian's "
+        "civetweb cannot do TLS with OpenSSL 3); terminate TLS in front of it, e.g. with "
+        "deploy/nginx/http_face.conf.template and nginx's `listen 443 ssl`");
+  }
   std::unique_ptr<Server> server(new Server());
   server->parts_ = std::make_unique<Parts>();
   server->options_ = options;
@@ -459,8 +465,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     listener.threads = options.http_threads;
     listener.io_timeout = options.http_io_timeout;
     listener.max_body_bytes = options.max_message_bytes;
-    listener.tls_cert_file = options.tls_cert;
-    listener.tls_key_file = options.tls_key;
     http::HttpFace* handler = p.http_face.get();
     ASSIGN_OR_RETURN(p.http_server,
                      http::HttpServer::Start(listener, [handler](const http::HttpRequest& request,

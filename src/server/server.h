@@ -83,7 +83,8 @@ struct ServerOptions {
 
   // The HTTP face (http/http_face.h): host:port for HTTP/1.1 (Connect,
   // resource GETs); port 0 picks a free one (see Server::http_port()).
-  // Empty: no HTTP listener. TLS uses tls_cert/tls_key too.
+  // Empty: no HTTP listener. Plaintext only: with tls_cert set, Start
+  // refuses it (terminate TLS in front, see http/http_server.h).
   std::string http_listen;
   // Browser origins allowed by CORS ("*" for any); empty: none.
   std::vector<std::string> http_cors_origins;

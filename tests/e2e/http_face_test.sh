@@ -336,6 +336,16 @@ expect "WithdrawArticle" "$(cat "$work/out.json")" "{}"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/articles/biological-therapy-for-cancer")
 expect "withdrawn article" "$code" 404
 
+echo "--- TLS is refused on the HTTP face, naming the way out"
+if "$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --db="$work/tls.db" \
+     --tls_cert="$work/none.pem" --tls_key="$work/none.pem" >"$work/tls.log" 2>&1; then
+  fail "the server started an HTTP listener with --tls_cert"
+elif grep -q 'the HTTP face serves plaintext only' "$work/tls.log"; then
+  pass "--http_listen with --tls_cert stops the start, saying to terminate TLS in front"
+else
+  fail "TLS refusal: $(cat "$work/tls.log")"
+fi
+
 echo "--- npm's Connect client"
 # A fresh server: the client expects data/ as it is.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
