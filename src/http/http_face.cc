@@ -13,8 +13,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "api/status.h"
 #include "common/hash.h"
 #include "http/connect.h"
+#include "http/infobutton.h"
 
 namespace healthcontent::http {
 namespace {
@@ -27,9 +29,8 @@ grpc::Status Error(grpc::StatusCode code, std::string message) {
   return grpc::Status(code, std::move(message));
 }
 
-grpc::Status FromAbsl(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
+// Keeps a google.rpc.BadRequest payload as error details.
+grpc::Status FromAbsl(const absl::Status& status) { return api::ToGrpcStatus(status); }
 
 // The media type of a Content-Type header, lower case, without parameters.
 std::string MediaType(const std::string* header) {
@@ -125,6 +126,7 @@ void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
   }
 
   if (request.method == "OPTIONS") return Preflight(exchange);
+  if (request.path == "/infobutton/service" && request.method == "GET") return Infobutton(exchange);
   if (request.body_too_large) {
     return SendError(exchange, Error(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                      "request body: larger than the server's limit "
@@ -180,6 +182,44 @@ void HttpFace::Preflight(Exchange& exchange) {
                        "Connect-Timeout-Ms, X-Request-Id, If-None-Match, X-User-Agent");
   headers.emplace_back("Access-Control-Max-Age", "7200");
   exchange.response.Send(204, headers, "");
+}
+
+void HttpFace::Infobutton(Exchange& exchange) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (absl::Status s = ParseQuery(exchange.request.query, &params); !s.ok()) {
+    return SendError(exchange, FromAbsl(s));
+  }
+  const std::string* accept = exchange.request.Header("accept");
+  absl::StatusOr<InfobuttonQuery> query =
+      ParseInfobuttonQuery(params, accept != nullptr ? *accept : "");
+  if (!query.ok()) return SendError(exchange, FromAbsl(query.status()));
+  exchange.call.deadline = absl::Now() + options_.default_timeout;
+  CallResult result = bridge_.Unary("/healthcontent.v1.KnowledgeService/RetrieveKnowledge",
+                                    query->request.SerializeAsString(), exchange.call);
+  if (!result.status.ok()) return SendError(exchange, result.status);
+  v1::RetrieveKnowledgeResponse response;
+  if (!response.ParseFromString(result.response)) {
+    return SendError(exchange, Error(grpc::StatusCode::INTERNAL,
+                                     "the knowledge service's answer did not parse"));
+  }
+  const std::string* host = exchange.request.Header("host");
+  const std::string own_base = absl::StrCat("http://", host != nullptr ? *host : "localhost", "/");
+  InfobuttonRenderOptions render;
+  render.article_url_template = options_.article_url_template.empty()
+                                    ? absl::StrCat(own_base, "v1/articles/{slug}")
+                                    : options_.article_url_template;
+  render.base = own_base;
+  render.feed_id = absl::StrCat(own_base, "infobutton/service?", exchange.request.query.substr(0, 2000));
+  render.now = options_.now();
+  const std::string body = RenderInfobutton(*query, response, render);
+  Headers headers = exchange.common;
+  headers.emplace_back("Content-Type", std::string(InfobuttonContentType(query->format)));
+  headers.emplace_back("Vary", "Accept");
+  const bool private_answer = exchange.has_token || options_.reads_need_auth;
+  headers.emplace_back("Cache-Control",
+                       absl::StrCat(private_answer ? "private" : "public", ", max-age=",
+                                    absl::ToInt64Seconds(options_.max_age)));
+  exchange.response.Send(200, headers, body);
 }
 
 void HttpFace::SendError(Exchange& exchange, const grpc::Status& status) {

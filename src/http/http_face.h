@@ -11,6 +11,9 @@
 //        Connect GET, for methods marked NO_SIDE_EFFECTS.
 //   GET  /v1/...   resource-style reads from the protos' google.api.http
 //        rules (http/rest_routes.h); query parameters set request fields.
+//   GET  /infobutton/service?mainSearchCriteria.v.c=...   HL7 Infobutton
+//        requests answered as MedlinePlus Connect does (http/infobutton.h),
+//        through KnowledgeService.RetrieveKnowledge.
 //   OPTIONS        CORS preflight, for the origins allowed by the options.
 //
 // Caching (GETs): every OK answer has an ETag (the article's etag when the
@@ -62,6 +65,10 @@ struct HttpFaceOptions {
   // How long answers that can change (the article in force today, lists,
   // search) may be cached; never past the next UTC midnight.
   absl::Duration max_age = absl::Seconds(60);
+  // Infobutton entries link here, "{slug}" replaced by the article's id
+  // (e.g. "https://portal.example/articles/{slug}"). Empty: this server's
+  // own resource GET, http://<Host>/v1/articles/{slug}.
+  std::string article_url_template;
   // Calls without Connect-Timeout-Ms get this deadline (streams: none).
   absl::Duration default_timeout = absl::Seconds(30);
   // The clock (for the next-midnight cap on max-age).
@@ -86,6 +93,7 @@ class HttpFace {
   void ConnectGet(Exchange& exchange, const Method& method);
   void Rest(Exchange& exchange, const Method& method, const Bindings& bindings);
   void Preflight(Exchange& exchange);
+  void Infobutton(Exchange& exchange);
   // Runs a unary call of `method` with `request` and answers it in `codec`
   // (with the GET caching rules when `is_get`).
   void AnswerUnary(Exchange& exchange, const Method& method,

@@ -111,6 +111,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       "keep_alive_timeout_ms", keep_alive_ms.c_str(),
       "max_request_size", header_bytes.c_str(),
       "decode_url", "yes",
+      // Headers and body go out in separate writes: without this, Nagle's
+      // algorithm and the client's delayed ACK add 40 ms to every answer.
+      "tcp_nodelay", "1",
       // CORS is the face's (per --http_cors_origins), not civetweb's "*".
       "access_control_allow_origin", "",
   };

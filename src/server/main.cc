@@ -81,6 +81,10 @@ ABSL_FLAG(absl::Duration, http_io_timeout, absl::Seconds(30),
 ABSL_FLAG(absl::Duration, http_max_age, absl::Seconds(60),
           "HTTP: how long caches may keep answers that can change (the article in force "
           "today, lists, search); never past the next midnight UTC");
+ABSL_FLAG(std::string, article_url_template, "",
+          "HTTP: where Infobutton (/infobutton/service) entries link, {slug} replaced by the "
+          "article's id, e.g. https://portal.example/articles/{slug}; empty: this server's "
+          "/v1/articles/{slug}");
 ABSL_FLAG(int, http_max_streams, 32,
           "Connect streams (WatchChanges) open at once over HTTP; each holds a worker thread");
 
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
   options.http_max_streams = absl::GetFlag(FLAGS_http_max_streams);
   options.http_io_timeout = absl::GetFlag(FLAGS_http_io_timeout);
   options.http_max_age = absl::GetFlag(FLAGS_http_max_age);
+  options.article_url_template = absl::GetFlag(FLAGS_article_url_template);
   options.log_level = absl::GetFlag(FLAGS_log_level);
   options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
   return healthcontent::server::Server::Run(options);

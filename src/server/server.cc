@@ -459,6 +459,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     face.reads_need_auth = options.require_auth_for_reads;
     face.max_streams = options.http_max_streams;
     face.max_age = options.http_max_age;
+    face.article_url_template = options.article_url_template;
     p.http_face = std::make_unique<http::HttpFace>(server->InProcessChannel(), std::move(face));
     http::HttpServerOptions listener;
     listener.listen = options.http_listen;

@@ -95,6 +95,8 @@ struct ServerOptions {
   // A client slower than this to send its request or take an answer is
   // disconnected (slowloris).
   absl::Duration http_io_timeout = absl::Seconds(30);
+  // Infobutton entries' links, "{slug}" replaced (http/http_face.h).
+  std::string article_url_template;
   // Cache lifetime of HTTP answers that can change (http/http_face.h).
   absl::Duration http_max_age = absl::Seconds(60);
 

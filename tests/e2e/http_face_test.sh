@@ -37,7 +37,7 @@ jq -r .tokens_file_line <<<"$admin" >"$work/tokens"
 "$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
   --db="$work/hc.db" --bootstrap_dir="$src/data" --auth_tokens_file="$work/tokens" \
   --http_cors_origins=https://portal.example --max_watch_streams_per_client=2 --http_io_timeout=2s \
-  --http_max_age=2s \
+  --http_max_age=2s --article_url_template='https://portal.example/articles/{slug}' \
   --rpc_log_sample=0 2>"$work/server.log" &
 server_pid=$!
 http_port=
@@ -230,6 +230,44 @@ errcheck "oversized request line" 400 invalid_argument \
   "$base/v1/articles?filter=$long"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/articles/biological-therapy-for-cancer")
 expect "the server still serves after all that" "$code" 200
+
+echo "--- Infobutton, as MedlinePlus Connect's clients call it"
+ib="$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=z51.12"
+ib+="&mainSearchCriteria.v.dn=Encounter+for+antineoplastic+immunotherapy&informationRecipient=PAT"
+ib+="&informationRecipient.languageCode.c=sp&knowledgeResponseType=application/json"
+curl -sS -D "$work/h" -o "$work/feed.json" "$ib"
+expect "Infobutton JSON: the fields clients read" \
+  "$(jq -r '.feed.entry[0] | [.title._value, .link[0].href, .link[0].rel, .updated._value] | join(" | ")' "$work/feed.json")" \
+  "Biological therapy for cancer | https://portal.example/articles/biological-therapy-for-cancer | alternate | 2024-05-19T00:00:00Z"
+expect "Infobutton JSON: summary as HTML" "$(jq -r '.feed.entry[0].summary | "\(.type) \(._value | startswith("<p>Biological therapy"))"' "$work/feed.json")" \
+  "html true"
+expect "Infobutton JSON: the request echoed in category, sp as es" \
+  "$(jq -r '([.feed.category[] | "\(.scheme)=\(.term)"] | join(",")) + " lang=" + .feed.lang' "$work/feed.json")" \
+  "mainSearchCriteria.v.c=z51.12,mainSearchCriteria.v.cs=ICD10CM,mainSearchCriteria.v.dn=Encounter for antineoplastic immunotherapy,informationRecipient=PAT lang=es"
+expect "Infobutton JSON: subtitle and id" \
+  "$(jq -r '.feed.subtitle._value + " | " + (.feed.entry[0].id._value)' "$work/feed.json")" \
+  "health-content results for ICD-10-CM z51.12 | https://portal.example/articles/biological-therapy-for-cancer"
+expect "Infobutton content type" "$(grep -i '^content-type:' "$work/h" | tr -d '\r')" "Content-Type: application/json"
+curl -sS -o "$work/feed.xml" -H 'Accept: text/xml' \
+  "$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=Z51.12"
+expect "Infobutton Atom (the default)" \
+  "$(grep -o '<link href="[^"]*" rel="alternate"' "$work/feed.xml" | head -1)" \
+  '<link href="https://portal.example/articles/biological-therapy-for-cancer" rel="alternate"'
+curl -sS -o "$work/feed.js" \
+  "$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=Z51.12&knowledgeResponseType=application/javascript&callback=portal.show"
+expect "Infobutton JSONP" "$(head -c 17 "$work/feed.js")" 'portal.show({"fee'
+curl -sS -o "$work/empty.json" -H 'Accept: application/json' \
+  "$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=R51.9"
+expect "Infobutton: no match is an empty feed" "$(jq -c '.feed.entry' "$work/empty.json")" "[]"
+errcheck "Infobutton: a hostile callback" 400 invalid_argument \
+  "callback: \"alert(1)//\" is not a JavaScript function name: 1-64 letters, digits, '_', '\$' and '.', not starting with a digit or '.'" \
+  -g "$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=Z51.12&knowledgeResponseType=application/javascript&callback=alert(1)//"
+expect "Infobutton: the hostile callback is named" "$(jq -r '.details[0].debug.fieldViolations[0].field' "$work/b")" callback
+errcheck "Infobutton: no code" 400 invalid_argument \
+  "mainSearchCriteria.v.c: is required: the code to find education for, e.g. mainSearchCriteria.v.c=G93.32&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90" \
+  "$base/infobutton/service?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90"
+expect "Infobutton: the missing code is named" "$(jq -r '.details[0].debug.fieldViolations[0].field' "$work/b")" \
+  mainSearchCriteria.v.c
 
 echo "--- slow clients"
 # Half a request, then nothing: the server hangs up after --http_io_timeout.
