@@ -171,7 +171,7 @@ TEST(OverloadE2eTest, AStreamFloodIsRefusedWhilePoliteReadsAllSucceed) {
   }
   int64_t rss_peak = 0;
   const int64_t polite_at_flood = polite.ok();
-  const bool settled = flood.WaitFor(kStreams - 20, 20, absl::Seconds(15));
+  const bool settled = flood.WaitFor(kStreams - 20, 20, absl::Seconds(25));
   rss_peak = std::max(rss_peak, ProcessRss(server.pid()));
   ASSERT_TRUE(settled) << "admitted " << flood.admitted();
 
