@@ -4,6 +4,8 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/client_callback.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -36,11 +38,24 @@ std::multimap<std::string, std::string> Copy(
   return out;
 }
 
-void Prepare(const CallOptions& options, grpc::ClientContext* context) {
+// Sets up `context`, or says which value gRPC would refuse: a metadata
+// value outside printable ASCII makes gRPC C++ 1.51 abort the process when
+// the call starts, so it must never reach AddMetadata.
+grpc::Status Prepare(const CallOptions& options, grpc::ClientContext* context) {
+  for (const auto& [key, value] : options.metadata) {
+    const bool printable = std::all_of(value.begin(), value.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) <= 0x7e;
+    });
+    if (!printable) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat(key, ": must be printable ASCII"));
+    }
+  }
   for (const auto& [key, value] : options.metadata) context->AddMetadata(key, value);
   if (options.deadline != absl::InfiniteFuture()) {
     context->set_deadline(absl::ToChronoTime(options.deadline));
   }
+  return grpc::Status::OK;
 }
 
 // The events of one server-streaming call, waited for by the HTTP thread.
@@ -102,11 +117,12 @@ GrpcBridge::GrpcBridge(std::shared_ptr<grpc::Channel> channel)
 CallResult GrpcBridge::Unary(const std::string& path, const std::string& request,
                              const CallOptions& options) {
   grpc::ClientContext context;
-  Prepare(options, &context);
+  CallResult result;
+  result.status = Prepare(options, &context);
+  if (!result.status.ok()) return result;
   const grpc::ByteBuffer request_buffer = ToBuffer(request);
   grpc::ByteBuffer response_buffer;
   absl::Notification done;
-  CallResult result;
   stub_.UnaryCall(&context, path, grpc::StubOptions(), &request_buffer, &response_buffer,
                   [&](grpc::Status status) {
                     result.status = std::move(status);
@@ -123,10 +139,17 @@ CallResult GrpcBridge::ServerStream(const std::string& path, const std::string& 
                                     const CallOptions& options, absl::Duration idle_timeout,
                                     const std::function<bool(const std::string&)>& on_message) {
   grpc::ClientContext context;
-  Prepare(options, &context);
+  {
+    CallResult refused;
+    refused.status = Prepare(options, &context);
+    if (!refused.status.ok()) return refused;
+  }
   const grpc::ByteBuffer request_buffer = ToBuffer(request);
   StreamReactor reactor;
   stub_.PrepareBidiStreamingCall(&context, path, grpc::StubOptions(), &reactor);
+  // This thread starts reads outside gRPC's reactions: the hold keeps the
+  // call alive (no OnDone) until it has started its last one.
+  reactor.AddHold();
   reactor.StartWriteLast(&request_buffer, grpc::WriteOptions());
   reactor.StartRead(reactor.buffer());
   reactor.StartCall();
@@ -142,6 +165,7 @@ CallResult GrpcBridge::ServerStream(const std::string& path, const std::string& 
     }
     reactor.StartRead(reactor.buffer());
   }
+  reactor.RemoveHold();
   CallResult result;
   result.status = reactor.AwaitDone();
   if (idle) {

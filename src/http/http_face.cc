@@ -22,8 +22,7 @@ namespace healthcontent::http {
 namespace {
 
 constexpr char kRevisionMethod[] = "/healthcontent.v1.ArticleService/GetArticleRevision";
-constexpr int kImmutableMaxAge = 31536000;  // a year
-constexpr int kImmutableSharedMaxAge = 300;
+constexpr int kRevisionSharedMaxAge = 300;
 
 grpc::Status Error(grpc::StatusCode code, std::string message) {
   return grpc::Status(code, std::move(message));
@@ -114,9 +113,8 @@ void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
   }
   // What the services see: the client (behind trusted proxies), the token,
   // the request id.
-  const std::string* forwarded = request.Header("x-forwarded-for");
   const std::string client = ClientAddress(PeerString(request.remote_address),
-                                           forwarded != nullptr ? *forwarded : "",
+                                           request.JoinedHeader("x-forwarded-for"),
                                            options_.trusted_proxies);
   exchange.call.metadata.emplace_back("x-forwarded-for", client);
   exchange.call.metadata.emplace_back("x-request-id", request_id);
@@ -127,6 +125,11 @@ void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
 
   if (request.method == "OPTIONS") return Preflight(exchange);
   if (request.path == "/infobutton/service" && request.method == "GET") return Infobutton(exchange);
+  if (request.body_incomplete) {
+    return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "request body: shorter than its Content-Length (the "
+                                     "connection ended or timed out); nothing was done"));
+  }
   if (request.body_too_large) {
     return SendError(exchange, Error(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                      "request body: larger than the server's limit "
@@ -179,7 +182,8 @@ void HttpFace::Preflight(Exchange& exchange) {
   headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
   headers.emplace_back("Access-Control-Allow-Headers",
                        "Content-Type, Authorization, Connect-Protocol-Version, "
-                       "Connect-Timeout-Ms, X-Request-Id, If-None-Match, X-User-Agent");
+                       "Connect-Timeout-Ms, Connect-Content-Encoding, Connect-Accept-Encoding, "
+                       "X-Request-Id, If-None-Match, X-User-Agent");
   headers.emplace_back("Access-Control-Max-Age", "7200");
   exchange.response.Send(204, headers, "");
 }
@@ -202,8 +206,16 @@ void HttpFace::Infobutton(Exchange& exchange) {
     return SendError(exchange, Error(grpc::StatusCode::INTERNAL,
                                      "the knowledge service's answer did not parse"));
   }
+  // Without --article_url_template the links name this server as the
+  // client addressed it: only a plain host[:port] is used, and the answer is
+  // private so that no shared cache hands one client's Host to another.
   const std::string* host = exchange.request.Header("host");
-  const std::string own_base = absl::StrCat("http://", host != nullptr ? *host : "localhost", "/");
+  const bool plain_host =
+      host != nullptr && !host->empty() && host->size() <= 255 &&
+      std::all_of(host->begin(), host->end(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+      });
+  const std::string own_base = absl::StrCat("http://", plain_host ? *host : "localhost", "/");
   InfobuttonRenderOptions render;
   render.article_url_template = options_.article_url_template.empty()
                                     ? absl::StrCat(own_base, "v1/articles/{slug}")
@@ -215,7 +227,8 @@ void HttpFace::Infobutton(Exchange& exchange) {
   Headers headers = exchange.common;
   headers.emplace_back("Content-Type", std::string(InfobuttonContentType(query->format)));
   headers.emplace_back("Vary", "Accept");
-  const bool private_answer = exchange.has_token || options_.reads_need_auth;
+  const bool private_answer = exchange.has_token || options_.reads_need_auth ||
+                              options_.article_url_template.empty();
   headers.emplace_back("Cache-Control",
                        absl::StrCat(private_answer ? "private" : "public", ", max-age=",
                                     absl::ToInt64Seconds(options_.max_age)));
@@ -244,12 +257,8 @@ void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
                                      absl::StrCat("content encoding \"", encoding->substr(0, 32),
                                                   "\" is not supported; supported: identity")));
   }
-  if (const std::string* timeout = request.Header("connect-timeout-ms"); timeout != nullptr) {
-    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(*timeout);
-    if (!parsed.ok()) return SendError(exchange, FromAbsl(parsed.status()));
-    exchange.call.deadline = absl::Now() + *parsed;
-  } else if (!method.server_streaming) {
-    exchange.call.deadline = absl::Now() + options_.default_timeout;
+  if (grpc::Status s = SetDeadline(exchange, method.server_streaming); !s.ok()) {
+    return SendError(exchange, s);
   }
   Codec codec;
   const absl::string_view prefix = method.server_streaming ? "application/connect+" : "application/";
@@ -271,6 +280,18 @@ void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
   }
   if (method.server_streaming) return ConnectStream(exchange, method, codec);
   ConnectUnary(exchange, method, codec, request.body, /*is_get=*/false);
+}
+
+grpc::Status HttpFace::SetDeadline(Exchange& exchange, bool streaming) const {
+  if (const std::string* timeout = exchange.request.Header("connect-timeout-ms");
+      timeout != nullptr) {
+    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(*timeout);
+    if (!parsed.ok()) return FromAbsl(parsed.status());
+    exchange.call.deadline = absl::Now() + *parsed;
+  } else if (!streaming) {
+    exchange.call.deadline = absl::Now() + options_.default_timeout;
+  }
+  return grpc::Status::OK;
 }
 
 void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
@@ -325,12 +346,8 @@ void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
     if (!decoded.ok()) return SendError(exchange, FromAbsl(decoded.status()));
     bytes = *std::move(decoded);
   }
-  if (const std::string* timeout = exchange.request.Header("connect-timeout-ms"); timeout != nullptr) {
-    absl::StatusOr<absl::Duration> parsed = ParseTimeoutMs(*timeout);
-    if (!parsed.ok()) return SendError(exchange, FromAbsl(parsed.status()));
-    exchange.call.deadline = absl::Now() + *parsed;
-  } else {
-    exchange.call.deadline = absl::Now() + options_.default_timeout;
+  if (grpc::Status s = SetDeadline(exchange, /*streaming=*/false); !s.ok()) {
+    return SendError(exchange, s);
   }
   ConnectUnary(exchange, method, codec, bytes, /*is_get=*/true);
 }
@@ -378,8 +395,14 @@ void HttpFace::Rest(Exchange& exchange, const Method& method, const Bindings& bi
 void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
                            const google::protobuf::Message& request_message, Codec codec,
                            bool is_get) {
-  // A conditional GET of an article asks the service (it answers
-  // not_modified without the body); other answers are compared by digest.
+  // Validators. An article's served form holds fields computed against
+  // today (review_status, scheduled), so its HTTP ETag is the stored etag
+  // plus the UTC day: "<etag>.<YYYYMMDD>". A conditional GET of an article
+  // from today asks the service (it answers not_modified without the body);
+  // other answers are compared by a digest of the body.
+  const absl::Time now = options_.now();
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const std::string day_suffix = absl::FormatCivilTime(today);  // YYYY-MM-DD
   const std::vector<std::string> if_none_match =
       is_get ? IfNoneMatch(exchange.request.Header("if-none-match")) : std::vector<std::string>();
   std::unique_ptr<google::protobuf::Message> request(request_message.New());
@@ -387,8 +410,14 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   const google::protobuf::FieldDescriptor* inm_field =
       request->GetDescriptor()->FindFieldByName("if_none_match");
   if (inm_field != nullptr && inm_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-      !if_none_match.empty() && request->GetReflection()->GetString(*request, inm_field).empty()) {
-    request->GetReflection()->SetString(request.get(), inm_field, if_none_match.front());
+      request->GetReflection()->GetString(*request, inm_field).empty()) {
+    for (const std::string& tag : if_none_match) {
+      absl::string_view stored = tag;
+      if (absl::ConsumeSuffix(&stored, absl::StrCat(".", day_suffix))) {
+        request->GetReflection()->SetString(request.get(), inm_field, std::string(stored));
+        break;
+      }
+    }
   }
   CallResult result = bridge_.Unary(method.path, request->SerializeAsString(), exchange.call);
   if (auto it = result.headers.find("x-request-id"); it != result.headers.end()) {
@@ -409,46 +438,48 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   if (!is_get) {
     return exchange.response.Send(200, headers, Encode(codec, *response));
   }
-  // GET: validators and freshness.
   const google::protobuf::Reflection* reflection = response->GetReflection();
   const google::protobuf::FieldDescriptor* etag_field = output->FindFieldByName("etag");
   const google::protobuf::FieldDescriptor* not_modified = output->FindFieldByName("not_modified");
+  const bool article = etag_field != nullptr &&
+                       etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+                       !reflection->GetString(*response, etag_field).empty() && not_modified != nullptr;
   std::string body;
   std::string etag;
-  if (etag_field != nullptr && etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-      !reflection->GetString(*response, etag_field).empty()) {
-    etag = reflection->GetString(*response, etag_field);
+  if (article) {
+    etag = absl::StrCat(reflection->GetString(*response, etag_field), ".", day_suffix);
   } else {
     body = Encode(codec, *response);
     etag = Sha256Hex(body).substr(0, 20);
   }
+  // Freshness: never past the next UTC midnight, when scheduled revisions
+  // take effect and computed fields change. A revision addressed by its
+  // review date may be kept until then by anyone (its stored content never
+  // changes), shared caches only s-maxage so that a withdrawal shows soon.
   const bool private_answer = exchange.has_token || options_.reads_need_auth;
   const std::string scope = private_answer ? "private" : "public";
+  const int64_t until_midnight = absl::ToInt64Seconds(
+      absl::FromCivil(today + 1, absl::UTCTimeZone()) - now);
   if (method.path == kRevisionMethod) {
-    headers.emplace_back("Cache-Control",
-                         private_answer
-                             ? absl::StrCat("private, max-age=", kImmutableMaxAge, ", immutable")
-                             : absl::StrCat("public, max-age=", kImmutableMaxAge,
-                                            ", s-maxage=", kImmutableSharedMaxAge, ", immutable"));
+    std::string control = absl::StrCat(scope, ", max-age=", until_midnight);
+    if (!private_answer) {
+      absl::StrAppend(&control, ", s-maxage=", std::min<int64_t>(kRevisionSharedMaxAge, until_midnight));
+    }
+    headers.emplace_back("Cache-Control", control);
   } else {
-    // Never past the next UTC midnight, when scheduled revisions take effect.
-    const absl::Time now = options_.now();
-    const absl::Time midnight =
-        absl::FromCivil(absl::CivilDay(absl::ToCivilDay(now, absl::UTCTimeZone())) + 1,
-                        absl::UTCTimeZone());
-    const int64_t until_midnight = absl::ToInt64Seconds(midnight - now);
     const int64_t max_age =
         std::min<int64_t>(absl::ToInt64Seconds(options_.max_age), until_midnight);
     headers.emplace_back("Cache-Control", max_age > 0 ? absl::StrCat(scope, ", max-age=", max_age)
                                                       : absl::StrCat(scope, ", no-cache"));
   }
   headers.emplace_back("ETag", absl::StrCat("\"", etag, "\""));
+  // 304 only answers a conditional request (RFC 9110 15.4.5).
   const bool matched =
-      (not_modified != nullptr && reflection->GetBool(*response, not_modified)) ||
-      std::any_of(if_none_match.begin(), if_none_match.end(),
-                  [&](const std::string& tag) { return tag == etag || tag == "*"; });
+      !if_none_match.empty() &&
+      ((article && reflection->GetBool(*response, not_modified)) ||
+       std::any_of(if_none_match.begin(), if_none_match.end(),
+                   [&](const std::string& tag) { return tag == etag || tag == "*"; }));
   if (matched) {
-    // 304 carries the headers but no Content-Type-bound body.
     headers.erase(std::remove_if(headers.begin(), headers.end(),
                                  [](const auto& h) { return h.first == "Content-Type"; }),
                   headers.end());

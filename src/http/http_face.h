@@ -16,13 +16,15 @@
 //        through KnowledgeService.RetrieveKnowledge.
 //   OPTIONS        CORS preflight, for the origins allowed by the options.
 //
-// Caching (GETs): every OK answer has an ETag (the article's etag when the
-// answer is an article, else a digest of the body) and If-None-Match gets
-// 304. A revision addressed by its review date never changes:
-// `max-age=31536000, immutable`, but shared caches keep it only 5 minutes
-// (`s-maxage=300`) so that a withdrawn article leaves them soon. Everything
-// else may be kept `max_age` (60 s), never past the next UTC midnight (when
-// scheduled revisions take effect). Answers are `private` when the request carried a
+// Caching (GETs and HEADs of reads): every OK answer has an ETag (for an
+// article its etag and the UTC day, "<etag>.<YYYY-MM-DD>", because the
+// served form carries review_status and scheduled, computed for today; else
+// a digest of the body) and If-None-Match gets 304. Nothing is fresh past
+// the next UTC midnight, when scheduled revisions take effect and those
+// fields change. A revision addressed by its review date may be kept until
+// then (its stored content never changes), by shared caches only 5 minutes
+// (`s-maxage=300`) so that a withdrawn article leaves them soon; everything
+// else `max_age` (60 s). Answers are `private` when the request carried a
 // token or reads need one; errors are `no-store`.
 #ifndef HEALTHCONTENT_HTTP_HTTP_FACE_H_
 #define HEALTHCONTENT_HTTP_HTTP_FACE_H_
@@ -93,6 +95,9 @@ class HttpFace {
   void ConnectGet(Exchange& exchange, const Method& method);
   void Rest(Exchange& exchange, const Method& method, const Bindings& bindings);
   void Preflight(Exchange& exchange);
+  // The call's deadline from Connect-Timeout-Ms, else default_timeout
+  // (streams: none). InvalidArgument for a malformed header.
+  grpc::Status SetDeadline(Exchange& exchange, bool streaming) const;
   void Infobutton(Exchange& exchange);
   // Runs a unary call of `method` with `request` and answers it in `codec`
   // (with the GET caching rules when `is_get`).

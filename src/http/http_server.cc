@@ -44,27 +44,36 @@ int CivetwebError(struct mg_connection* connection, int status, const char* mess
 
 class CivetResponse : public HttpResponse {
  public:
-  explicit CivetResponse(mg_connection* connection) : connection_(connection) {}
+  CivetResponse(mg_connection* connection, bool head) : connection_(connection), head_(head) {}
 
   void Send(int status, const Headers& headers, absl::string_view body) override {
     StartHeaders(status, headers);
-    const std::string length = absl::StrCat(body.size());
-    mg_response_header_add(connection_, "Content-Length", length.c_str(), -1);
+    // No Content-Length on 204 and 304 (RFC 9110 8.6).
+    if (status != 204 && status != 304) {
+      const std::string length = absl::StrCat(body.size());
+      mg_response_header_add(connection_, "Content-Length", length.c_str(), -1);
+    }
     mg_response_header_send(connection_);
-    if (!body.empty()) mg_write(connection_, body.data(), body.size());
+    if (!body.empty() && !head_) mg_write(connection_, body.data(), body.size());
     status_ = status;
   }
   bool Begin(int status, const Headers& headers) override {
     StartHeaders(status, headers);
     mg_response_header_add(connection_, "Transfer-Encoding", "chunked", -1);
     status_ = status;
-    return mg_response_header_send(connection_) == 0;
+    return mg_response_header_send(connection_) == 0 && !head_;
   }
   bool Write(absl::string_view chunk) override {
-    if (chunk.empty()) return true;  // an empty chunk would end the body
-    return mg_send_chunk(connection_, chunk.data(), static_cast<unsigned>(chunk.size())) > 0;
+    if (chunk.empty() || head_) return !head_;  // an empty chunk would end the body
+    if (mg_send_chunk(connection_, chunk.data(), static_cast<unsigned>(chunk.size())) > 0) {
+      return true;
+    }
+    mg_disable_keep_alive(connection_);  // a half-written chunk: the connection is done
+    return false;
   }
-  void End() override { mg_send_chunk(connection_, "", 0); }
+  void End() override {
+    if (!head_) mg_send_chunk(connection_, "", 0);
+  }
 
   int status() const { return status_; }
 
@@ -77,6 +86,7 @@ class CivetResponse : public HttpResponse {
     }
   }
   mg_connection* connection_;
+  const bool head_;
   int status_ = 0;
 };
 
@@ -87,6 +97,16 @@ const std::string* HttpRequest::Header(absl::string_view name) const {
     if (key == name) return &value;
   }
   return nullptr;
+}
+
+std::string HttpRequest::JoinedHeader(absl::string_view name) const {
+  std::string joined;
+  for (const auto& [key, value] : headers) {
+    if (key != name) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += value;
+  }
+  return joined;
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
@@ -154,6 +174,10 @@ int HttpServer::Dispatch(struct mg_connection* connection, void* self_pointer) {
   const mg_request_info* info = mg_get_request_info(connection);
   HttpRequest request;
   request.method = info->request_method != nullptr ? info->request_method : "";
+  if (request.method == "HEAD") {
+    request.method = "GET";
+    request.head = true;
+  }
   request.path = info->local_uri_raw != nullptr ? info->local_uri_raw : "";
   request.query = info->query_string != nullptr ? info->query_string : "";
   request.remote_address = info->remote_addr;
@@ -169,6 +193,7 @@ int HttpServer::Dispatch(struct mg_connection* connection, void* self_pointer) {
     char buffer[16 << 10];
     while (true) {
       const int n = mg_read(connection, buffer, sizeof(buffer));
+      if (n < 0) request.body_incomplete = true;  // a read error or timeout
       if (n <= 0) break;
       if (static_cast<int64_t>(request.body.size()) + n > limit) {
         request.body_too_large = true;
@@ -178,8 +203,12 @@ int HttpServer::Dispatch(struct mg_connection* connection, void* self_pointer) {
       request.body.append(buffer, static_cast<size_t>(n));
     }
   }
-  if (request.body_too_large) mg_disable_keep_alive(connection);
-  CivetResponse response(connection);
+  if (!request.body_too_large && info->content_length >= 0 &&
+      static_cast<int64_t>(request.body.size()) != info->content_length) {
+    request.body_incomplete = true;  // the client closed before sending it all
+  }
+  if (request.body_too_large || request.body_incomplete) mg_disable_keep_alive(connection);
+  CivetResponse response(connection, request.head);
   self->handler_(request, response);
   return response.status() == 0 ? 500 : response.status();
 }

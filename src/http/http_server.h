@@ -48,9 +48,17 @@ struct HttpRequest {
   // The body was longer than the server's max_body_bytes; `body` holds none
   // of it, and the connection is closed after the answer.
   bool body_too_large = false;
+  // The body ended before its Content-Length, or reading it timed out:
+  // `body` is partial and must not be acted on.
+  bool body_incomplete = false;
+  // A HEAD request: routed as GET, answered without the body.
+  bool head = false;
 
   // The first header called `name` (lower case), or nullptr.
   const std::string* Header(absl::string_view name) const;
+  // Every header line called `name`, joined with ", " in arrival order (as
+  // RFC 9110 combines repeated fields); "" when there is none.
+  std::string JoinedHeader(absl::string_view name) const;
 };
 
 // The answer to one request: either one Send, or Begin, Writes and End for

@@ -289,6 +289,11 @@ void ApplyTransportSettings(const ServerOptions& options, grpc::ServerBuilder* b
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  if (!options.http_listen.empty() && options.http_max_streams >= options.http_threads) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_max_streams (", options.http_max_streams, ") must be less than --http_threads (",
+        options.http_threads, "): each stream holds a worker, and calls need some left"));
+  }
   if (!options.http_listen.empty() && !options.tls_cert.empty()) {
     return absl::InvalidArgumentError(
         "--http_listen with --tls_cert: the HTTP face serves plaintext only (Debian's "
@@ -460,7 +465,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     face.max_streams = options.http_max_streams;
     face.max_age = options.http_max_age;
     face.article_url_template = options.article_url_template;
-    p.http_face = std::make_unique<http::HttpFace>(server->InProcessChannel(), std::move(face));
+    grpc::ChannelArguments channel_args;
+    channel_args.SetMaxReceiveMessageSize(options.max_message_bytes);
+    channel_args.SetMaxSendMessageSize(options.max_message_bytes);
+    p.http_face = std::make_unique<http::HttpFace>(
+        server->server_->InProcessChannel(channel_args), std::move(face));
     http::HttpServerOptions listener;
     listener.listen = options.http_listen;
     listener.threads = options.http_threads;

@@ -51,13 +51,14 @@ got=$(title_on "$primary_port")
 if [ "$got" != "Biological therapy for cancer" ]; then
   echo "serve_script_test: the primary answered title \"$got\"" >&2; exit 1
 fi
-# Its HTTP face: the article as JSON with its ETag, as the README shows.
+# Its HTTP face: the article as JSON with its ETag (the etag and the UTC
+# day), as the README shows.
 curl -sS -D "$work/headers" -o "$work/article.json" \
   "http://127.0.0.1:$http_port/v1/articles/biological-therapy-for-cancer"
 got=$(jq -r .title "$work/article.json")
 etag=$(jq -r .etag "$work/article.json")
 if [ "$got" != "Biological therapy for cancer" ] ||
-   ! grep -qi "^etag: \"$etag\"" "$work/headers" || ! head -1 "$work/headers" | grep -q " 200"; then
+   ! grep -qi "^etag: \"$etag.$(date -u +%F)\"" "$work/headers" || ! head -1 "$work/headers" | grep -q " 200"; then
   cat "$work/headers" "$work/article.json" >&2
   echo "serve_script_test: GET /v1/articles/biological-therapy-for-cancer answered the above" >&2; exit 1
 fi
