@@ -13,7 +13,6 @@ ABSL_FLAG(std::string, db, "", "database the responses are built from, once, at 
 ABSL_FLAG(std::string, article, "",
           "article GetArticle/GetArticleRevision return (articles/{slug}); empty: the "
           "median-sized of the first listing page");
-ABSL_FLAG(std::string, search_query, "immune", "query of the pre-built SearchArticles page");
 ABSL_FLAG(std::string, response, "bytes",
           "bytes: raw methods answering pre-serialized bytes; message: typed methods copying a "
           "pre-built message");
@@ -32,7 +31,6 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.db_path = absl::GetFlag(FLAGS_db);
   options.article = absl::GetFlag(FLAGS_article);
-  options.search_query = absl::GetFlag(FLAGS_search_query);
   options.response = absl::GetFlag(FLAGS_response);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);

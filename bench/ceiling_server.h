@@ -22,8 +22,6 @@ struct CeilingOptions {
   // force today), "articles/{slug}". Empty: of the first page of the
   // listing, the one of median serialized size.
   std::string article;
-  // The query of the pre-built SearchArticles page.
-  std::string search_query = "immune";
   // "bytes": raw callback methods answering with a pre-serialized buffer
   // (no parsing, no serializing: the strictest ceiling). "message": typed
   // callback methods copying a pre-built message into the response (what a

@@ -53,10 +53,29 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using Stub = grpc::TemplatedGenericStub<google::protobuf::MessageLite, grpc::ByteBuffer>;
 
-enum Kind : int { kLatest, kAsOf, kRevision, kList, kListDeep, kSearch, kPublish, kNumKinds };
+// The search kinds query the corpus vocabulary: search, one word drawn by
+// its frequency in the corpus (Zipf); searchtop, one of the 10 most frequent
+// words; search2, two words by frequency; searchphrase, a quoted two-word
+// phrase from some article's title; searchprefix, the first three letters of
+// a word by frequency and a star.
+enum Kind : int {
+  kLatest,
+  kAsOf,
+  kRevision,
+  kList,
+  kListDeep,
+  kSearch,
+  kSearchTop,
+  kSearchTwo,
+  kSearchPhrase,
+  kSearchPrefix,
+  kPublish,
+  kNumKinds
+};
 constexpr int kNumReadKinds = kPublish;
-constexpr const char* kKindNames[kNumKinds] = {"latest",   "asof",   "revision", "list",
-                                               "listdeep", "search", "publish"};
+constexpr const char* kKindNames[kNumKinds] = {
+    "latest", "asof",         "revision",     "list",    "listdeep", "search",
+    "searchtop", "search2",   "searchphrase", "searchprefix", "publish"};
 // Method paths; the generic stub keeps a pointer to the text while a call
 // starts, so they live as long as the program.
 const char* const kMethods[kNumKinds] = {
@@ -65,6 +84,10 @@ const char* const kMethods[kNumKinds] = {
     "/healthcontent.v1.ArticleService/GetArticleRevision",
     "/healthcontent.v1.ArticleService/ListArticles",
     "/healthcontent.v1.ArticleService/ListArticles",
+    "/healthcontent.v1.ArticleService/SearchArticles",
+    "/healthcontent.v1.ArticleService/SearchArticles",
+    "/healthcontent.v1.ArticleService/SearchArticles",
+    "/healthcontent.v1.ArticleService/SearchArticles",
     "/healthcontent.v1.ArticleService/SearchArticles",
     "/healthcontent.v1.ArticleService/PublishArticleRevision",
 };
@@ -274,7 +297,7 @@ absl::StatusOr<std::array<int, kNumReadKinds>> ParseMix(const std::string& text)
       return absl::InvalidArgumentError(
           absl::StrCat("--mix: \"", part,
                        "\" is not KIND:WEIGHT with KIND one of latest, asof, revision, "
-                       "list, listdeep, search"));
+                       "list, listdeep, search, searchtop, search2, searchphrase, searchprefix"));
     }
     weights[kind] += weight;
   }
@@ -504,10 +527,34 @@ std::unique_ptr<google::protobuf::Message> LoadRun::MakeRequest(Kind kind, Rng& 
       if (kind == kListDeep) request->set_page_token(last_page_token_);
       return request;
     }
-    case kSearch: {
+    case kSearch:
+    case kSearchTop:
+    case kSearchTwo:
+    case kSearchPhrase:
+    case kSearchPrefix: {
       auto request = std::make_unique<v1::SearchArticlesRequest>();
       const std::vector<absl::string_view>& words = Vocabulary();
-      request->set_query(std::string(words[UniformIndex(rng, words.size())]));
+      static const ZipfTable* const word_zipf = new ZipfTable(static_cast<int>(words.size()));
+      auto word = [&] { return words[word_zipf->Sample(rng)]; };
+      switch (kind) {
+        case kSearchTop:
+          request->set_query(std::string(words[UniformIndex(rng, 10)]));
+          break;
+        case kSearchTwo:
+          request->set_query(absl::StrCat(word(), " ", word()));
+          break;
+        case kSearchPhrase: {
+          std::array<int, 3> name = ArticleNameWords(static_cast<int64_t>(
+              UniformIndex(rng, static_cast<uint64_t>(catalogue_.size()))));
+          request->set_query(absl::StrCat("\"", words[name[0]], " ", words[name[1]], "\""));
+          break;
+        }
+        case kSearchPrefix:
+          request->set_query(absl::StrCat(word().substr(0, 3), "*"));
+          break;
+        default:
+          request->set_query(std::string(word()));
+      }
       return request;
     }
     case kPublish:
@@ -611,6 +658,10 @@ void LoadRun::OnDone(Call* call, const grpc::Status& status) {
         parsed = std::make_unique<v1::ListArticlesResponse>();
         break;
       case kSearch:
+      case kSearchTop:
+      case kSearchTwo:
+      case kSearchPhrase:
+      case kSearchPrefix:
         parsed = std::make_unique<v1::SearchArticlesResponse>();
         break;
       default:

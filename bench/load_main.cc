@@ -14,7 +14,8 @@ ABSL_FLAG(int, outstanding, 8, "calls outstanding per channel (closed loop); 0: 
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "load before measuring (not measured)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "how long to measure");
 ABSL_FLAG(std::string, mix, "latest:70,asof:10,revision:10,list:5,search:5",
-          "weighted read kinds: latest, asof, revision, list, listdeep, search; or none");
+          "weighted read kinds: latest, asof, revision, list, listdeep, search, searchtop, "
+          "search2, searchphrase, searchprefix; or none");
 ABSL_FLAG(double, rate, 0,
           "reads per second: open loop on a fixed schedule (latency from the scheduled time); "
           "0: closed loop");

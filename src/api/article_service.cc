@@ -19,6 +19,8 @@
 #include "domain/article_rules.h"
 #include "domain/article_wire.h"
 #include "domain/filter.h"
+#include "search/article_search.h"
+#include "search/index_follower.h"
 
 namespace healthcontent::api {
 namespace {
@@ -275,46 +277,68 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
 absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
                                     v1::SearchArticlesResponse* response) const {
   ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  constexpr size_t kMaxQueryBytes = 500;
-  if (absl::StripAsciiWhitespace(request.query()).empty()) {
-    return InvalidFieldError("query", "is required: the words to search for");
-  }
-  if (request.query().size() > kMaxQueryBytes) {
-    return InvalidFieldError("query", absl::StrCat("is ", request.query().size(),
-                                                   " bytes; the limit is ", kMaxQueryBytes));
-  }
+  RETURN_IF_ERROR(search::ValidateQuery(request.query()));
   if (request.page_size() < 0) {
     return InvalidFieldError("page_size",
                              absl::StrCat("must not be negative, got ", request.page_size()));
   }
+  if (!request.language_code().empty() && !domain::IsValidLanguageCode(request.language_code())) {
+    return InvalidFieldError("language_code",
+                             "is not a BCP-47 language code like \"en\" or \"es-MX\"");
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
                    domain::ParseFilter(request.filter()));
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("SearchArticles\n", request.query(), "\n", request.filter()));
+  const uint64_t fingerprint =
+      QueryFingerprint(absl::StrCat("SearchArticles\n", request.query(), "\n", request.filter(),
+                                    "\n", request.language_code()));
   ASSIGN_OR_RETURN(std::string cursor,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  storage::ArticleStore::SearchQuery query;
-  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &query.offset) || query.offset < 0)) {
+  search::SearchParams params;
+  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &params.offset) || params.offset < 0)) {
     return InvalidFieldError("page_token", "is not a page token issued by this service");
   }
+  if (services_->search == nullptr) {
+    return absl::UnavailableError("search is off on this server (--search=false)");
+  }
+  std::shared_ptr<const search::SearchIndex> index = services_->search->index();
+  if (index == nullptr) {
+    return absl::UnavailableError(
+        "the search index is being built; every other read works meanwhile, and search "
+        "will once health service healthcontent.search is SERVING");
+  }
   RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
-  query.text = request.query();
-  query.filter = filter.get();
-  query.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
-  query.today = services_->Today();
-  query.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(auto page, data->articles->Search(query));
-  for (auto& hit : page.hits) {
+  params.text = request.query();
+  params.language_code = request.language_code();
+  params.filter = filter.get();
+  params.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
+  params.facets = request.include_facets();
+  params.today = services_->Today();
+  params.due_soon_days = services_->due_soon_days;
+  ASSIGN_OR_RETURN(search::SearchOutcome outcome, search::SearchArticles(*index, *data, params));
+  for (search::SearchHit& hit : outcome.hits) {
     v1::SearchResult* result = response->add_results();
     RETURN_IF_ERROR(Shape(v1::ARTICLE_VIEW_BASIC, "", &hit.article));
     *result->mutable_article() = std::move(hit.article);
     result->set_snippet(std::move(hit.snippet));
     result->set_score(hit.score);
   }
-  if (page.has_more) {
-    response->set_next_page_token(
-        EncodePageToken(fingerprint, absl::StrCat(query.offset + query.limit)));
+  if (outcome.next_offset.has_value()) {
+    response->set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(*outcome.next_offset)));
   }
+  response->set_total_size(static_cast<int64_t>(outcome.estimated_matches));
+  response->set_total_size_exact(outcome.matches_exact);
+  response->set_suggested_query(std::move(outcome.suggested_query));
+  for (const auto& facet : outcome.therapy_type_counts) {
+    v1::FacetCount* count = response->add_therapy_type_facets();
+    count->set_value(absl::StrCat("therapyTypes/", facet.value));
+    count->set_count(facet.count);
+  }
+  for (const auto& facet : outcome.review_status_counts) {
+    v1::FacetCount* count = response->add_review_status_facets();
+    count->set_value(facet.value);
+    count->set_count(facet.count);
+  }
+  response->set_facets_exact(outcome.facets_exact);
   return absl::OkStatus();
 }
 

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
+#include "common/log.h"
 #include "common/status_macros.h"
+#include "search/index_follower.h"
 
 namespace healthcontent::api {
 
@@ -24,7 +26,15 @@ absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dat
   absl::StatusOr<bool> due = data.articles->HasDueSchedules(services.Today());
   if (!due.ok()) return due.status();
   if (!*due) return absl::OkStatus();
-  return data.articles->ApplyDueSchedules(services.now()).status();
+  absl::StatusOr<int> applied = data.articles->ApplyDueSchedules(services.now());
+  if (!applied.ok()) return applied.status();
+  if (*applied > 0 && services.search != nullptr) {
+    // Search serves the revisions that took effect from this call on (it
+    // would not serve the superseded ones meanwhile, but would miss them).
+    absl::Status indexed = services.search->CatchUpNow();
+    if (!indexed.ok()) LogWarn("search index catch-up failed", {{"error", indexed.message()}});
+  }
+  return absl::OkStatus();
 }
 
 std::string CallClient(const ServiceContext& services, const grpc::ServerContextBase& context) {

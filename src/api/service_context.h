@@ -20,6 +20,10 @@
 #include "common/client_address.h"
 #include "storage/dataset.h"
 
+namespace healthcontent::search {
+class IndexFollower;
+}  // namespace healthcontent::search
+
 namespace healthcontent::api {
 
 struct ServiceContext {
@@ -35,6 +39,8 @@ struct ServiceContext {
   // When set and true, new calls are refused with RESOURCE_EXHAUSTED (the
   // server's memory guard; server/memory_guard.h).
   const std::atomic<bool>* overloaded = nullptr;
+  // The search index (null: SearchArticles is UNAVAILABLE).
+  search::IndexFollower* search = nullptr;
   // The current time; tests replace it to move "today".
   std::function<absl::Time()> now = [] { return absl::Now(); };
 
@@ -62,8 +68,9 @@ absl::StatusOr<std::shared_ptr<const storage::Dataset>> CallData(const ServiceCo
 
 // Listings, search and counts read the in-force index, which moves when a
 // scheduled revision's day arrives. This brings it up to today first (a
-// no-op costing one indexed lookup unless something is due). Read-only
-// servers skip it: their bundles are cut by the primary.
+// no-op costing one indexed lookup unless something is due), and the search
+// index with it. Read-only servers skip it: their bundles are cut by the
+// primary.
 absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dataset& data);
 
 // The client a call is charged to: its IP address, or the address a

@@ -66,6 +66,13 @@ ABSL_FLAG(absl::Duration, bundle_poll_interval, absl::Seconds(2),
 ABSL_FLAG(std::string, primary, "",
           "with --read_only: the primary's address, named in the error a write gets here");
 
+ABSL_FLAG(bool, search, true,
+          "keep the search index and serve SearchArticles; false: no index (SearchArticles is "
+          "UNAVAILABLE), e.g. for a replica that only serves reads by name");
+ABSL_FLAG(std::string, search_index_dir, "",
+          "the search index's directory (derived data, rebuilt from the database when "
+          "missing or damaged); default: <--db>.search, or on a replica a temporary "
+          "directory that is built from the first bundle at each start");
 ABSL_FLAG(std::string, http_listen, "",
           "host:port for the HTTP face: Connect (JSON or binary) for every RPC, GET "
           "/v1/articles/... resource reads with ETag and Cache-Control (port 0 picks a free "
@@ -130,6 +137,8 @@ int main(int argc, char** argv) {
   options.memory_limit_bytes = absl::GetFlag(FLAGS_memory_limit_bytes);
   options.read_only = absl::GetFlag(FLAGS_read_only);
   options.bundle_dir = absl::GetFlag(FLAGS_bundle_dir);
+  options.search_index_dir = absl::GetFlag(FLAGS_search_index_dir);
+  options.search = absl::GetFlag(FLAGS_search);
   options.bundle_poll_interval = absl::GetFlag(FLAGS_bundle_poll_interval);
   options.primary = absl::GetFlag(FLAGS_primary);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);

@@ -11,6 +11,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -28,6 +32,7 @@
 #include "common/status_macros.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.pb.h"
+#include "search/index_follower.h"
 #include "http/http_face.h"
 #include "http/http_server.h"
 #include "importers/data_dir.h"
@@ -47,6 +52,13 @@ struct Server::Parts {
   // current bundle's, see ServiceContext::data()).
   std::shared_ptr<storage::Dataset> primary_data;
   std::unique_ptr<api::ChangeHub> change_hub;
+  // Keeps the search index in step with the data served.
+  std::unique_ptr<search::IndexFollower> search;
+  // A replica's search index directory when --search_index_dir is not
+  // given: made at start, removed at the end.
+  std::string temporary_search_dir;
+  // Set once health can be reported (the gRPC server is built).
+  std::atomic<bool> health_ready{false};
   std::unique_ptr<MemoryGuard> memory_guard;
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
@@ -81,6 +93,10 @@ struct Server::Parts {
 };
 
 namespace {
+
+// The health service name that is SERVING while SearchArticles can answer
+// (the search index exists; it is built at the first start).
+constexpr char kSearchHealthName[] = "healthcontent.search";
 
 const char* const kServiceNames[] = {
     "healthcontent.v1.ArticleService",
@@ -414,10 +430,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       [guard = p.memory_guard.get()] { return static_cast<double>(guard->trims()); });
   p.change_service =
       std::make_unique<api::ChangeService>(&server->services_, p.change_hub.get());
+  RETURN_IF_ERROR(server->StartSearch(options));
   if (p.primary_data != nullptr) {
-    // Every commit wakes the watch streams waiting for news.
+    // Every commit wakes the watch streams waiting for news, and the search
+    // index's follower.
     p.primary_data->storage->AddCommitListener(
-        [hub = p.change_hub.get()] { hub->NotifyAll(); });
+        [hub = p.change_hub.get(), search = p.search.get()] {
+          hub->NotifyAll();
+          if (search != nullptr) search->Wake();
+        });
   } else {
     // A replica serves the newest valid bundle there is now, if any; until
     // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
@@ -482,6 +503,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                        handler->Handle(request, response);
                      }));
   }
+  p.health_ready = true;
   server->SetServing(server->services_.data() != nullptr);
   if (options.read_only) {
     server->StartBundleWatcher(options.bundle_poll_interval);
@@ -489,6 +511,63 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     server->StartScheduler(options.schedule_check_interval);
   }
   return server;
+}
+
+absl::Status Server::StartSearch(const ServerOptions& options) {
+  Parts& p = *parts_;
+  if (!options.search) return absl::OkStatus();
+  search::IndexFollower::Options follower;
+  follower.directory = options.search_index_dir;
+  if (follower.directory.empty() && !options.read_only) {
+    follower.directory = options.db_path + ".search";
+  } else if (follower.directory.empty()) {
+    // A replica builds its index from the bundle it serves; without a
+    // directory of its own it keeps it in a temporary one.
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           "healthcontent-search-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return absl::InternalError(absl::StrCat("cannot create a temporary search index directory (",
+                                              std::strerror(errno), "); set --search_index_dir"));
+    }
+    follower.directory = p.temporary_search_dir = pattern;
+  }
+  follower.on_serving = [this] {
+    if (parts_->health_ready) {
+      server_->GetHealthCheckService()->SetServingStatus(kSearchHealthName, true);
+    }
+  };
+  p.search = std::make_unique<search::IndexFollower>(
+      std::move(follower), [services = &services_] { return services->data(); });
+  absl::Status started = p.search->Start();
+  if (!started.ok()) {
+    return absl::Status(started.code(),
+                        absl::StrCat("--search_index_dir: ", started.message()));
+  }
+  services_.search = p.search.get();
+  Metrics& metrics = *p.metrics;
+  const search::IndexFollower* index = p.search.get();
+  metrics.AddGaugeCallback("healthcontent_search_index_sequence",
+                           "The change sequence the search index has applied.",
+                           [index] { return static_cast<double>(index->progress().applied_sequence); });
+  metrics.AddGaugeCallback(
+      "healthcontent_search_index_lag_changes",
+      "Changes in the data that the search index has not applied yet.", [index] {
+        search::IndexFollower::Progress progress = index->progress();
+        return static_cast<double>(std::max<int64_t>(
+            0, progress.data_sequence - progress.applied_sequence));
+      });
+  metrics.AddGaugeCallback("healthcontent_search_index_documents",
+                           "Articles in the search index.",
+                           [index] { return static_cast<double>(index->progress().documents); });
+  metrics.AddGaugeCallback(
+      "healthcontent_search_index_rebuilding",
+      "1 while the search index is being rebuilt from the database, else 0.",
+      [index] { return index->progress().rebuilding ? 1.0 : 0.0; });
+  metrics.AddGaugeCallback(
+      "healthcontent_search_index_errors",
+      "1 while the search index's last update failed (see the log), else 0.",
+      [index] { return index->progress().last_error.empty() ? 0.0 : 1.0; });
+  return absl::OkStatus();
 }
 
 storage::ArticleStore::Options Server::StoreOptions() const {
@@ -499,6 +578,8 @@ void Server::SetServing(bool serving) {
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(serving);
   for (const char* name : kServiceNames) health->SetServingStatus(name, serving);
+  health->SetServingStatus(kSearchHealthName, serving && parts_->search != nullptr &&
+                                                  parts_->search->index() != nullptr);
 }
 
 bool Server::CheckBundles() {
@@ -531,8 +612,10 @@ bool Server::CheckBundles() {
                                {"articles", absl::StrCat(manifest->article_count)},
                                {"created", manifest->created}});
     if (server_ != nullptr && first) SetServing(true);
-    // Watch streams continue from the new bundle's changes.
+    // Watch streams continue from the new bundle's changes; the search
+    // index catches up with them.
     if (p.change_hub != nullptr) p.change_hub->NotifyAll();
+    if (p.search != nullptr) p.search->Wake();
     return true;
   }
   return false;
@@ -590,11 +673,22 @@ int Server::http_port() const {
   return parts_->http_server != nullptr ? parts_->http_server->port() : 0;
 }
 
+absl::Status Server::CatchUpSearchIndex() {
+  if (parts_->search == nullptr) return absl::FailedPreconditionError("search is off (--search=false)");
+  return parts_->search->CatchUpNow();
+}
+
 Server::~Server() {
   Shutdown(absl::ZeroDuration());
   // A server that failed to start still stops the hub's thread before the
   // services it reads go away.
   if (parts_ != nullptr && parts_->change_hub != nullptr) parts_->change_hub->Shutdown();
+  if (parts_ != nullptr && parts_->search != nullptr) parts_->search->Shutdown();
+  if (parts_ != nullptr && !parts_->temporary_search_dir.empty()) {
+    parts_->search.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(parts_->temporary_search_dir, ec);
+  }
 }
 
 std::shared_ptr<grpc::Channel> Server::InProcessChannel() {
@@ -610,6 +704,7 @@ void Server::Shutdown(absl::Duration grace) {
     parts_->stopping = true;
   }
   if (parts_->scheduler.joinable()) parts_->scheduler.join();
+  if (parts_->search != nullptr) parts_->search->Shutdown();
   // Watch streams never end by themselves: end them now so that the drain
   // below waits only for ordinary calls.
   parts_->change_hub->Shutdown();

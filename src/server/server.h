@@ -78,6 +78,12 @@ struct ServerOptions {
   // Writes are FAILED_PRECONDITION naming `primary` (when given).
   bool read_only = false;
   std::string bundle_dir;
+  // The search index's directory. Empty: `<db_path>.search` on a primary;
+  // on a replica a temporary directory, removed at exit (the index is
+  // built from the first bundle at each start).
+  std::string search_index_dir;
+  // False: no search index is kept and SearchArticles is UNAVAILABLE.
+  bool search = true;
   absl::Duration bundle_poll_interval = absl::Seconds(2);
   std::string primary;
 
@@ -144,6 +150,9 @@ class Server {
   int metrics_port() const;
   // The bound HTTP port; 0 without --http_listen.
   int http_port() const;
+  // Brings the search index up to the data's newest change before
+  // returning (it otherwise follows within moments). For tests and tools.
+  absl::Status CatchUpSearchIndex();
 
   // A channel to this server that skips the network.
   std::shared_ptr<grpc::Channel> InProcessChannel();
@@ -173,6 +182,8 @@ class Server {
   void StartScheduler(absl::Duration interval);
   void StartBundleWatcher(absl::Duration interval);
   void SetServing(bool serving);
+  // Starts the search index's follower (see ServerOptions::search_index_dir).
+  absl::Status StartSearch(const ServerOptions& options);
   storage::ArticleStore::Options StoreOptions() const;
 
   struct Parts;

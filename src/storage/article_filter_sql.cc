@@ -205,4 +205,15 @@ std::string KeysetCondition(const ArticleOrder& order, int first_index) {
                       ", ?", first_index + 1, ")");
 }
 
+void BindFilterParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = first_index + static_cast<int>(i);
+    if (const auto* number = std::get_if<int64_t>(&params[i])) {
+      stmt->BindInt64(index, *number);
+    } else {
+      stmt->BindText(index, std::get<std::string>(params[i]));
+    }
+  }
+}
+
 }  // namespace healthcontent::storage

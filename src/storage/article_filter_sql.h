@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "domain/filter.h"
+#include "storage/database.h"
 
 namespace healthcontent::storage {
 
@@ -49,6 +50,9 @@ struct SqlFilter {
 absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
                                                absl::CivilDay today, int due_soon_days,
                                                int first_index);
+
+// Binds `params` to `stmt` from parameter ?first_index on.
+void BindFilterParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt);
 
 // The SQL expression of the sort key: live.slug (by name), live.title,
 // live.review_date or live.next_review_date.

@@ -140,21 +140,6 @@ absl::StatusOr<v1::Article> ArticleStore::GetRevision(const std::string& slug,
   return ParseStored(stored, today);
 }
 
-namespace {
-
-void BindParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    int index = first_index + static_cast<int>(i);
-    if (const auto* number = std::get_if<int64_t>(&params[i])) {
-      stmt->BindInt64(index, *number);
-    } else {
-      stmt->BindText(index, std::get<std::string>(params[i]));
-    }
-  }
-}
-
-}  // namespace
-
 absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
     const ListQuery& query) const {
   // ?1, ?2: the keyset cursor; ?3: the limit; the filter's parameters from ?4.
@@ -184,7 +169,7 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
     }
   }
   stmt.BindInt64(3, query.limit + 1);
-  BindParams(filter.params, kFilterFirstIndex, &stmt);
+  BindFilterParams(filter.params, kFilterFirstIndex, &stmt);
   StoredArticlePage page;
   page.revisions.reserve(static_cast<size_t>(query.limit));
   while (true) {
@@ -215,61 +200,6 @@ absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::List(const ListQuery& qu
   page.articles.reserve(stored.revisions.size());
   for (const StoredRevision& revision : stored.revisions) {
     RETURN_IF_ERROR(ParseBody(revision.body, &page.articles.emplace_back(), "revision"));
-  }
-  return page;
-}
-
-absl::StatusOr<ArticleStore::SearchPage> ArticleStore::Search(const SearchQuery& query) const {
-  constexpr int kFilterFirstIndex = 4;
-  ASSIGN_OR_RETURN(SqlFilter filter, CompileArticleFilter(query.filter, query.today,
-                                                          query.due_soon_days, kFilterFirstIndex));
-  // Two phases: rank every match (bm25 weights: a match in the title counts
-  // most, then the summary) keeping only the page, then read the body and
-  // build the snippet for those rows alone. In one phase SQLite computed
-  // both for every match before sorting, which was ~40% of a query that
-  // matches most of the catalogue (bench/RESULTS.md).
-  std::string sql = absl::StrCat(
-      "WITH top AS ("
-      "SELECT article_search.rowid AS id, bm25(article_search, 10.0, 4.0, 1.0) AS score, "
-      "live.slug AS slug "
-      "FROM article_search JOIN live_articles live ON live.article_id = article_search.rowid "
-      "WHERE article_search MATCH ?1 AND ", filter.sql,
-      " ORDER BY score, live.slug LIMIT ?2 OFFSET ?3) "
-      "SELECT b.body, snippet(article_search, -1, '[', ']', '...', 16), top.score "
-      "FROM top JOIN article_search ON article_search.rowid = top.id "
-      "JOIN live_articles live ON live.article_id = top.id "
-      "JOIN revision_bodies b ON b.article_id = live.article_id AND b.review_date = live.review_date "
-      "WHERE article_search MATCH ?1 ORDER BY top.score, top.slug");
-  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt,
-                   query.filter == nullptr ? db->Prepare(sql) : db->PrepareUncached(sql));
-  stmt.BindText(1, query.text).BindInt64(2, query.limit + 1).BindInt64(3, query.offset);
-  BindParams(filter.params, kFilterFirstIndex, &stmt);
-  SearchPage page;
-  while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) {
-      // The statement is fixed and tested, so a plain SQL error while it
-      // runs comes from the FTS5 query text: the caller's mistake.
-      if (absl::IsInternal(row.status()) &&
-          !absl::StrContains(row.status().message(), "corrupt")) {
-        absl::string_view message = row.status().message();
-        size_t detail = message.find(sql);
-        if (detail != absl::string_view::npos) message.remove_prefix(detail + sql.size());
-        absl::ConsumePrefix(&message, ": ");
-        return InvalidFieldError("query", absl::StrCat("cannot be parsed: ", message));
-      }
-      return row.status();
-    }
-    if (!*row) break;
-    if (static_cast<int>(page.hits.size()) == query.limit) {
-      page.has_more = true;
-      break;
-    }
-    SearchHit& hit = page.hits.emplace_back();
-    RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &hit.article, "revision"));
-    hit.snippet = std::string(stmt.ColumnText(1));
-    hit.score = -stmt.ColumnDouble(2);
   }
   return page;
 }

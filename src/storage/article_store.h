@@ -93,27 +93,6 @@ class ArticleStore {
   };
   absl::StatusOr<StoredArticlePage> ListStored(const ListQuery& query) const;
 
-  struct SearchQuery {
-    std::string text;  // FTS5 query syntax
-    const domain::FilterNode* filter = nullptr;
-    int offset = 0;
-    int limit = 20;
-    absl::CivilDay today;
-    int due_soon_days = 90;
-  };
-  struct SearchHit {
-    v1::Article article;
-    std::string snippet;
-    double score = 0;
-  };
-  struct SearchPage {
-    std::vector<SearchHit> hits;
-    bool has_more = false;
-  };
-  // Full-text search of the live articles' in-force text, best (bm25) first.
-  // A query FTS5 cannot parse is InvalidArgument on field "query".
-  absl::StatusOr<SearchPage> Search(const SearchQuery& query) const;
-
   struct RevisionPage {
     std::vector<v1::ArticleRevision> revisions;
     bool has_more = false;  // when true, resume before revisions.back()'s date
@@ -139,7 +118,7 @@ class ArticleStore {
 
   // Announces scheduled revisions whose review date has arrived (on or
   // before the UTC day of `now`): records REVISION_TOOK_EFFECT in the feed and
-  // points listings and search at them. Returns how many took effect.
+  // points listings at them (search follows through the change feed). Returns how many took effect.
   // Idempotent; the server runs it at start and periodically.
   absl::StatusOr<int> ApplyDueSchedules(absl::Time now);
 

@@ -16,6 +16,7 @@ absl::StatusOr<std::shared_ptr<Dataset>> Dataset::Open(const std::string& path,
   data->references = std::make_unique<ReferenceStore>(data->storage.get());
   data->change_log = std::make_unique<ChangeLog>(data->storage.get());
   data->knowledge = std::make_unique<KnowledgeStore>(data->storage.get());
+  data->search_source = std::make_unique<SearchSource>(data->storage.get());
   return data;
 }
 

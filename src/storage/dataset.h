@@ -18,6 +18,7 @@
 #include "storage/change_log.h"
 #include "storage/knowledge_store.h"
 #include "storage/reference_store.h"
+#include "storage/search_source.h"
 #include "storage/storage.h"
 #include "storage/therapy_type_store.h"
 
@@ -40,6 +41,7 @@ struct Dataset {
   std::unique_ptr<ReferenceStore> references;
   std::unique_ptr<ChangeLog> change_log;
   std::unique_ptr<KnowledgeStore> knowledge;
+  std::unique_ptr<SearchSource> search_source;
   // Set when serving a bundle.
   std::optional<BundleManifest> bundle;
 };

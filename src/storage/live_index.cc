@@ -47,9 +47,6 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   ASSIGN_OR_RETURN(Statement remove_live, db->Prepare("DELETE FROM live_articles WHERE article_id = ?1"));
   remove_live.BindInt64(1, article_id);
   RETURN_IF_ERROR(remove_live.Run());
-  ASSIGN_OR_RETURN(Statement remove_text, db->Prepare("DELETE FROM article_search WHERE rowid = ?1"));
-  remove_text.BindInt64(1, article_id);
-  RETURN_IF_ERROR(remove_text.Run());
 
   ASSIGN_OR_RETURN(Statement current, db->Prepare(R"sql(
       SELECT a.slug, r.review_date, r.next_review_date, r.title, r.publisher, r.language_code, b.body
@@ -61,12 +58,7 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   ASSIGN_OR_RETURN(bool row, current.Step());
   if (!row) return absl::OkStatus();
 
-  v1::Article article;
-  absl::string_view body = current.ColumnBlob(6);
-  if (!article.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return absl::InternalError("stored revision cannot be decoded (database is corrupt?)");
-  }
-  ASSIGN_OR_RETURN(std::string listing, ListingEntry(body));
+  ASSIGN_OR_RETURN(std::string listing, ListingEntry(current.ColumnBlob(6)));
   ASSIGN_OR_RETURN(Statement insert_live, db->Prepare(R"sql(
       INSERT INTO live_articles (article_id, slug, review_date, next_review_date, title,
                                  publisher, language_code)
@@ -86,14 +78,7 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
       WHERE article_id = ?1 AND review_date = ?2
       ON CONFLICT (therapy_type_slug) DO UPDATE SET article_count = article_count + 1)sql"));
   count.BindInt64(1, article_id).BindText(2, current.ColumnText(1));
-  RETURN_IF_ERROR(count.Run());
-  ASSIGN_OR_RETURN(Statement insert_text, db->Prepare(
-      "INSERT INTO article_search (rowid, title, summary, body) VALUES (?1, ?2, ?3, ?4)"));
-  insert_text.BindInt64(1, article_id)
-      .BindText(2, article.title())
-      .BindText(3, article.summary())
-      .BindText(4, domain::ArticleBodyText(article));
-  return insert_text.Run();
+  return count.Run();
 }
 
 }  // namespace healthcontent::storage

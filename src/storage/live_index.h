@@ -1,7 +1,7 @@
 // Keeps the in-force index (live_articles), each live article's listing entry
 // (live_listings: the in-force revision in the basic view), the therapy type counts
-// (live_therapy_type_counts) and the full-text index (article_search) of one
-// article in step with its revisions.
+// (live_therapy_type_counts) of one article in step with its revisions. The
+// search index (search/) follows these rows through the change feed.
 #ifndef HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
 #define HEALTHCONTENT_STORAGE_LIVE_INDEX_H_
 

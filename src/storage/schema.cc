@@ -210,6 +210,13 @@ CREATE TABLE code_index (
   PRIMARY KEY (system, code, article_id, effective_date, sequence, therapy_type_slug)
 ) WITHOUT ROWID;
 )sql",
+
+    // 6 -> 7: full-text search moved to a Xapian index beside the database
+    // (search/search_index.h), derived from live_articles and rebuilt from
+    // them when absent; SQLite's FTS5 table goes.
+    R"sql(
+DROP TABLE article_search;
+)sql",
 };
 
 // Steps of a migration that SQL cannot express, run after its SQL in the same
@@ -217,7 +224,7 @@ CREATE TABLE code_index (
 absl::Status NoPostMigration(Database*) { return absl::OkStatus(); }
 constexpr absl::Status (*kPostMigration[])(Database*) = {
     NoPostMigration, NoPostMigration, NoPostMigration, NoPostMigration, BackfillLiveListings,
-    NoPostMigration,
+    NoPostMigration, NoPostMigration,
 };
 static_assert(sizeof(kPostMigration) / sizeof(kPostMigration[0]) ==
                   sizeof(kMigrations) / sizeof(kMigrations[0]),

@@ -1,0 +1,508 @@
+#include "search/search_index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/date.h"
+#include "common/field_errors.h"
+#include "common/utf8.h"
+
+namespace healthcontent::search {
+namespace {
+
+// Value slots of a document.
+constexpr Xapian::valueno kSlotReviewDate = 0;
+constexpr Xapian::valueno kSlotNextReviewDate = 1;
+constexpr Xapian::valueno kSlotTherapyTypes = 2;  // slugs joined by '\n'
+constexpr Xapian::valueno kSlotLanguage = 3;
+
+// Boolean term prefix of a document's language (its primary subtag).
+constexpr char kLanguagePrefix[] = "L";
+constexpr char kSequenceKey[] = "healthcontent.applied_sequence";
+constexpr char kFormatKey[] = "healthcontent.format";
+// Bump when what a document holds changes: an index of another format is
+// rebuilt at start.
+constexpr char kFormat[] = "1";
+
+// Within-document frequency increments: a word in the title counts four
+// times a word in the body, one in the summary or a therapy type's names
+// twice.
+constexpr int kTitleWeight = 4;
+constexpr int kSummaryWeight = 2;
+constexpr int kTherapyNameWeight = 2;
+
+std::string PrimaryLanguage(absl::string_view language_code) {
+  return absl::AsciiStrToLower(language_code.substr(0, language_code.find('-')));
+}
+
+// The Snowball stemmer of a language ("en", "es", ...), or none.
+Xapian::Stem StemmerFor(const std::string& primary_language) {
+  if (primary_language.empty()) return Xapian::Stem();
+  try {
+    return Xapian::Stem(primary_language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();
+  }
+}
+
+absl::Status XapianError(absl::string_view what, const Xapian::Error& e) {
+  return absl::InternalError(absl::StrCat(what, ": ", e.get_type(), ": ", e.get_msg()));
+}
+
+// The words of a query as the engine sees them, for the limits: runs of
+// letters and digits (any non-ASCII byte counts as a letter).
+std::vector<absl::string_view> QueryWords(absl::string_view text) {
+  std::vector<absl::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    auto is_word = [](char c) {
+      return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+             static_cast<unsigned char>(c) >= 0x80;
+    };
+    if (!is_word(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && is_word(text[i])) ++i;
+    words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+bool IsOperatorWord(absl::string_view word) {
+  return word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" ||
+         word == "ADJ";
+}
+
+// Counts facets over the matches the matcher examines.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  FacetSpy(absl::CivilDay today, int due_soon_days)
+      : today_(FormatIsoDate(today)),
+        due_soon_limit_(FormatIsoDate(today + due_soon_days)) {}
+
+  void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
+    const std::string types = doc.get_value(kSlotTherapyTypes);
+    if (!types.empty()) {
+      for (absl::string_view slug : absl::StrSplit(types, '\n')) ++therapy_types_[slug];
+    }
+    // The rule of Article.review_status: OVERDUE once the next review date
+    // has passed, DUE_SOON within the window, else CURRENT.
+    const std::string next = doc.get_value(kSlotNextReviewDate);
+    if (next < today_) {
+      ++overdue_;
+    } else if (next <= due_soon_limit_) {
+      ++due_soon_;
+    } else {
+      ++current_;
+    }
+  }
+
+  int64_t seen() const { return seen_; }
+  const absl::flat_hash_map<std::string, int64_t>& therapy_types() const { return therapy_types_; }
+  int64_t current() const { return current_; }
+  int64_t due_soon() const { return due_soon_; }
+  int64_t overdue() const { return overdue_; }
+
+ private:
+  const std::string today_;
+  const std::string due_soon_limit_;
+  int64_t seen_ = 0;
+  absl::flat_hash_map<std::string, int64_t> therapy_types_;
+  int64_t current_ = 0;
+  int64_t due_soon_ = 0;
+  int64_t overdue_ = 0;
+};
+
+class AllowedIds : public Xapian::MatchDecider {
+ public:
+  explicit AllowedIds(const absl::flat_hash_set<int64_t>* allowed) : allowed_(allowed) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    return allowed_->contains(static_cast<int64_t>(doc.get_docid()));
+  }
+
+ private:
+  const absl::flat_hash_set<int64_t>* allowed_;
+};
+
+std::vector<SearchIndex::FacetCount> SortedCounts(
+    std::vector<SearchIndex::FacetCount> counts) {
+  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  return counts;
+}
+
+}  // namespace
+
+absl::Status ValidateQuery(const std::string& text) {
+  if (text.size() > kMaxQueryBytes) {
+    return InvalidFieldError("query", absl::StrCat("is ", text.size(), " bytes; the limit is ",
+                                                   kMaxQueryBytes));
+  }
+  if (!IsValidUtf8(text)) return InvalidFieldError("query", "is not valid UTF-8");
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
+      return InvalidFieldError("query", "must not contain control characters (such as NUL)");
+    }
+  }
+  std::vector<absl::string_view> words = QueryWords(text);
+  if (words.empty()) {
+    return InvalidFieldError("query", "is required: the words to search for");
+  }
+  if (std::all_of(words.begin(), words.end(), IsOperatorWord)) {
+    return InvalidFieldError("query", "has only operators (AND, OR, NOT...); add words to find");
+  }
+  if (static_cast<int>(words.size()) > kMaxQueryTerms) {
+    return InvalidFieldError("query", absl::StrCat("has ", words.size(),
+                                                   " words; the limit is ", kMaxQueryTerms));
+  }
+  return absl::OkStatus();
+}
+
+std::string UnescapeSnippet(const std::string& escaped) {
+  static constexpr std::pair<absl::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+  std::string out;
+  out.reserve(escaped.size());
+  absl::string_view rest = escaped;
+  while (!rest.empty()) {
+    bool replaced = false;
+    if (rest.front() == '&') {
+      for (const auto& [entity, c] : kEntities) {
+        if (absl::StartsWith(rest, entity)) {
+          out.push_back(c);
+          rest.remove_prefix(entity.size());
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) {
+      out.push_back(rest.front());
+      rest.remove_prefix(1);
+    }
+  }
+  return out;
+}
+
+// What a Result keeps for its snippets: the reader the search ran on (given
+// back to the index's pool at the end) and the match set.
+struct SearchIndex::Result::State {
+  const SearchIndex* index = nullptr;
+  std::unique_ptr<Xapian::Database> reader;
+  std::unique_ptr<Xapian::Enquire> enquire;
+  Xapian::MSet mset;
+
+  ~State() {
+    mset = Xapian::MSet();
+    enquire.reset();
+    if (index != nullptr && reader != nullptr) index->ReleaseReader(std::move(reader));
+  }
+};
+
+SearchIndex::Result::Result() = default;
+SearchIndex::Result::Result(Result&&) noexcept = default;
+SearchIndex::Result& SearchIndex::Result::operator=(Result&&) noexcept = default;
+SearchIndex::Result::~Result() = default;
+
+std::string SearchIndex::Result::Snippet(const std::string& text,
+                                         const std::string& language_code,
+                                         size_t length) const {
+  if (state_ == nullptr || text.empty()) return "";
+  try {
+    return UnescapeSnippet(state_->mset.snippet(text, length,
+                                                StemmerFor(PrimaryLanguage(language_code)),
+                                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "[", "]",
+                                                "..."));
+  } catch (const Xapian::Error&) {
+    return "";  // a snippet is a courtesy; the hit stands without one
+  }
+}
+
+SearchIndex::SearchIndex(std::string directory, std::unique_ptr<Xapian::WritableDatabase> writer)
+    : directory_(std::move(directory)), writer_(std::move(writer)) {}
+
+SearchIndex::~SearchIndex() {
+  absl::MutexLock lock(&writer_mu_);
+  if (writer_ != nullptr) {
+    try {
+      writer_->close();
+    } catch (const Xapian::Error&) {
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& directory) {
+  try {
+    auto writer = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN);
+    const std::string format = writer->get_metadata(kFormatKey);
+    if (writer->get_doccount() == 0 && format.empty()) {
+      writer->set_metadata(kFormatKey, kFormat);
+      writer->commit();
+    } else if (format != kFormat) {
+      return absl::DataLossError(absl::StrCat("search index ", directory, " has format '", format,
+                                              "'; this build writes format ", kFormat));
+    }
+    return std::unique_ptr<SearchIndex>(new SearchIndex(directory, std::move(writer)));
+  } catch (const Xapian::DatabaseLockError& e) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "search index ", directory, " is locked by another process (", e.get_msg(), ")"));
+  } catch (const Xapian::DatabaseError& e) {
+    // Corrupt, half written, or of a format this Xapian cannot read.
+    return absl::DataLossError(absl::StrCat("search index ", directory, " cannot be opened: ",
+                                            e.get_type(), ": ", e.get_msg()));
+  } catch (const Xapian::Error& e) {
+    return XapianError(absl::StrCat("opening search index ", directory), e);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Create(const std::string& directory) {
+  std::error_code error;
+  std::filesystem::remove_all(directory, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot remove old search index ", directory, ": ", error.message()));
+  }
+  return Open(directory);
+}
+
+int64_t SearchIndex::applied_sequence() const {
+  absl::MutexLock lock(&writer_mu_);
+  int64_t sequence = 0;
+  if (!absl::SimpleAtoi(writer_->get_metadata(kSequenceKey), &sequence)) return 0;
+  return sequence;
+}
+
+uint64_t SearchIndex::document_count() const {
+  absl::MutexLock lock(&writer_mu_);
+  return writer_->get_doccount();
+}
+
+absl::Status SearchIndex::Apply(absl::Span<const IndexUpdate> updates, int64_t sequence) {
+  absl::MutexLock lock(&writer_mu_);
+  try {
+    Xapian::TermGenerator generator;
+    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    // Every indexed word feeds the spelling dictionary ("did you mean").
+    generator.set_database(*writer_);
+    generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    // All of the batch and its sequence commit together, or none of it.
+    writer_->begin_transaction(/*flushed=*/true);
+    for (const IndexUpdate& update : updates) {
+      if (update.article_id <= 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("search index update with article id ", update.article_id));
+      }
+      const auto docid = static_cast<Xapian::docid>(update.article_id);
+      if (!update.document.has_value()) {
+        try {
+          writer_->delete_document(docid);
+        } catch (const Xapian::DocNotFoundError&) {
+          // Never indexed, or removed already: nothing to do.
+        }
+        continue;
+      }
+      const IndexDocument& in = *update.document;
+      const std::string language = PrimaryLanguage(in.language_code);
+      Xapian::Document doc;
+      generator.set_document(doc);
+      generator.set_stemmer(StemmerFor(language));
+      generator.index_text(in.title, kTitleWeight);
+      generator.increase_termpos();
+      generator.index_text(in.summary, kSummaryWeight);
+      for (const std::string& name : in.therapy_type_names) {
+        generator.increase_termpos();
+        generator.index_text(name, kTherapyNameWeight);
+      }
+      generator.increase_termpos();
+      generator.index_text(in.body);
+      doc.add_boolean_term(absl::StrCat(kLanguagePrefix, language));
+      doc.add_value(kSlotReviewDate, in.review_date);
+      doc.add_value(kSlotNextReviewDate, in.next_review_date);
+      doc.add_value(kSlotTherapyTypes, absl::StrJoin(in.therapy_types, "\n"));
+      doc.add_value(kSlotLanguage, in.language_code);
+      writer_->replace_document(docid, doc);
+    }
+    writer_->set_metadata(kSequenceKey, absl::StrCat(sequence));
+    writer_->commit_transaction();
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    // Drop what this batch changed: the index stays at its last commit.
+    try {
+      writer_->cancel_transaction();
+    } catch (const Xapian::Error&) {
+    }
+    return XapianError(absl::StrCat("updating search index ", directory_), e);
+  }
+}
+
+std::unique_ptr<Xapian::Database> SearchIndex::AcquireReader() const {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    if (!readers_.empty()) {
+      std::unique_ptr<Xapian::Database> reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  return std::make_unique<Xapian::Database>(directory_);
+}
+
+void SearchIndex::ReleaseReader(std::unique_ptr<Xapian::Database> reader) const {
+  absl::MutexLock lock(&readers_mu_);
+  readers_.push_back(std::move(reader));
+}
+
+absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) const {
+  if (query.offset < 0 || query.limit <= 0) {
+    return absl::InvalidArgumentError("search offset must be >= 0 and limit > 0");
+  }
+  Result result;
+  result.state_ = std::make_unique<Result::State>();
+  Result::State& state = *result.state_;
+  // A reader sees the revision it last opened; a writer that commits twice
+  // meanwhile makes it throw DatabaseModifiedError: reopen and run again.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (state.reader == nullptr) {
+        state.reader = AcquireReader();
+        state.index = this;
+      }
+      state.reader->reopen();
+      Xapian::QueryParser parser;
+      parser.set_database(*state.reader);
+      parser.set_default_op(Xapian::Query::OP_AND);
+      parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      parser.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                             Xapian::QueryParser::FLAG_LOVEHATE |
+                             Xapian::QueryParser::FLAG_WILDCARD;
+      // Each language's documents are matched with that language's stems.
+      std::vector<std::string> languages;
+      if (!query.language_code.empty()) {
+        languages.push_back(PrimaryLanguage(query.language_code));
+      } else {
+        for (auto it = state.reader->allterms_begin(kLanguagePrefix);
+             it != state.reader->allterms_end(kLanguagePrefix); ++it) {
+          languages.push_back((*it).substr(1));
+        }
+      }
+      std::vector<Xapian::Query> branches;
+      for (const std::string& language : languages) {
+        parser.set_stemmer(StemmerFor(language));
+        Xapian::Query parsed;
+        try {
+          parsed = parser.parse_query(query.text, flags);
+        } catch (const Xapian::QueryParserError&) {
+          // Read it again as plain words, operators and quotes ignored.
+          parsed = parser.parse_query(query.text, 0);
+        }
+        if (parsed.empty()) continue;
+        branches.emplace_back(Xapian::Query::OP_FILTER, parsed,
+                              Xapian::Query(absl::StrCat(kLanguagePrefix, language)));
+      }
+      Xapian::Query xquery(Xapian::Query::OP_OR, branches.begin(), branches.end());
+
+      state.enquire = std::make_unique<Xapian::Enquire>(*state.reader);
+      state.enquire->set_query(xquery);
+      state.enquire->set_docid_order(Xapian::Enquire::ASCENDING);
+      std::unique_ptr<FacetSpy> spy;
+      if (query.facets) {
+        spy = std::make_unique<FacetSpy>(query.today, query.due_soon_days);
+        state.enquire->add_matchspy(spy.get());
+      }
+      std::unique_ptr<AllowedIds> decider;
+      if (query.allowed != nullptr) decider = std::make_unique<AllowedIds>(query.allowed);
+      state.mset = state.enquire->get_mset(static_cast<Xapian::doccount>(query.offset),
+                                           static_cast<Xapian::doccount>(query.limit + 1),
+                                           query.facets ? kFacetSample : 0, nullptr,
+                                           decider.get());
+      state.enquire->clear_matchspies();
+
+      result.candidates_.clear();
+      for (auto it = state.mset.begin(); it != state.mset.end(); ++it) {
+        if (static_cast<int>(result.candidates_.size()) == query.limit) {
+          result.has_more_ = true;
+          break;
+        }
+        Candidate& candidate = result.candidates_.emplace_back();
+        candidate.article_id = static_cast<int64_t>(*it);
+        candidate.review_date = it.get_document().get_value(kSlotReviewDate);
+        candidate.score = it.get_weight();
+      }
+      result.estimated_matches_ = state.mset.get_matches_estimated();
+      result.matches_exact_ =
+          state.mset.get_matches_lower_bound() == state.mset.get_matches_upper_bound();
+      if (spy != nullptr) {
+        result.facets_exact_ = result.matches_exact_ &&
+                               static_cast<uint64_t>(spy->seen()) == result.estimated_matches_;
+        const double scale = result.facets_exact_ || spy->seen() == 0
+                                 ? 1.0
+                                 : static_cast<double>(result.estimated_matches_) /
+                                       static_cast<double>(spy->seen());
+        auto scaled = [scale](int64_t n) { return static_cast<int64_t>(std::llround(n * scale)); };
+        std::vector<FacetCount> types;
+        for (const auto& [slug, count] : spy->therapy_types()) {
+          types.push_back({slug, scaled(count)});
+        }
+        result.therapy_type_counts_ = SortedCounts(std::move(types));
+        std::vector<FacetCount> statuses;
+        if (spy->current() > 0) statuses.push_back({"CURRENT", scaled(spy->current())});
+        if (spy->due_soon() > 0) statuses.push_back({"DUE_SOON", scaled(spy->due_soon())});
+        if (spy->overdue() > 0) statuses.push_back({"OVERDUE", scaled(spy->overdue())});
+        result.review_status_counts_ = SortedCounts(std::move(statuses));
+      }
+      return result;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == kAttempts) return XapianError("search index kept changing", e);
+    } catch (const Xapian::Error& e) {
+      return XapianError(absl::StrCat("searching index ", directory_), e);
+    }
+  }
+}
+
+absl::StatusOr<std::string> SearchIndex::SuggestSpelling(const std::string& text) const {
+  std::unique_ptr<Xapian::Database> reader;
+  try {
+    reader = AcquireReader();
+    reader->reopen();
+    std::vector<std::string> corrected;
+    bool changed = false;
+    for (absl::string_view word : QueryWords(text)) {
+      std::string lower = absl::AsciiStrToLower(word);
+      std::string suggestion;
+      // A prefix (word*) is not a misspelling.
+      const size_t end = static_cast<size_t>(word.data() - text.data()) + word.size();
+      const bool prefix = end < text.size() && text[end] == '*';
+      if (!prefix && !IsOperatorWord(word) && reader->get_termfreq(lower) == 0) {
+        suggestion = reader->get_spelling_suggestion(lower);
+      }
+      if (!suggestion.empty()) {
+        corrected.push_back(suggestion);
+        changed = true;
+      } else {
+        corrected.push_back(lower);
+      }
+    }
+    ReleaseReader(std::move(reader));
+    return changed ? absl::StrJoin(corrected, " ") : "";
+  } catch (const Xapian::Error& e) {
+    return XapianError(absl::StrCat("suggesting from index ", directory_), e);
+  }
+}
+
+}  // namespace healthcontent::search
