@@ -326,9 +326,13 @@ absl::Status IndexFollower::Rebuild(const storage::Dataset& data, absl::string_v
     if (!updates.ok()) return finish(updates.status());
     if (absl::Status status = (*fresh)->Apply(*updates, 0); !status.ok()) return finish(status);
     done += static_cast<int64_t>(ids->size());
-    absl::MutexLock lock(&mu_);
-    progress_.rebuilt_documents = done;
-    if (stop_) return finish(absl::CancelledError("shutting down"));
+    bool stopping = false;
+    {
+      absl::MutexLock lock(&mu_);
+      progress_.rebuilt_documents = done;
+      stopping = stop_;
+    }
+    if (stopping) return finish(absl::CancelledError("shutting down"));
   }
   if (absl::Status status = (*fresh)->Apply({}, *from); !status.ok()) return finish(status);
   fresh->reset();  // closes it, so the directory can move
