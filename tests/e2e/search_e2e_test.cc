@@ -31,13 +31,15 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A word no article holds but article k: "qx" and k in letters.
+// A word no article holds but article k: "qx", k in letters, "z" (so that
+// no stemmer folds two of them together, as "qxi" and "qxis" would be).
 std::string MarkerWord(int k) {
   std::string word = "qx";
   do {
     word.push_back(static_cast<char>('a' + k % 26));
     k /= 26;
   } while (k > 0);
+  word.push_back('z');
   return word;
 }
 
