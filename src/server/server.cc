@@ -544,6 +544,18 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
                         absl::StrCat("--search_index_dir: ", started.message()));
   }
   services_.search = p.search.get();
+  // A small database gets its index before the server says SERVING (a
+  // second at most), so search answers from the first call; a large one is
+  // indexed in the background while every other read is served.
+  if (p.primary_data != nullptr && p.search->index() == nullptr) {
+    constexpr int kIndexBeforeServingAtMost = 5000;
+    absl::StatusOr<std::vector<int64_t>> live =
+        p.primary_data->search_source->LiveArticleIds(0, kIndexBeforeServingAtMost + 1);
+    if (live.ok() && static_cast<int>(live->size()) <= kIndexBeforeServingAtMost) {
+      absl::Status built = p.search->CatchUpNow();
+      if (!built.ok()) LogWarn("search index not built at start", {{"error", built.message()}});
+    }
+  }
   Metrics& metrics = *p.metrics;
   const search::IndexFollower* index = p.search.get();
   metrics.AddGaugeCallback("healthcontent_search_index_sequence",
