@@ -215,7 +215,7 @@ CREATE TABLE code_index (
     // (search/search_index.h), derived from live_articles and rebuilt from
     // them when absent; SQLite's FTS5 table goes.
     R"sql(
-DROP TABLE article_search;
+DROP TABLE IF EXISTS article_search;
 )sql",
 };
 

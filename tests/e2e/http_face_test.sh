@@ -430,7 +430,7 @@ echo "--- npm's Connect client"
 # A fresh server: the client expects data/ as it is.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 server_pid=
-rm -f "$work"/hc.db*
+rm -rf "$work"/hc.db*
 "$bin/src/healthcontent-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
   --db="$work/hc.db" --bootstrap_dir="$src/data" --rpc_log_sample=0 2>"$work/server2.log" &
 server_pid=$!

@@ -216,8 +216,8 @@ TEST(SchemaTest, Version6AddsTheCodingTablesAndKeepsEverything) {
   auto storage = Storage::Open(path, {});  // migrates 5 -> 6
   ASSERT_TRUE(storage.ok()) << storage.status();
   auto db = *Database::Open(path, {});
-  EXPECT_EQ(LatestSchemaVersion(), 6);
-  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 6);
+  EXPECT_EQ(LatestSchemaVersion(), 7);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM article_codings"), 0);
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM code_index"), 0);
   ArticleStore articles(storage->get(), {});
