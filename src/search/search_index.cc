@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "common/date.h"
 #include "common/field_errors.h"
+#include "common/status_macros.h"
 #include "common/utf8.h"
 
 namespace healthcontent::search {
@@ -233,7 +234,38 @@ std::string SearchIndex::Result::Snippet(const std::string& text,
 }
 
 SearchIndex::SearchIndex(std::string directory, std::unique_ptr<Xapian::WritableDatabase> writer)
-    : directory_(std::move(directory)), writer_(std::move(writer)) {}
+    : directory_(std::move(directory)), writer_(std::move(writer)) {
+  absl::MutexLock lock(&writer_mu_);
+  LoadCommittedLocked();
+}
+
+void SearchIndex::LoadCommittedLocked() {
+  if (!absl::SimpleAtoi(writer_->get_metadata(kSequenceKey), &applied_sequence_)) {
+    applied_sequence_ = 0;
+  }
+  document_count_ = writer_->get_doccount();
+}
+
+absl::Status SearchIndex::ReopenWriterLocked() {
+  if (writer_ != nullptr) {
+    try {
+      writer_->close();
+    } catch (const Xapian::Error&) {
+    }
+    writer_.reset();
+  }
+  try {
+    auto writer = std::make_unique<Xapian::WritableDatabase>(directory_, Xapian::DB_OPEN);
+    writer_ = std::move(writer);
+    LoadCommittedLocked();
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    writer_.reset();
+    return absl::UnavailableError(absl::StrCat("search index ", directory_,
+                                               " cannot be reopened for writing: ", e.get_type(),
+                                               ": ", e.get_msg()));
+  }
+}
 
 SearchIndex::~SearchIndex() {
   absl::MutexLock lock(&writer_mu_);
@@ -281,18 +313,17 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Create(const std::stri
 
 int64_t SearchIndex::applied_sequence() const {
   absl::MutexLock lock(&writer_mu_);
-  int64_t sequence = 0;
-  if (!absl::SimpleAtoi(writer_->get_metadata(kSequenceKey), &sequence)) return 0;
-  return sequence;
+  return applied_sequence_;
 }
 
 uint64_t SearchIndex::document_count() const {
   absl::MutexLock lock(&writer_mu_);
-  return writer_->get_doccount();
+  return document_count_;
 }
 
 absl::Status SearchIndex::Apply(absl::Span<const IndexUpdate> updates, int64_t sequence) {
   absl::MutexLock lock(&writer_mu_);
+  if (writer_ == nullptr) RETURN_IF_ERROR(ReopenWriterLocked());
   try {
     Xapian::TermGenerator generator;
     generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
@@ -338,14 +369,23 @@ absl::Status SearchIndex::Apply(absl::Span<const IndexUpdate> updates, int64_t s
     }
     writer_->set_metadata(kSequenceKey, absl::StrCat(sequence));
     writer_->commit_transaction();
+    applied_sequence_ = sequence;
+    document_count_ = writer_->get_doccount();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
-    // Drop what this batch changed: the index stays at its last commit.
+    // Drop what this batch changed: the index stays at its last commit. A
+    // failed commit may leave the writer closed (Xapian closes it when it
+    // cannot go back to the old revision): reopen it now, or next time.
     try {
       writer_->cancel_transaction();
     } catch (const Xapian::Error&) {
     }
-    return XapianError(absl::StrCat("updating search index ", directory_), e);
+    absl::Status reopened = ReopenWriterLocked();
+    absl::Status failed = XapianError(absl::StrCat("updating search index ", directory_), e);
+    if (!reopened.ok()) {
+      return absl::UnavailableError(absl::StrCat(failed.message(), "; ", reopened.message()));
+    }
+    return failed;
   }
 }
 

@@ -81,14 +81,17 @@ class SearchIndex {
 
   const std::string& directory() const { return directory_; }
 
-  // The change sequence recorded by the last Apply; 0 for a new index.
+  // The change sequence recorded by the last committed Apply; 0 for a new
+  // index. Read from memory: never touches the disk, never fails.
   int64_t applied_sequence() const;
-  // Documents held.
+  // Documents held as of the last committed Apply.
   uint64_t document_count() const;
 
   // Applies `updates` and records `sequence`, then commits: when this
-  // returns OK both are on disk (Xapian fsyncs its commit). One caller at a
-  // time.
+  // returns OK both are on disk (Xapian fsyncs its commit). On failure
+  // (a full disk, say) nothing of the batch is kept and the writer is
+  // reopened at its last commit, at once or on the next Apply; until that
+  // succeeds Apply keeps failing with Unavailable. One caller at a time.
   absl::Status Apply(absl::Span<const IndexUpdate> updates, int64_t sequence);
 
   struct Query {
@@ -125,10 +128,19 @@ class SearchIndex {
   explicit SearchIndex(std::string directory, std::unique_ptr<Xapian::WritableDatabase> writer);
   std::unique_ptr<Xapian::Database> AcquireReader() const;
   void ReleaseReader(std::unique_ptr<Xapian::Database> reader) const;
+  // Reads the sequence and document count of the writer's last commit.
+  void LoadCommittedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Closes the writer and opens it again at its last commit; on failure
+  // leaves it null.
+  absl::Status ReopenWriterLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   const std::string directory_;
   mutable absl::Mutex writer_mu_;
+  // Null after a failed write whose reopening failed too.
   std::unique_ptr<Xapian::WritableDatabase> writer_ ABSL_GUARDED_BY(writer_mu_);
+  // The last commit's sequence and document count.
+  int64_t applied_sequence_ ABSL_GUARDED_BY(writer_mu_) = 0;
+  uint64_t document_count_ ABSL_GUARDED_BY(writer_mu_) = 0;
   mutable absl::Mutex readers_mu_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> readers_ ABSL_GUARDED_BY(readers_mu_);
 };
