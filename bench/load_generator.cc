@@ -8,6 +8,7 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/support/slice.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -49,6 +50,15 @@
 
 namespace healthcontent::bench {
 namespace {
+
+// User and system CPU time of this process so far, in seconds.
+double ProcessCpuSeconds() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 
 using Clock = std::chrono::steady_clock;
 using Stub = grpc::TemplatedGenericStub<google::protobuf::MessageLite, grpc::ByteBuffer>;
@@ -371,6 +381,8 @@ class LoadRun {
   std::array<Flow, kNumFlows> flows_;
 
   Clock::time_point begin_;
+  double begin_cpu_seconds_ = 0;  // this process's CPU time at begin_
+  double client_cpu_cores_ = 0;   // CPU used by the run / its wall time
   Clock::time_point measure_start_;
   Clock::time_point measure_end_;
 
@@ -748,6 +760,7 @@ int LoadRun::Run() {
     return 2;
   }
   begin_ = Clock::now();
+  begin_cpu_seconds_ = ProcessCpuSeconds();
   measure_start_ = begin_ + std::chrono::microseconds(absl::ToInt64Microseconds(options_.warmup));
   measure_end_ =
       measure_start_ + std::chrono::microseconds(absl::ToInt64Microseconds(options_.duration));
@@ -775,6 +788,8 @@ int LoadRun::Run() {
       std::_Exit(1);  // their callbacks may still run: do not tear down under them
     }
   }
+  client_cpu_cores_ = (ProcessCpuSeconds() - begin_cpu_seconds_) /
+                      std::chrono::duration<double>(Clock::now() - begin_).count();
   Recorder merged;
   {
     absl::MutexLock lock(&recorders_mu_);
@@ -848,7 +863,7 @@ int LoadRun::Report(const Recorder& merged) {
           R"("p50_us":%s,"p90_us":%s,"p99_us":%s,"p999_us":%s,"max_us":%s,"mean_us":%.1f,)"
           R"("mean_bytes":%.0f,"errors":%d,"errors_by_code":{%s},"late_sends":%d,"unsent":%d,)"
           R"("kinds":{%s},"publish":{"publishers":%d,"target_rate":%.1f,"calls":%d,)"
-          R"("per_s":%.1f,"p50_us":%s,"p99_us":%s,"max_us":%s}})",
+          R"("per_s":%.1f,"p50_us":%s,"p99_us":%s,"max_us":%s},"client_cpu_cores":%.3f})",
           JsonEscaped(options_.label), JsonEscaped(options_.target), open_loop ? "open" : "closed",
           options_.channels, options_.outstanding, options_.rate,
           absl::ToDoubleSeconds(options_.warmup), seconds, JsonEscaped(options_.mix), reads.count(),
@@ -859,7 +874,7 @@ int LoadRun::Report(const Recorder& merged) {
           absl::StrJoin(codes, ","), late, unsent, absl::StrJoin(kinds, ","), options_.publishers,
           options_.publish_rate, publishes.count(), merged.completed[kPublish] / seconds,
           Micros(publishes.Quantile(0.5)), Micros(publishes.Quantile(0.99)),
-          Micros(publishes.max()))
+          Micros(publishes.max()), client_cpu_cores_)
           .c_str());
   std::fflush(stdout);
 
@@ -963,10 +978,13 @@ int RunProbe(const LoadOptions& options) {
       grpc::ClientContext context;
       context.set_deadline(DeadlineIn(absl::Milliseconds(200)));
       grpc::health::v1::HealthCheckRequest request;
+      request.set_service(options.probe_service);
       grpc::health::v1::HealthCheckResponse response;
       grpc::Status status = stub->Check(&context, request, &response);
       ready = status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-      if (!ready) absl::SleepFor(absl::Milliseconds(2));
+      // A service that becomes ready after the server (an index being
+      // built) is polled less eagerly.
+      if (!ready) absl::SleepFor(absl::Milliseconds(options.probe_service.empty() ? 2 : 100));
     }
   } else {
     std::fprintf(stderr, "healthcontent-load: --probe must be health or connect\n");

@@ -81,6 +81,9 @@ struct LoadOptions {
   // SERVING, "connect" waits until a connection is up; either prints when
   // (unix ns) on stdout. Gives up after connect_timeout.
   std::string probe;
+  // The health service "health" asks about ("" is the whole server;
+  // "healthcontent.search" is SERVING once the search index is built).
+  std::string probe_service;
 };
 
 // Runs the load (or the probe) and prints a one-line JSON summary on stdout

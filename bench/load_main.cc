@@ -45,6 +45,10 @@ ABSL_FLAG(std::string, probe, "",
           "health: wait for grpc.health.v1 SERVING; connect: wait for a connection; print when "
           "(unix ns) and exit, without load");
 
+ABSL_FLAG(std::string, probe_service, "",
+          "with --probe=health: the health service to wait for (e.g. healthcontent.search); "
+          "\"\" is the whole server");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Drives a health-content server (or healthcontent-ceiling) with gRPC callback calls and "
@@ -76,5 +80,6 @@ int main(int argc, char** argv) {
   options.csv = absl::GetFlag(FLAGS_csv);
   options.label = absl::GetFlag(FLAGS_label);
   options.probe = absl::GetFlag(FLAGS_probe);
+  options.probe_service = absl::GetFlag(FLAGS_probe_service);
   return healthcontent::bench::RunLoad(options);
 }

@@ -42,6 +42,31 @@ constexpr int kTitleWeight = 4;
 constexpr int kSummaryWeight = 2;
 constexpr int kTherapyNameWeight = 2;
 
+// Words too common to narrow a query ("register with a doctor" must not
+// require "with" and "a"). Dropped from queries except inside phrases; the
+// index keeps them, so phrases that hold them still match. English and
+// Spanish function words, applied to every language's queries.
+const Xapian::SimpleStopper& QueryStopper() {
+  static const auto* const kStopper = [] {
+    static constexpr const char* kWords[] = {
+        // English
+        "a", "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+        "before", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had",
+        "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
+        "my", "no", "not", "of", "on", "or", "our", "she", "should", "so", "than", "that", "the",
+        "their", "them", "then", "there", "these", "they", "this", "those", "to", "too", "very",
+        "was", "we", "were", "what", "when", "where", "which", "while", "who", "why", "will",
+        "with", "would", "you", "your",
+        // Spanish
+        "al", "como", "con", "de", "del", "el", "en", "es", "la", "las", "lo", "los", "mi", "o",
+        "para", "por", "que", "se", "si", "su", "sus", "un", "una", "unos", "unas", "y"};
+    auto* stopper = new Xapian::SimpleStopper();
+    for (const char* word : kWords) stopper->add(word);
+    return stopper;
+  }();
+  return *kStopper;
+}
+
 std::string PrimaryLanguage(absl::string_view language_code) {
   return absl::AsciiStrToLower(language_code.substr(0, language_code.find('-')));
 }
@@ -415,7 +440,8 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
   Result::State& state = *result.state_;
   // A reader sees the revision it last opened; a writer that commits twice
   // meanwhile makes it throw DatabaseModifiedError: reopen and run again.
-  constexpr int kAttempts = 4;
+  constexpr int kAttempts = 16;
+  bool relaxed = false;
   for (int attempt = 1;; ++attempt) {
     try {
       if (state.reader == nullptr) {
@@ -425,7 +451,8 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
       state.reader->reopen();
       Xapian::QueryParser parser;
       parser.set_database(*state.reader);
-      parser.set_default_op(Xapian::Query::OP_AND);
+      parser.set_stopper(&QueryStopper());
+      parser.set_default_op(relaxed ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
       parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
       parser.set_max_expansion(100, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
@@ -484,6 +511,15 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
         candidate.review_date = it.get_document().get_value(kSlotReviewDate);
         candidate.score = it.get_weight();
       }
+      // No article has every word: rank those that have most of them.
+      // (Decided the same way for every page of the query.)
+      if (!relaxed && state.mset.get_matches_upper_bound() == 0 &&
+          QueryWords(query.text).size() > 1) {
+        relaxed = true;
+        --attempt;  // not a retry
+        continue;
+      }
+      result.relaxed_ = relaxed;
       result.estimated_matches_ = state.mset.get_matches_estimated();
       result.matches_exact_ =
           state.mset.get_matches_lower_bound() == state.mset.get_matches_upper_bound();

@@ -158,6 +158,9 @@ class SearchIndex::Result {
   // Matching articles in the index: exact when matches_exact().
   uint64_t estimated_matches() const { return estimated_matches_; }
   bool matches_exact() const { return matches_exact_; }
+  // True when no article had every word of the query, and the candidates
+  // are the articles with any of them, those with more and rarer ones first.
+  bool relaxed() const { return relaxed_; }
   // Facet counts (Query::facets), largest first: therapy type slugs, and
   // review statuses CURRENT, DUE_SOON and OVERDUE. Exact when
   // facets_exact(); otherwise scaled from the first kFacetSample matches.
@@ -178,6 +181,7 @@ class SearchIndex::Result {
   std::unique_ptr<State> state_;
   std::vector<Candidate> candidates_;
   bool has_more_ = false;
+  bool relaxed_ = false;
   uint64_t estimated_matches_ = 0;
   bool matches_exact_ = false;
   std::vector<FacetCount> therapy_type_counts_;

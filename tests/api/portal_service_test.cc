@@ -583,11 +583,14 @@ TEST_F(PortalServiceTest, SearchArticlesFindsWordsWithMarkedSnippets) {
 
   // The Snowball English stemmer: another form of the word matches too.
   EXPECT_THAT(SearchNames("checkpoints"), ElementsAre(kSeed));
-  // Plain words must all match; phrases, OR, NOT and prefixes.
+  // Plain words all match, or when no article has them all, most of them;
+  // +word must match; phrases, OR, NOT and prefixes.
   EXPECT_THAT(SearchNames("immune checkpoint inhibitors"), ElementsAre(kSeed));
   EXPECT_THAT(SearchNames(R"("checkpoint inhibitors")"), ElementsAre(kSeed));
   EXPECT_THAT(SearchNames("checkp*"), ElementsAre(kSeed));
-  EXPECT_THAT(SearchNames("checkpoint xylophone"), IsEmpty());
+  EXPECT_THAT(SearchNames("checkpoint xylophone"), ElementsAre(kSeed));
+  EXPECT_THAT(SearchNames("+checkpoint +xylophone"), IsEmpty());
+  EXPECT_THAT(SearchNames("xylophone marimba"), IsEmpty());
   EXPECT_THAT(SearchNames("checkpoint OR xylophone"), ElementsAre(kSeed));
   EXPECT_THAT(SearchNames("checkpoint NOT xylophone"), ElementsAre(kSeed));
   EXPECT_THAT(SearchNames("checkpoint -immune"), IsEmpty());

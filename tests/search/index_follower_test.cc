@@ -150,13 +150,13 @@ TEST_F(IndexFollowerTest, ATherapyTypeAliasAddedLaterFindsItsArticles) {
   auto follower = NewFollower();
   ASSERT_TRUE(follower->Start().ok());
   ASSERT_TRUE(follower->CatchUpNow().ok());
-  EXPECT_THAT(Names(*follower, "tumour-seeking viruses"), IsEmpty());
+  EXPECT_THAT(Names(*follower, "\"tumour-seeking viruses\""), IsEmpty());
   auto type = data_->therapy_types->Get("oncolytic-virus-therapy");
   ASSERT_TRUE(type.ok()) << type.status();
   type->add_aliases("Tumour-seeking viruses");
   ASSERT_TRUE(data_->therapy_types->Upsert(*type, kNow).ok());
   ASSERT_TRUE(follower->CatchUpNow().ok());
-  EXPECT_THAT(Names(*follower, "tumour-seeking viruses"), ElementsAre(kSeed));
+  EXPECT_THAT(Names(*follower, "\"tumour-seeking viruses\""), ElementsAre(kSeed));
 }
 
 TEST_F(IndexFollowerTest, ADeletedIndexIsRebuiltAndAnInterruptedBuildDiscarded) {

@@ -293,7 +293,10 @@ TEST_F(SearchIndexTest, ReadersKeepWorkingWhileTheWriterCommits) {
       SearchIndex::Query query;
       query.text = "stable";
       auto result = index_->Search(query);
-      if (!result.ok() || result->candidates().empty()) ++failures;
+      if (!result.ok() || result->candidates().empty()) {
+        ++failures;
+        ADD_FAILURE() << (result.ok() ? "no candidates" : result.status().ToString());
+      }
       ++searches;
     }
   });
