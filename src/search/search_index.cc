@@ -251,7 +251,7 @@ std::string SearchIndex::Result::Snippet(const std::string& text,
   try {
     return UnescapeSnippet(state_->mset.snippet(text, length,
                                                 StemmerFor(PrimaryLanguage(language_code)),
-                                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "[", "]",
+                                                0, "[", "]",
                                                 "..."));
   } catch (const Xapian::Error&) {
     return "";  // a snippet is a courtesy; the hit stands without one

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <string>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -300,8 +301,10 @@ TEST_F(SearchIndexTest, ReadersKeepWorkingWhileTheWriterCommits) {
       ++searches;
     }
   });
+  // Commits as fast as a busy follower makes them (one batch a millisecond).
   for (int i = 2; i < 200; ++i) {
     ASSERT_TRUE(index_->Apply({Put(Doc(i, "Churn", "churn text"))}, i).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   done = true;
   reader.join();
