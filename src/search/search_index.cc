@@ -163,6 +163,39 @@ class AllowedIds : public Xapian::MatchDecider {
   const absl::flat_hash_set<int64_t>* allowed_;
 };
 
+// The primary languages of the indexed documents ("en", "es"), from their
+// language terms.
+std::vector<std::string> IndexedLanguages(const Xapian::Database& reader) {
+  std::vector<std::string> languages;
+  for (auto it = reader.allterms_begin(kLanguagePrefix); it != reader.allterms_end(kLanguagePrefix);
+       ++it) {
+    languages.push_back((*it).substr(1));
+  }
+  return languages;
+}
+
+// `query` limited to the documents in `language`, as cheaply as the index
+// allows: unchanged when every document is in it (a filter would walk a
+// posting list as long as the index for nothing), filtered by its language
+// term when that is the smaller side, else with the other languages'
+// documents taken out. `indexed` is IndexedLanguages(reader).
+Xapian::Query InLanguage(const Xapian::Database& reader, Xapian::Query query,
+                         const std::string& language, const std::vector<std::string>& indexed) {
+  const std::string term = absl::StrCat(kLanguagePrefix, language);
+  const Xapian::doccount in_language = reader.get_termfreq(term);
+  const Xapian::doccount all = reader.get_doccount();
+  if (in_language == all) return query;
+  if (in_language <= all / 2) {
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term));
+  }
+  std::vector<Xapian::Query> others;
+  for (const std::string& other : indexed) {
+    if (other != language) others.emplace_back(absl::StrCat(kLanguagePrefix, other));
+  }
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                       Xapian::Query(Xapian::Query::OP_OR, others.begin(), others.end()));
+}
+
 std::vector<SearchIndex::FacetCount> SortedCounts(
     std::vector<SearchIndex::FacetCount> counts) {
   std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
@@ -459,15 +492,9 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
                              Xapian::QueryParser::FLAG_LOVEHATE |
                              Xapian::QueryParser::FLAG_WILDCARD;
       // Each language's documents are matched with that language's stems.
-      std::vector<std::string> languages;
-      if (!query.language_code.empty()) {
-        languages.push_back(PrimaryLanguage(query.language_code));
-      } else {
-        for (auto it = state.reader->allterms_begin(kLanguagePrefix);
-             it != state.reader->allterms_end(kLanguagePrefix); ++it) {
-          languages.push_back((*it).substr(1));
-        }
-      }
+      std::vector<std::string> indexed = IndexedLanguages(*state.reader);
+      std::vector<std::string> languages = indexed;
+      if (!query.language_code.empty()) languages = {PrimaryLanguage(query.language_code)};
       std::vector<Xapian::Query> branches;
       for (const std::string& language : languages) {
         parser.set_stemmer(StemmerFor(language));
@@ -479,8 +506,7 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
           parsed = parser.parse_query(query.text, 0);
         }
         if (parsed.empty()) continue;
-        branches.emplace_back(Xapian::Query::OP_FILTER, parsed,
-                              Xapian::Query(absl::StrCat(kLanguagePrefix, language)));
+        branches.push_back(InLanguage(*state.reader, std::move(parsed), language, indexed));
       }
       Xapian::Query xquery(Xapian::Query::OP_OR, branches.begin(), branches.end());
 
