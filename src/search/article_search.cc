@@ -16,8 +16,6 @@ namespace {
 // Rounds of asking the index for more candidates when the database refuses
 // some (the index is behind): after these the page ends short, with a token.
 constexpr int kMaxRounds = 4;
-// Candidates asked for beyond the page, so a few refusals need no new round.
-constexpr int kSlack = 5;
 
 // The display names and aliases of an article's therapy types, one list.
 std::string TherapyTypeNames(const v1::Article& article) {
@@ -46,7 +44,11 @@ absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
     query.text = params.text;
     query.language_code = params.language_code;
     query.offset = position;
-    query.limit = params.limit + 1 - static_cast<int>(outcome.hits.size()) + kSlack;
+    // The rest of the page and one more, which tells whether another page
+    // follows. Every candidate is read from the database, so no more than
+    // that: refusals happen only while the index lags a commit, and then
+    // cost another round.
+    query.limit = params.limit + 1 - static_cast<int>(outcome.hits.size());
     query.allowed = allowed.has_value() ? &*allowed : nullptr;
     query.facets = params.facets && round == 0;
     query.today = params.today;

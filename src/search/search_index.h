@@ -170,7 +170,10 @@ class SearchIndex::Result {
 
   // An extract of `text` (about `length` bytes) around the query's
   // matches, each wrapped in [ and ], "..." where text is left out; plain
-  // text, not escaped. `language_code` is the text's.
+  // text, not escaped. `language_code` is the text's. Taken from the first
+  // kSnippetHeadBytes when a match is there (the usual case, and much
+  // cheaper than weighing every passage of a long body), else from all of
+  // `text`.
   std::string Snippet(const std::string& text, const std::string& language_code,
                       size_t length = 160) const;
 
@@ -188,6 +191,9 @@ class SearchIndex::Result {
   std::vector<FacetCount> review_status_counts_;
   bool facets_exact_ = false;
 };
+
+// Where Result::Snippet looks first for a passage that matches.
+inline constexpr size_t kSnippetHeadBytes = 1200;
 
 // Matches examined for facet counts; more matches than this give scaled,
 // approximate counts.

@@ -10,7 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/test_env.h"
@@ -161,6 +163,33 @@ TEST_F(SearchIndexTest, SnippetsArePlainTextWithMarkers) {
   EXPECT_THAT(snippet, HasSubstr("[chills]"));
   EXPECT_THAT(snippet, HasSubstr("..."));
   EXPECT_LT(snippet.size(), 260u);
+}
+
+// A match in the head of a long text is taken from the head; one past it
+// is still found in the rest.
+TEST_F(SearchIndexTest, SnippetsLookInTheHeadFirstThenInTheWholeText) {
+  Apply({Put(Doc(1, "Side effects", "Chills."))});
+  SearchIndex::Result result = Run("chills");
+  std::string filler;
+  while (filler.size() < 2 * kSnippetHeadBytes) absl::StrAppend(&filler, "filler words here. ");
+  std::string early = absl::StrCat("Chills come first. ", filler);
+  std::string snippet = result.Snippet(early, "en");
+  EXPECT_TRUE(absl::StartsWith(snippet, "[Chills] come first.")) << snippet;
+  EXPECT_TRUE(absl::EndsWith(snippet, "...")) << snippet;  // the text goes on
+  std::string late = absl::StrCat(filler, "Then chills arrive. ", filler);
+  EXPECT_THAT(result.Snippet(late, "en"), HasSubstr("[chills] arrive."));
+  // With no space to cut at, the head ends before a character, never inside
+  // one: here byte kSnippetHeadBytes is the second byte of an "é", and the
+  // match is close enough to the cut for the snippet to reach it.
+  std::string accents;
+  for (int i = 0; i < 380; ++i) absl::StrAppend(&accents, ",é");
+  absl::StrAppend(&accents, ",chills");
+  ASSERT_EQ(accents.size(), 1147u);
+  static_assert((kSnippetHeadBytes - 1147) % 3 == 2);
+  while (accents.size() < 2 * kSnippetHeadBytes) absl::StrAppend(&accents, ",é");
+  snippet = result.Snippet(accents, "en");
+  EXPECT_THAT(snippet, HasSubstr("[chills]"));
+  EXPECT_TRUE(IsValidUtf8(snippet)) << snippet;
 }
 
 TEST(UnescapeSnippetTest, UndoesXapiansHtmlEscapingInOnePass) {
