@@ -212,6 +212,37 @@ class AllowedIds : public Xapian::MatchDecider {
   const absl::flat_hash_set<int64_t>* allowed_;
 };
 
+// `query` with each OP_SYNONYM of wildcards (the parser's "word*", over the
+// text's terms and the title's) made an OP_OR. A synonym scores the union of
+// every expansion as one term, with no top-k pruning: a prefix of common
+// words scored most of the index. An OR weighs each term on its own and
+// lets the matcher skip what cannot reach the page. Descends only through
+// operators without parameters; anything else is kept as it is.
+Xapian::Query PrunableWildcards(const Xapian::Query& query) {
+  const Xapian::Query::op op = query.get_type();
+  const size_t n = query.get_num_subqueries();
+  if (n == 0) return query;
+  std::vector<Xapian::Query> children;
+  bool all_wildcards = true;
+  for (size_t i = 0; i < n; ++i) {
+    children.push_back(PrunableWildcards(query.get_subquery(i)));
+    all_wildcards = all_wildcards && children.back().get_type() == Xapian::Query::OP_WILDCARD;
+  }
+  switch (op) {
+    case Xapian::Query::OP_SYNONYM:
+      if (!all_wildcards) return query;
+      return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+      return Xapian::Query(op, children.begin(), children.end());
+    default:
+      return query;
+  }
+}
+
 // The primary languages of the indexed documents ("en", "es"), from their
 // language terms.
 std::vector<std::string> IndexedLanguages(const Xapian::Database& reader) {
@@ -575,7 +606,8 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
           parsed = parser.parse_query(query.text, 0);
         }
         if (parsed.empty()) continue;
-        branches.push_back(InLanguage(*state.reader, std::move(parsed), language, indexed));
+        branches.push_back(
+            InLanguage(*state.reader, PrunableWildcards(parsed), language, indexed));
       }
       Xapian::Query xquery(Xapian::Query::OP_OR, branches.begin(), branches.end());
 

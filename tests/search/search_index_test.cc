@@ -121,6 +121,10 @@ TEST_F(SearchIndexTest, PhrasesPrefixesAndOperators) {
   EXPECT_THAT(Ids(R"("immune checkpoint")"), ElementsAre(1));
   EXPECT_THAT(Ids("immune checkpoint"), ElementsAre(1, 2));
   EXPECT_THAT(Ids("immun*"), UnorderedElementsAre(1, 2, 3));
+  // A prefix inside other operators keeps its meaning there.
+  EXPECT_THAT(Ids("immun* -brakes"), UnorderedElementsAre(2, 3));
+  EXPECT_THAT(Ids("checkpoint immun*"), UnorderedElementsAre(1, 2));
+  EXPECT_THAT(Ids("brak* OR entir*"), UnorderedElementsAre(1, 3));
   EXPECT_THAT(Ids("checkpoint NOT brakes"), ElementsAre(2));
   EXPECT_THAT(Ids("immunotherapy OR brakes"), UnorderedElementsAre(1, 3));
   EXPECT_THAT(Ids("checkpoint -brakes"), ElementsAre(2));
