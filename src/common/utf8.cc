@@ -41,4 +41,10 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
+size_t Utf8CharBoundary(absl::string_view s, size_t pos) {
+  if (pos >= s.size()) return s.size();
+  while (pos > 0 && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) --pos;
+  return pos;
+}
+
 }  // namespace healthcontent

@@ -10,6 +10,10 @@ namespace healthcontent {
 // continuation bytes, no overlong forms, no surrogates, nothing past U+10FFFF.
 bool IsValidUtf8(absl::string_view s);
 
+// The largest position <= `pos` (and <= s.size()) where a character of `s`
+// starts: where cutting `s` keeps every character whole.
+size_t Utf8CharBoundary(absl::string_view s, size_t pos);
+
 }  // namespace healthcontent
 
 #endif  // HEALTHCONTENT_COMMON_UTF8_H_

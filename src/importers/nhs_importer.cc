@@ -16,6 +16,7 @@
 #include "common/field_errors.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "domain/article_rules.h"
 #include "domain/coding.h"
 #include "importers/slug.h"
@@ -75,9 +76,7 @@ std::string Printable(absl::string_view text) {
 std::string Shorten(absl::string_view text) {
   constexpr size_t kMaxShown = 160;
   if (text.size() <= kMaxShown) return std::string(text);
-  size_t cut = kMaxShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return absl::StrCat(text.substr(0, cut), "...");
+  return absl::StrCat(text.substr(0, Utf8CharBoundary(text, kMaxShown)), "...");
 }
 
 // ---------------------------------------------------------------------------

@@ -53,7 +53,8 @@ constexpr int kTherapyNameWeight = 2;
 // BM25 with Xapian's default parameters except b = 0: no normalisation by
 // document length. Matching then reads no document lengths, which were
 // about as much data as a common word's postings: a one-word search on the
-// 100k corpus took 2.7 ms at p50 instead of 4.1 (bench/run), and the judged
+// 100k corpus took 2.7 ms at p50 instead of 4.1 (healthcontent-load, one
+// caller), and the judged
 // relevance set (tests/api/search_relevance_test.cc) kept its precision@3
 // of 0.95. Field weights (kTitleWeight...) do the work length normalisation
 // would: a word in the title outweighs a long body's repetitions.
@@ -370,8 +371,7 @@ std::string SearchIndex::Result::Snippet(const std::string& text,
     // the query's words are usually near the start: look there first.
     if (text.size() > kSnippetHeadBytes) {
       size_t cut = text.rfind(' ', kSnippetHeadBytes);
-      if (cut == std::string::npos || cut == 0) cut = kSnippetHeadBytes;
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      if (cut == std::string::npos || cut == 0) cut = Utf8CharBoundary(text, kSnippetHeadBytes);
       std::string head = snippet(text.substr(0, cut));
       if (head.find('[') != std::string::npos) {
         // The text goes on past the head.
