@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "api/status.h"
 #include "common/date.h"
 #include "common/field_errors.h"
@@ -293,9 +294,16 @@ absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
                                     "\n", request.language_code()));
   ASSIGN_OR_RETURN(std::string cursor,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
+  // A search cursor is "offset:index sequence".
   search::SearchParams params;
-  if (!cursor.empty() && (!absl::SimpleAtoi(cursor, &params.offset) || params.offset < 0)) {
-    return InvalidFieldError("page_token", "is not a page token issued by this service");
+  if (!cursor.empty()) {
+    const std::pair<std::string, std::string> parts = absl::StrSplit(cursor, ':');
+    int64_t sequence = 0;
+    if (!absl::SimpleAtoi(parts.first, &params.offset) || params.offset < 0 ||
+        !absl::SimpleAtoi(parts.second, &sequence) || sequence < 0) {
+      return InvalidFieldError("page_token", "is not a page token issued by this service");
+    }
+    params.index_sequence = sequence;
   }
   if (services_->search == nullptr) {
     return absl::UnavailableError("search is off on this server (--search=false)");
@@ -323,7 +331,8 @@ absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
     result->set_score(hit.score);
   }
   if (outcome.next_offset.has_value()) {
-    response->set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(*outcome.next_offset)));
+    response->set_next_page_token(EncodePageToken(
+        fingerprint, absl::StrCat(*outcome.next_offset, ":", outcome.index_sequence)));
   }
   response->set_total_size(static_cast<int64_t>(outcome.estimated_matches));
   response->set_total_size_exact(outcome.matches_exact);

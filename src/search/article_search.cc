@@ -55,6 +55,13 @@ absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
     query.due_soon_days = params.due_soon_days;
     ASSIGN_OR_RETURN(SearchIndex::Result result, index.Search(query));
     if (round == 0) {
+      if (params.index_sequence.has_value() && *params.index_sequence != result.index_sequence()) {
+        return absl::AbortedError(absl::StrCat(
+            "page_token: the search index has changed since the first page (change sequence ",
+            *params.index_sequence, ", now ", result.index_sequence(),
+            "); run the search again from the first page"));
+      }
+      outcome.index_sequence = result.index_sequence();
       outcome.estimated_matches = result.estimated_matches();
       outcome.matches_exact = result.matches_exact();
       outcome.therapy_type_counts = result.therapy_type_counts();

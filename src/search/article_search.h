@@ -29,6 +29,9 @@ struct SearchParams {
   std::string language_code;   // "" for every language
   const domain::FilterNode* filter = nullptr;
   int offset = 0;              // from the previous page's next_offset
+  // From the previous page's index_sequence: the index must still be at
+  // it, or its ranking (and so `offset`) may differ.
+  std::optional<int64_t> index_sequence;
   int limit = 20;              // 1-100
   bool facets = false;
   absl::CivilDay today;
@@ -44,6 +47,7 @@ struct SearchHit {
 struct SearchOutcome {
   std::vector<SearchHit> hits;                // best first, at most limit
   std::optional<int> next_offset;             // set when another page follows
+  int64_t index_sequence = 0;                 // of the index this page was ranked by
   uint64_t estimated_matches = 0;
   bool matches_exact = false;
   std::string suggested_query;                // a spelling correction, when few hits
@@ -57,6 +61,9 @@ struct SearchOutcome {
 inline constexpr int kSuggestBelowHits = 3;
 
 // Runs one search page. InvalidArgument for a filter that does not compile.
+// Aborted naming "page_token" when params.index_sequence is set and the
+// index has applied changes since: a later page of a new ranking could
+// repeat or skip hits, so the search starts again from its first page.
 absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
                                              const storage::Dataset& data,
                                              const SearchParams& params);

@@ -33,11 +33,18 @@ constexpr char kLanguagePrefix[] = "L";
 // there is rare across the index, so BM25 weighs it high. That is the
 // title's boost, since the ranking does not normalise by length (Ranking).
 constexpr char kTitlePrefix[] = "S";
+// Term prefix of a pair of adjacent words: "P" + first + " " + second, each
+// word the positional term the text holds ("cancer", or "Scancer" in the
+// title's copy). Checking positions of every article holding both words
+// of a phrase made a phrase the slowest query (p50 10 ms on the 100k
+// corpus); one pair term answers a two-word phrase like a single word.
+constexpr char kPairPrefix[] = "P";
 constexpr char kSequenceKey[] = "healthcontent.applied_sequence";
 constexpr char kFormatKey[] = "healthcontent.format";
 // Bump when what a document holds changes: an index of another format is
 // rebuilt at start. 2: 64 KB blocks. 3: title terms (kTitlePrefix).
-constexpr char kFormat[] = "3";
+// 4: adjacent word pairs (kPairPrefix).
+constexpr char kFormat[] = "4";
 // Bytes per block of a new index (Xapian's largest). A common word's
 // posting list spans many blocks, each read with its own pread: with
 // Xapian's default of 8 KB, those system calls were a fifth of a search.
@@ -213,20 +220,73 @@ class AllowedIds : public Xapian::MatchDecider {
   const absl::flat_hash_set<int64_t>* allowed_;
 };
 
-// `query` with each OP_SYNONYM of wildcards (the parser's "word*", over the
-// text's terms and the title's) made an OP_OR. A synonym scores the union of
-// every expansion as one term, with no top-k pruning: a prefix of common
-// words scored most of the index. An OR weighs each term on its own and
-// lets the matcher skip what cannot reach the page. Descends only through
-// operators without parameters; anything else is kept as it is.
-Xapian::Query PrunableWildcards(const Xapian::Query& query) {
+std::string PairTerm(const std::string& first, const std::string& second) {
+  return absl::StrCat(kPairPrefix, first, " ", second);
+}
+
+// Adds to `doc` a pair term (kPairPrefix) for every two positional terms at
+// adjacent positions: the words of a field in order, never across fields
+// (TermGenerator::increase_termpos leaves a gap between them). Stemmed
+// terms have no positions and make no pairs, as they make no phrases.
+void AddPairTerms(Xapian::Document& doc) {
+  std::vector<std::pair<Xapian::termpos, std::string>> words;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos) {
+      words.emplace_back(*pos, *term);
+    }
+  }
+  std::sort(words.begin(), words.end());
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (words[i].first == words[i - 1].first + 1) {
+      doc.add_term(PairTerm(words[i - 1].second, words[i].second));
+    }
+  }
+}
+
+// The words of `phrase` when it is an exact phrase of plain terms, the
+// parser's "quoted words" or "hyphen-joined" (its window is always the
+// number of words); else nothing.
+std::optional<std::vector<std::string>> PhraseWords(const Xapian::Query& phrase) {
+  if (phrase.get_type() != Xapian::Query::OP_PHRASE || phrase.get_num_subqueries() < 2) {
+    return std::nullopt;
+  }
+  std::vector<std::string> words;
+  for (size_t i = 0; i < phrase.get_num_subqueries(); ++i) {
+    const Xapian::Query word = phrase.get_subquery(i);
+    if (word.get_type() != Xapian::Query::LEAF_TERM) return std::nullopt;
+    words.push_back(*word.get_terms_begin());
+  }
+  return words;
+}
+
+// `query` rewritten so that the matcher can skip what cannot reach the page:
+// - each OP_SYNONYM of wildcards (the parser's "word*", over the text's
+//   terms and the title's) becomes an OP_OR. A synonym scores the union of
+//   every expansion as one term, with no top-k pruning: a prefix of common
+//   words scored most of the index. An OR weighs each term on its own.
+// - each exact phrase of plain terms becomes its pair terms (AddPairTerms):
+//   a two-word phrase is exactly its pair; a longer one needs all of its
+//   pairs and keeps the positional phrase as a filter over the few articles
+//   that have them, so it still means those words in that order.
+// Descends only through operators without parameters; anything else is
+// kept as it is.
+Xapian::Query Prunable(const Xapian::Query& query) {
   const Xapian::Query::op op = query.get_type();
+  if (std::optional<std::vector<std::string>> words = PhraseWords(query)) {
+    std::vector<Xapian::Query> pairs;
+    for (size_t i = 1; i < words->size(); ++i) {
+      pairs.emplace_back(PairTerm((*words)[i - 1], (*words)[i]));
+    }
+    if (pairs.size() == 1) return pairs.front();
+    return Xapian::Query(Xapian::Query::OP_FILTER,
+                         Xapian::Query(Xapian::Query::OP_AND, pairs.begin(), pairs.end()), query);
+  }
   const size_t n = query.get_num_subqueries();
   if (n == 0) return query;
   std::vector<Xapian::Query> children;
   bool all_wildcards = true;
   for (size_t i = 0; i < n; ++i) {
-    children.push_back(PrunableWildcards(query.get_subquery(i)));
+    children.push_back(Prunable(query.get_subquery(i)));
     all_wildcards = all_wildcards && children.back().get_type() == Xapian::Query::OP_WILDCARD;
   }
   switch (op) {
@@ -515,6 +575,7 @@ absl::Status SearchIndex::Apply(absl::Span<const IndexUpdate> updates, int64_t s
       }
       generator.increase_termpos();
       generator.index_text(in.body);
+      AddPairTerms(doc);
       doc.add_boolean_term(absl::StrCat(kLanguagePrefix, language));
       doc.add_value(kSlotReviewDate, in.review_date);
       doc.add_value(kSlotNextReviewDate, in.next_review_date);
@@ -579,6 +640,9 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
         state.index = this;
       }
       state.reader->reopen();
+      if (!absl::SimpleAtoi(state.reader->get_metadata(kSequenceKey), &result.index_sequence_)) {
+        result.index_sequence_ = 0;
+      }
       Xapian::QueryParser parser;
       parser.set_database(*state.reader);
       parser.set_stopper(&QueryStopper());
@@ -596,6 +660,7 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
       std::vector<std::string> languages = indexed;
       if (!query.language_code.empty()) languages = {PrimaryLanguage(query.language_code)};
       std::vector<Xapian::Query> branches;
+      std::vector<Xapian::Query> as_parsed;  // for the snippets
       for (const std::string& language : languages) {
         parser.set_stemmer(StemmerFor(language));
         Xapian::Query parsed;
@@ -606,8 +671,8 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
           parsed = parser.parse_query(query.text, 0);
         }
         if (parsed.empty()) continue;
-        branches.push_back(
-            InLanguage(*state.reader, PrunableWildcards(parsed), language, indexed));
+        branches.push_back(InLanguage(*state.reader, Prunable(parsed), language, indexed));
+        as_parsed.push_back(std::move(parsed));
       }
       Xapian::Query xquery(Xapian::Query::OP_OR, branches.begin(), branches.end());
 
@@ -627,6 +692,11 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
                                            query.facets ? kFacetSample : 0, nullptr,
                                            decider.get());
       state.enquire->clear_matchspies();
+      // MSet::snippet highlights the words of the Enquire's query as it is
+      // when called, phrases included: the query as parsed, whose phrases
+      // are words in order rather than Prunable's pair terms.
+      state.enquire->set_query(
+          Xapian::Query(Xapian::Query::OP_OR, as_parsed.begin(), as_parsed.end()));
 
       result.candidates_.clear();
       for (auto it = state.mset.begin(); it != state.mset.end(); ++it) {

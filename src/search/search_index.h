@@ -153,6 +153,9 @@ class SearchIndex::Result {
   ~Result();
 
   const std::vector<Candidate>& candidates() const { return candidates_; }
+  // The change sequence recorded by the index revision the search ran on:
+  // the same sequence means the same index, so the same ranking.
+  int64_t index_sequence() const { return index_sequence_; }
   // True when more candidates follow the last one returned.
   bool has_more() const { return has_more_; }
   // Matching articles in the index: exact when matches_exact().
@@ -183,6 +186,7 @@ class SearchIndex::Result {
   Result();
   std::unique_ptr<State> state_;
   std::vector<Candidate> candidates_;
+  int64_t index_sequence_ = 0;
   bool has_more_ = false;
   bool relaxed_ = false;
   uint64_t estimated_matches_ = 0;

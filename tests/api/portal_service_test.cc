@@ -32,6 +32,7 @@ using ::healthcontent::testing::ViolatedFields;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 using ::testing::UnorderedElementsAre;
 
 constexpr char kSeed[] = "articles/biological-therapy-for-cancer";
@@ -764,6 +765,28 @@ TEST_F(PortalServiceTest, SearchArticlesFiltersAndPagesWithoutRepeats) {
   status = Search(other, &response);
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+
+  // And to the index revision that ranked it: once a publish is indexed, a
+  // later page of a new ranking could repeat or skip hits.
+  ASSERT_TRUE(Publish(ArticleRequest("beta-article", "Checkpoint questions",
+                                     absl::CivilDay(2025, 3, 1), absl::CivilDay(2028, 3, 1),
+                                     {"gene-therapy"}))
+                  .ok());
+  v1::SearchArticlesRequest stale;
+  stale.set_query("checkpoint");
+  stale.set_page_size(1);
+  stale.set_page_token(first_token);
+  status = Search(stale, &response);
+  EXPECT_EQ(status.error_code(), grpc::ABORTED);
+  EXPECT_THAT(status.error_message(),
+              MatchesRegex("page_token: the search index has changed since the first page "
+                           "\\(change sequence [0-9]+, now [0-9]+\\); run the search again "
+                           "from the first page"));
+  stale.clear_page_token();
+  status = Search(stale, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.results_size(), 1);
+  EXPECT_FALSE(response.next_page_token().empty());
 }
 
 // ---------------------------------------------------------------------------

@@ -133,6 +133,33 @@ TEST_F(SearchIndexTest, PhrasesPrefixesAndOperators) {
   EXPECT_THAT(Ids("(immunotherapy"), ElementsAre(3));
 }
 
+// A phrase is its words next to each other in one field, in that order,
+// however the index answers it (pair terms, and positions for three words
+// or more); its snippet marks the phrase.
+TEST_F(SearchIndexTest, PhrasesAreWordsInOrderWithinOneField) {
+  Apply({Put(Doc(1, "Immune checkpoint inhibitors", "They release the brakes.")),
+         Put(Doc(2, "Cancer and the immune", "Checkpoint proteins.")),  // across fields
+         Put(Doc(3, "Both pairs", "An immune checkpoint, then checkpoint inhibitors.")),
+         Put(Doc(4, "Reversed", "Checkpoint immune.")),
+         Put(Doc(5, "Inside a sentence", "Some immune checkpoint inhibitors work."))});
+  EXPECT_THAT(Ids(R"("immune checkpoint")"), UnorderedElementsAre(1, 3, 5));
+  EXPECT_THAT(Ids(R"("checkpoint immune")"), ElementsAre(4));
+  EXPECT_THAT(Ids(R"("immune checkpoint inhibitors")"), UnorderedElementsAre(1, 5));
+  EXPECT_THAT(Ids(R"("checkpoint inhibitors" -release)"), UnorderedElementsAre(3, 5));
+  // Punctuation between words does not break a phrase; common words in it
+  // count; a hyphen joins words into a phrase.
+  EXPECT_THAT(Ids(R"("checkpoint then")"), ElementsAre(3));
+  EXPECT_THAT(Ids(R"("release the brakes")"), ElementsAre(1));
+  EXPECT_THAT(Ids(R"("release brakes")"), IsEmpty());
+  EXPECT_THAT(Ids("immune-checkpoint"), UnorderedElementsAre(1, 3, 5));
+  // Words of the title match as a phrase of the title.
+  EXPECT_THAT(Ids(R"("and the immune")"), ElementsAre(2));
+
+  SearchIndex::Result result = Run(R"("release the brakes")");
+  EXPECT_EQ(result.Snippet("They release the brakes, and brakes hold.", "en"),
+            "They [release the brakes], and brakes hold.");
+}
+
 TEST_F(SearchIndexTest, TitleWeighsMoreThanBody) {
   Apply({Put(Doc(1, "Something else", "A text about vaccines and more vaccines.")),
          Put(Doc(2, "Vaccines", "A short text."))});
