@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "cli/cli_common.h"
 #include "common/date.h"
 #include "common/field_errors.h"
 #include "common/resource_name.h"
@@ -139,20 +140,27 @@ class RemoteBackend : public Backend {
     v1::ListArticlesRequest request;
     request.set_page_size(kPageSize);
     request.set_view(v1::ARTICLE_VIEW_BASIC);
-    do {
-      v1::ListArticlesResponse response;
-      auto context = NewContext(options_);
-      RETURN_IF_ERROR(Check(articles_->ListArticles(context.get(), request, &response)));
-      for (const v1::Article& article : response.articles()) {
-        ASSIGN_OR_RETURN(std::string slug, ParseArticleName(article.name(), "name"));
-        ASSIGN_OR_RETURN(const std::vector<v1::ArticleRevision>* revisions, Revisions(slug));
-        for (const v1::ArticleRevision& revision : *revisions) {
-          ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(revision.review_date()));
-          keys.push_back({slug, day});
-        }
+    std::vector<std::string> names;
+    RETURN_IF_ERROR(FetchPages<v1::ListArticlesResponse>(
+                        request, /*all_pages=*/true,
+                        [&](const v1::ListArticlesRequest& page, v1::ListArticlesResponse* response) {
+                          auto context = NewContext(options_);
+                          return Check(articles_->ListArticles(context.get(), page, response));
+                        },
+                        [&](v1::ListArticlesResponse& response) {
+                          for (const v1::Article& article : response.articles()) {
+                            names.push_back(article.name());
+                          }
+                        })
+                        .status());
+    for (const std::string& name : names) {
+      ASSIGN_OR_RETURN(std::string slug, ParseArticleName(name, "name"));
+      ASSIGN_OR_RETURN(const std::vector<v1::ArticleRevision>* revisions, Revisions(slug));
+      for (const v1::ArticleRevision& revision : *revisions) {
+        ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(revision.review_date()));
+        keys.push_back({slug, day});
       }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    }
     // The service lists revisions newest first; exports go oldest first, as
     // the database file gives them.
     std::sort(keys.begin(), keys.end(), [](const RevisionKey& a, const RevisionKey& b) {
@@ -200,15 +208,19 @@ class RemoteBackend : public Backend {
     std::vector<v1::UpsertTherapyTypeRequest> all;
     v1::ListTherapyTypesRequest request;
     request.set_page_size(kPageSize);
-    do {
-      v1::ListTherapyTypesResponse response;
-      auto context = NewContext(options_);
-      RETURN_IF_ERROR(Check(therapy_types_->ListTherapyTypes(context.get(), request, &response)));
-      for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
-        all.push_back(ToUpsertRequest(std::move(therapy_type)));
-      }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(
+        FetchPages<v1::ListTherapyTypesResponse>(
+            request, /*all_pages=*/true,
+            [&](const v1::ListTherapyTypesRequest& page, v1::ListTherapyTypesResponse* response) {
+              auto context = NewContext(options_);
+              return Check(therapy_types_->ListTherapyTypes(context.get(), page, response));
+            },
+            [&](v1::ListTherapyTypesResponse& response) {
+              for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
+                all.push_back(ToUpsertRequest(std::move(therapy_type)));
+              }
+            })
+            .status());
     return all;
   }
 
@@ -232,15 +244,20 @@ class RemoteBackend : public Backend {
     v1::ListArticleRevisionsRequest request;
     request.set_parent(ArticleName(slug));
     request.set_page_size(kPageSize);
-    do {
-      v1::ListArticleRevisionsResponse response;
-      auto context = NewContext(options_);
-      RETURN_IF_ERROR(Check(articles_->ListArticleRevisions(context.get(), request, &response)));
-      for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
-        revisions.push_back(std::move(revision));
-      }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(FetchPages<v1::ListArticleRevisionsResponse>(
+                        request, /*all_pages=*/true,
+                        [&](const v1::ListArticleRevisionsRequest& page,
+                            v1::ListArticleRevisionsResponse* response) {
+                          auto context = NewContext(options_);
+                          return Check(
+                              articles_->ListArticleRevisions(context.get(), page, response));
+                        },
+                        [&](v1::ListArticleRevisionsResponse& response) {
+                          for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
+                            revisions.push_back(std::move(revision));
+                          }
+                        })
+                        .status());
     return &revisions_.emplace(slug, std::move(revisions)).first->second;
   }
 

@@ -80,6 +80,24 @@ int ReportError(const absl::Status& status);
 // kOk, or ReportError(status).
 int Finish(const absl::Status& status);
 
+// Pages through a List or Search method from `request`'s page_token on.
+// `call(request, &response)` makes one call (its status is returned at
+// once when not OK); `take(response)` receives each page and may move its
+// items out. Stops after the last page, or after the first when
+// `all_pages` is false. Returns the page token that follows the last page
+// fetched: "" when it was the last.
+template <typename Response, typename Request, typename Call, typename Take>
+absl::StatusOr<std::string> FetchPages(Request request, bool all_pages, Call call, Take take) {
+  do {
+    Response response;
+    absl::Status status = call(request, &response);
+    if (!status.ok()) return status;
+    take(response);
+    request.set_page_token(response.next_page_token());
+  } while (all_pages && !request.page_token().empty());
+  return request.page_token();
+}
+
 // Protobuf JSON (lowerCamelCase names) of `message`: indented with a final
 // newline (what --json prints), or on one line for JSON Lines streams.
 std::string MessageJson(const google::protobuf::Message& message);

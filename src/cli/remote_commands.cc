@@ -164,16 +164,20 @@ absl::Status List(const CommandLine& command_line) {
   request.set_page_size(page_size);
   request.set_page_token(command_line.Get("page-token"));
   v1::ListArticlesResponse all;
-  do {
-    v1::ListArticlesResponse response;
-    auto context = client.Context();
-    RETURN_IF_ERROR(client.Check(client.articles->ListArticles(context.get(), request, &response)));
-    for (v1::Article& article : *response.mutable_articles()) {
-      *all.add_articles() = std::move(article);
-    }
-    all.set_next_page_token(response.next_page_token());
-    request.set_page_token(response.next_page_token());
-  } while (command_line.Has("all-pages") && !request.page_token().empty());
+  ASSIGN_OR_RETURN(
+      std::string next,
+      FetchPages<v1::ListArticlesResponse>(
+          request, command_line.Has("all-pages"),
+          [&](const v1::ListArticlesRequest& page, v1::ListArticlesResponse* response) {
+            auto context = client.Context();
+            return client.Check(client.articles->ListArticles(context.get(), page, response));
+          },
+          [&](v1::ListArticlesResponse& response) {
+            for (v1::Article& article : *response.mutable_articles()) {
+              *all.add_articles() = std::move(article);
+            }
+          }));
+  all.set_next_page_token(std::move(next));
   if (command_line.Has("json")) {
     PrintOut(MessageJson(all));
     return absl::OkStatus();
@@ -206,16 +210,21 @@ absl::Status Revisions(const CommandLine& command_line) {
   request.set_parent(command_line.positional()[0]);
   request.set_page_size(1000);
   v1::ListArticleRevisionsResponse all;
-  do {
-    v1::ListArticleRevisionsResponse response;
-    auto context = client.Context();
-    RETURN_IF_ERROR(
-        client.Check(client.articles->ListArticleRevisions(context.get(), request, &response)));
-    for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
-      *all.add_revisions() = std::move(revision);
-    }
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
+  RETURN_IF_ERROR(
+      FetchPages<v1::ListArticleRevisionsResponse>(
+          request, /*all_pages=*/true,
+          [&](const v1::ListArticleRevisionsRequest& page,
+              v1::ListArticleRevisionsResponse* response) {
+            auto context = client.Context();
+            return client.Check(
+                client.articles->ListArticleRevisions(context.get(), page, response));
+          },
+          [&](v1::ListArticleRevisionsResponse& response) {
+            for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
+              *all.add_revisions() = std::move(revision);
+            }
+          })
+          .status());
   PrintOut(command_line.Has("json")
                ? MessageJson(all)
                : RenderRevisions({all.revisions().begin(), all.revisions().end()}));
@@ -285,16 +294,20 @@ absl::Status Search(const CommandLine& command_line) {
   request.set_page_size(page_size);
   request.set_page_token(command_line.Get("page-token"));
   v1::SearchArticlesResponse all;
-  do {
-    v1::SearchArticlesResponse response;
-    auto context = client.Context();
-    RETURN_IF_ERROR(client.Check(client.articles->SearchArticles(context.get(), request, &response)));
-    for (v1::SearchResult& result : *response.mutable_results()) {
-      *all.add_results() = std::move(result);
-    }
-    all.set_next_page_token(response.next_page_token());
-    request.set_page_token(response.next_page_token());
-  } while (command_line.Has("all-pages") && !request.page_token().empty());
+  ASSIGN_OR_RETURN(
+      std::string next,
+      FetchPages<v1::SearchArticlesResponse>(
+          request, command_line.Has("all-pages"),
+          [&](const v1::SearchArticlesRequest& page, v1::SearchArticlesResponse* response) {
+            auto context = client.Context();
+            return client.Check(client.articles->SearchArticles(context.get(), page, response));
+          },
+          [&](v1::SearchArticlesResponse& response) {
+            for (v1::SearchResult& result : *response.mutable_results()) {
+              *all.add_results() = std::move(result);
+            }
+          }));
+  all.set_next_page_token(std::move(next));
   if (command_line.Has("json")) {
     PrintOut(MessageJson(all));
     return absl::OkStatus();
@@ -434,16 +447,20 @@ absl::Status TherapyTypes(const CommandLine& command_line) {
   } else {
     v1::ListTherapyTypesRequest request;
     request.set_page_size(1000);
-    do {
-      v1::ListTherapyTypesResponse response;
-      auto context = client.Context();
-      RETURN_IF_ERROR(
-          client.Check(client.therapy_types->ListTherapyTypes(context.get(), request, &response)));
-      for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
-        *all.add_therapy_types() = std::move(therapy_type);
-      }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(
+        FetchPages<v1::ListTherapyTypesResponse>(
+            request, /*all_pages=*/true,
+            [&](const v1::ListTherapyTypesRequest& page, v1::ListTherapyTypesResponse* response) {
+              auto context = client.Context();
+              return client.Check(
+                  client.therapy_types->ListTherapyTypes(context.get(), page, response));
+            },
+            [&](v1::ListTherapyTypesResponse& response) {
+              for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
+                *all.add_therapy_types() = std::move(therapy_type);
+              }
+            })
+            .status());
     if (command_line.Has("json")) {
       PrintOut(MessageJson(all));
       return absl::OkStatus();

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +22,7 @@
 #include "cli/remote.h"
 #include "common/date.h"
 #include "common/field_errors.h"
+#include "common/files.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
@@ -494,26 +494,17 @@ struct ExportItem {
   std::optional<v1::UpsertTherapyTypeRequest> therapy_type;
 };
 
-absl::Status WriteFileAtomically(const fs::path& path, absl::string_view content) {
+// Writes one exported file so that a crash leaves the old file or the whole
+// new one, and the new one survives a power cut once this returns.
+absl::Status WriteExportFile(const fs::path& path, absl::string_view content) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) {
     return absl::InternalError(
         absl::StrCat("cannot create ", path.parent_path().string(), ": ", ec.message()));
   }
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", temporary.string()));
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    return absl::InternalError(absl::StrCat("cannot rename ", temporary.string(), " to ",
-                                            path.string(), ": ", ec.message()));
-  }
-  return absl::OkStatus();
+  RETURN_IF_ERROR(WriteFileDurably(path.string(), content));
+  return SyncPath(path.parent_path().string(), /*directory=*/true);
 }
 
 absl::StatusOr<std::vector<ExportItem>> ExportItems(const CommandLine& command_line,
@@ -578,7 +569,7 @@ absl::Status Export(const CommandLine& command_line) {
     }
     progress.Update(static_cast<int>(i), path.string());
     if (to_dir) {
-      RETURN_IF_ERROR(WriteFileAtomically(path, text));
+      RETURN_IF_ERROR(WriteExportFile(path, text));
     } else {
       PrintOut(text);
     }

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "common/files.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "storage/change_log.h"
@@ -39,50 +40,10 @@ constexpr std::chrono::hours kAbandonedStagingAge{1};
 // MANIFEST.json is a few hundred bytes; anything this big is not one.
 constexpr size_t kMaxManifestBytes = 64 << 10;
 
-// A failed system call on `path` during `step`, as the most specific status.
-absl::Status FileError(absl::string_view step, const std::string& path, int error) {
-  std::string message = absl::StrCat(step, " ", path, ": ",
-                                     std::error_code(error, std::generic_category()).message());
-  switch (error) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EEXIST:
-    case ENOTEMPTY:
-      return absl::AlreadyExistsError(message);
-    case ENOSPC:
-    case EDQUOT:
-      return absl::ResourceExhaustedError(absl::StrCat(message, " (the disk is full)"));
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::UnavailableError(absl::StrCat(message, " (storage I/O error)"));
-  }
-}
-
 absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
   if (status.ok()) return status;
   return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
 }
-
-// A file descriptor, closed on destruction.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now; close(2) can report a write error that came late.
-  int Close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
 
 // Removes a directory tree when destroyed, unless released: a failed cut
 // leaves nothing behind.
@@ -150,37 +111,6 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path, size_t max_by
     return absl::OkStatus();
   }));
   return text;
-}
-
-// fsync(2) of a file or a directory (a directory's fsync makes the names in
-// it durable: a new file, a rename).
-absl::Status SyncPath(const std::string& path, bool directory) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0)));
-  if (fd.get() < 0) return FileError("opening (to fsync)", path, errno);
-  if (::fsync(fd.get()) != 0) return FileError("fsyncing", path, errno);
-  return absl::OkStatus();
-}
-
-// Writes `content` to path.tmp, fsyncs it and renames it to `path`: a reader
-// sees the old file or the whole new one. The caller fsyncs the directory.
-absl::Status WriteFileDurably(const std::string& path, absl::string_view content) {
-  const std::string temporary = absl::StrCat(path, ".tmp");
-  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return FileError("creating", temporary, errno);
-  while (!content.empty()) {
-    ssize_t n = ::write(fd.get(), content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return FileError("writing", temporary, errno);
-    }
-    content.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::fsync(fd.get()) != 0) return FileError("fsyncing", temporary, errno);
-  if (fd.Close() != 0) return FileError("closing", temporary, errno);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    return FileError(absl::StrCat("renaming ", temporary, " to"), path, errno);
-  }
-  return absl::OkStatus();
 }
 
 // What a bundle's database holds, as the manifest records it.

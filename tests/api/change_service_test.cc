@@ -6,7 +6,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "testing/test_env.h"
 
 namespace healthcontent {
@@ -18,10 +17,7 @@ using ::healthcontent::testing::kPublisherToken;
 using ::healthcontent::testing::TestServer;
 
 v1::PublishArticleRevisionRequest Request(const std::string& slug, absl::CivilDay day) {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  EXPECT_TRUE(importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   request.mutable_article()->set_name("articles/" + slug);
   *request.mutable_article()->mutable_review_date() = ToProtoDate(day);
   return request;

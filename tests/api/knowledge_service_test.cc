@@ -278,11 +278,7 @@ TEST_F(KnowledgeServiceTest, ANewReviewsCodesWinOverAnEarlierCorrectionAndABackf
 
 TEST_F(KnowledgeServiceTest, PreferredLanguagesSelectAndFallBack) {
   // A Spanish article coded like the seed.
-  const std::string seed_file =
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest spanish;
-  ASSERT_TRUE(
-      importers::ParseInterchangeJson(ReadFileOrDie(seed_file), seed_file, &spanish).ok());
+  v1::PublishArticleRevisionRequest spanish = testing::SeedPublishRequest();
   spanish.mutable_article()->set_name("articles/terapia-biologica-contra-el-cancer");
   spanish.mutable_article()->set_title("Terapia biológica contra el cáncer");
   spanish.mutable_article()->set_language_code("es-MX");
@@ -388,11 +384,7 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
 }
 
 TEST_F(KnowledgeServiceTest, PublishAndUpsertCheckAndNormalizeCodes) {
-  const std::string seed_file =
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  ASSERT_TRUE(
-      importers::ParseInterchangeJson(ReadFileOrDie(seed_file), seed_file, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   request.mutable_article()->set_name("articles/coded-by-hand");
   request.mutable_article()->clear_codes();
   *request.mutable_article()->add_codes() = Code("ICD10CM", "k220").coding();

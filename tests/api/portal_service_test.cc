@@ -18,7 +18,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "testing/test_env.h"
 
 namespace healthcontent {
@@ -42,10 +41,7 @@ constexpr char kGamma[] = "articles/gamma-article";
 
 // The seed article's publish request from data/, re-dated.
 v1::PublishArticleRevisionRequest SeedRequest(absl::CivilDay day) {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  EXPECT_TRUE(importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(day);
   request.set_change_summary(absl::StrCat("Review of ", FormatIsoDate(day)));
   return request;

@@ -9,7 +9,6 @@
 #include "common/date.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "importers/interchange.h"
 #include "storage/database.h"
 #include "testing/test_env.h"
 
@@ -30,10 +29,7 @@ constexpr char kSeed[] = "articles/biological-therapy-for-cancer";
 
 // The seed article's publish request from data/, re-dated.
 v1::PublishArticleRevisionRequest SeedRequest(int year, int month, int day) {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  EXPECT_TRUE(importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(absl::CivilDay(year, month, day));
   request.set_change_summary(absl::StrFormat("Review of %04d-%02d-%02d", year, month, day));
   return request;

@@ -17,6 +17,7 @@ namespace healthcontent {
 namespace {
 
 using ::healthcontent::testing::ReadFileOrDie;
+using ::healthcontent::testing::SeedPublishRequest;
 using ::healthcontent::testing::SourceDir;
 
 std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
@@ -80,16 +81,8 @@ bool IsChrome(const std::string& line) {
          absl::StartsWith(line, "To provide you with the most relevant");
 }
 
-v1::PublishArticleRevisionRequest LoadSeed() {
-  std::string path = SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  absl::Status status = importers::ParseInterchangeJson(ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(status.ok()) << status;
-  return request;
-}
-
 TEST(SeedDataTest, EveryLineOfTheArticleIsInTheDataFileExactlyAndNoChromeIs) {
-  v1::PublishArticleRevisionRequest seed = LoadSeed();
+  v1::PublishArticleRevisionRequest seed = SeedPublishRequest();
   std::vector<std::string> article_lines = ArticleLines(seed.article());
   std::vector<std::string> display_names;
   for (const auto& tt : seed.article().therapy_types()) display_names.push_back(tt.name());
@@ -127,7 +120,7 @@ TEST(SeedDataTest, EveryLineOfTheArticleIsInTheDataFileExactlyAndNoChromeIs) {
 }
 
 TEST(SeedDataTest, StructuredFieldsMatchThePage) {
-  v1::PublishArticleRevisionRequest seed = LoadSeed();
+  v1::PublishArticleRevisionRequest seed = SeedPublishRequest();
   const v1::Article& a = seed.article();
   EXPECT_EQ(a.name(), "articles/biological-therapy-for-cancer");
   EXPECT_EQ(a.review_date().year(), 2023);

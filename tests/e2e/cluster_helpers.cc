@@ -16,7 +16,6 @@
 #include "common/date.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -101,11 +100,7 @@ grpc::Status GetSeed(const std::string& target, v1::Article* article,
 
 grpc::Status PublishSeedRevision(const std::string& target, const std::string& token,
                                  absl::CivilDay review_date, const std::string& title_suffix) {
-  const std::string path =
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  absl::Status parsed = importers::ParseInterchangeJson(ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(parsed.ok()) << parsed;
+  v1::PublishArticleRevisionRequest request = SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(review_date);
   request.mutable_article()->clear_next_review_date();
   request.mutable_article()->set_title(request.article().title() + title_suffix);

@@ -28,7 +28,6 @@
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "storage/database.h"
 #include "testing/test_env.h"
 
@@ -63,13 +62,6 @@ int SoakSeconds() {
   return value != nullptr ? std::max(10, std::atoi(value)) : 60;
 }
 
-v1::PublishArticleRevisionRequest SeedRequest() {
-  v1::PublishArticleRevisionRequest request;
-  std::string seed = SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  EXPECT_TRUE(importers::ParseInterchangeJson(ReadFileOrDie(seed), seed, &request).ok());
-  return request;
-}
-
 // Statuses a client may legitimately see under this load.
 bool Expected(grpc::StatusCode code) {
   return code == grpc::OK || code == grpc::CANCELLED || code == grpc::DEADLINE_EXCEEDED;
@@ -82,7 +74,7 @@ TEST(SoakE2eTest, MixedLoadWithCancelsAndShortDeadlinesStaysHealthy) {
   ServerProcess server(port, {"--db=" + dir.File("soak.db"),
                               "--bootstrap_dir=" + SourceDir() + "/data",
                               "--auth_tokens_file=" + dir.File("tokens")});
-  const v1::PublishArticleRevisionRequest seed = SeedRequest();
+  const v1::PublishArticleRevisionRequest seed = SeedPublishRequest();
   std::atomic<bool> stop{false};
   std::atomic<int> published{0};
   absl::Mutex mu;

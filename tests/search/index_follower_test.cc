@@ -28,10 +28,7 @@ const absl::CivilDay kToday(2026, 6, 1);
 const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone());
 
 v1::PublishArticleRevisionRequest SeedRequest(absl::CivilDay day, const std::string& summary) {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  EXPECT_TRUE(importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(day);
   request.mutable_article()->set_summary(summary);
   request.set_change_summary("Review");

@@ -97,9 +97,7 @@ class BundleTest : public ::testing::Test {
     auto loaded = importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types,
                                          articles_.get(), Now());
     ASSERT_TRUE(loaded.ok()) << loaded.status();
-    const std::string seed =
-        testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-    ASSERT_TRUE(importers::ParseInterchangeJson(ReadFileOrDie(seed), seed, &seed_).ok());
+    seed_ = testing::SeedPublishRequest();
   }
 
   // Publishes the seed article's content as a new article: one more

@@ -114,10 +114,7 @@ TEST(FaultInjectionTest, IoErrorsFailPublishesVisiblyAndChangeNothing) {
   ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
                                      absl::Now())
                   .ok());
-  v1::PublishArticleRevisionRequest request;
-  std::string seed =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  ASSERT_TRUE(importers::ParseInterchangeJson(testing::ReadFileOrDie(seed), seed, &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(absl::CivilDay(2024, 2, 2));
 
   g_fail_writes = true;

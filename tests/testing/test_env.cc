@@ -14,6 +14,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "importers/interchange.h"
 
 namespace healthcontent::testing {
 
@@ -38,6 +39,15 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+v1::PublishArticleRevisionRequest SeedPublishRequest() {
+  const std::string path =
+      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
+  v1::PublishArticleRevisionRequest request;
+  absl::Status status = importers::ParseInterchangeJson(ReadFileOrDie(path), path, &request);
+  EXPECT_TRUE(status.ok()) << status;
+  return request;
 }
 
 std::string ReadFileOrDie(const std::string& path) {

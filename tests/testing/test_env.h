@@ -41,6 +41,10 @@ class TempDir {
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& content);
 
+// The seed article's publish request, parsed from data/ (its 2023-05-19
+// revision); fails the test when the file cannot be read or parsed.
+v1::PublishArticleRevisionRequest SeedPublishRequest();
+
 // Tokens every TestServer accepts.
 inline constexpr char kReaderToken[] = "reader-token-for-tests";
 inline constexpr char kPublisherToken[] = "publisher-token-for-tests";
