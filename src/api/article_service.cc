@@ -21,6 +21,7 @@
 #include "domain/article_wire.h"
 #include "domain/filter.h"
 #include "search/article_search.h"
+#include "storage/database.h"
 #include "search/index_follower.h"
 
 namespace healthcontent::api {
@@ -196,9 +197,7 @@ absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& 
   if (!if_none_match.empty() && if_none_match == stored.etag) {
     // Rare: the reduced answer is built from the parsed revision.
     v1::Article article;
-    if (!article.ParseFromString(stored.body)) {
-      return absl::DataLossError("stored revision cannot be decoded (database is corrupt?)");
-    }
+    RETURN_IF_ERROR(storage::DecodeStored(stored.body, "a stored revision", &article));
     domain::ReduceToNotModified(&article);
     SetBytes(article.SerializeAsString(), response);
     return absl::OkStatus();

@@ -20,14 +20,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-absl::Status ParseBody(absl::string_view bytes, google::protobuf::Message* out,
-                       absl::string_view what) {
-  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InternalError(absl::StrCat("stored ", what, " cannot be decoded (database is corrupt?)"));
-  }
-  return absl::OkStatus();
-}
-
 struct ArticleRow {
   int64_t id = 0;
   bool withdrawn = false;
@@ -60,7 +52,7 @@ absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, i
   absl::StatusOr<absl::CivilDay> review = ParseIsoDate(stmt.ColumnText(first));
   absl::StatusOr<absl::CivilDay> next = ParseIsoDate(stmt.ColumnText(first + 1));
   if (!review.ok() || !next.ok()) {
-    return absl::InternalError("stored revision dates cannot be decoded (database is corrupt?)");
+    return absl::DataLossError("stored revision dates cannot be decoded (the database is damaged)");
   }
   stored.review_date = *review;
   stored.next_review_date = *next;
@@ -72,7 +64,7 @@ absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, i
 absl::StatusOr<v1::Article> ParseStored(const ArticleStore::StoredRevision& stored,
                                         absl::CivilDay today) {
   v1::Article article;
-  RETURN_IF_ERROR(ParseBody(stored.body, &article, "revision"));
+  RETURN_IF_ERROR(DecodeStored(stored.body, "a stored revision", &article));
   article.clear_not_modified();
   article.clear_review_status();
   article.set_scheduled(stored.review_date > today);
@@ -183,8 +175,8 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
     page.last_value = std::string(stmt.ColumnText(1));
     ASSIGN_OR_RETURN(StoredRevision stored, ReadStored(stmt, 2));
     if (stored.body.empty()) {
-      return absl::InternalError(absl::StrCat("live article ", page.last_slug,
-                                              " has an empty listing entry (database is corrupt?)"));
+      return absl::DataLossError(absl::StrCat(
+          "live article ", page.last_slug, " has an empty listing entry (the database is damaged)"));
     }
     page.revisions.push_back(std::move(stored));
   }
@@ -199,7 +191,8 @@ absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::List(const ListQuery& qu
   page.last_slug = std::move(stored.last_slug);
   page.articles.reserve(stored.revisions.size());
   for (const StoredRevision& revision : stored.revisions) {
-    RETURN_IF_ERROR(ParseBody(revision.body, &page.articles.emplace_back(), "revision"));
+    RETURN_IF_ERROR(
+        DecodeStored(revision.body, "a stored revision", &page.articles.emplace_back()));
   }
   return page;
 }
@@ -299,7 +292,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
                                    absl::StrCat("\"", request.request_id(),
                                                 "\" was already used for a different request"));
         }
-        return ParseBody(seen.ColumnBlob(2), &result, "request answer");
+        return DecodeStored(seen.ColumnBlob(2),
+                            absl::StrCat("the stored answer to request_id ", request.request_id()),
+                            &result);
       }
     }
 
@@ -337,7 +332,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
               " already exists with different content; revisions are immutable, so publish "
               "the change under a new review date"));
         }
-        RETURN_IF_ERROR(ParseBody(existing.ColumnBlob(1), &result, "revision"));
+        RETURN_IF_ERROR(
+            DecodeStored(existing.ColumnBlob(1),
+                         absl::StrCat("stored ", RevisionResourceName(slug, review_date)), &result));
         return txn.Commit();
       }
     }
@@ -369,7 +366,7 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
                                        " does not exist; create it with UpsertTherapyType first"));
         continue;
       }
-      RETURN_IF_ERROR(ParseBody(get.ColumnBlob(0), tt, "therapy type"));
+      RETURN_IF_ERROR(DecodeStored(get.ColumnBlob(0), absl::StrCat("stored ", tt->name()), tt));
       tt->clear_update_time();
       tt->clear_article_count();
     }
@@ -511,7 +508,9 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
         absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
   }
   v1::Article article;
-  RETURN_IF_ERROR(ParseBody(stmt.ColumnBlob(0), &article, "revision"));
+  RETURN_IF_ERROR(DecodeStored(stmt.ColumnBlob(0),
+                               absl::StrCat("stored ", RevisionResourceName(slug, review_date)),
+                               &article));
   domain::DropDefaultNextReviewDate(options_.review_interval_years, &article);
   return domain::ToPublishRequest(std::move(article),
                                   static_cast<v1::ChangeType>(stmt.ColumnInt64(1)),

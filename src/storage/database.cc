@@ -59,7 +59,18 @@ absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
       return absl::ResourceExhaustedError(
           absl::StrCat(message, " (the disk holding the database is full)"));
     case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(message);
+      switch (rc) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+        case SQLITE_CONSTRAINT_ROWID:
+          return absl::AlreadyExistsError(message);
+        case SQLITE_CONSTRAINT_FOREIGNKEY:
+          return absl::FailedPreconditionError(
+              absl::StrCat(message, " (it refers to a row that does not exist)"));
+        default:
+          return absl::InternalError(
+              absl::StrCat(message, " (a write broke a rule of the schema)"));
+      }
     case SQLITE_READONLY:
       return absl::FailedPreconditionError(
           absl::StrCat(message, " (the database is open read-only)"));
@@ -69,6 +80,14 @@ absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
     default:
       return absl::InternalError(message);
   }
+}
+
+absl::Status DecodeStored(absl::string_view bytes, absl::string_view what,
+                          google::protobuf::MessageLite* out) {
+  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat(what, " cannot be decoded (the database is damaged)"));
+  }
+  return absl::OkStatus();
 }
 
 Statement::Statement(Statement&& other) noexcept

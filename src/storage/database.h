@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message_lite.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -22,9 +23,18 @@ namespace healthcontent::storage {
 
 // Maps a SQLite result code to the most specific absl::Status:
 // BUSY/LOCKED/IOERR -> Unavailable, FULL -> ResourceExhausted,
-// CONSTRAINT -> AlreadyExists, READONLY -> FailedPrecondition,
+// CONSTRAINT by its extended code: UNIQUE/PRIMARYKEY/ROWID -> AlreadyExists,
+// FOREIGNKEY -> FailedPrecondition (it refers to a row that does not exist),
+// NOT NULL, CHECK and the rest -> Internal (a write the code must never
+// make); READONLY -> FailedPrecondition,
 // CORRUPT/NOTADB -> Internal ("database is corrupt"), others Internal.
 absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db = nullptr);
+
+// Parses protobuf bytes read from the database into `out`. DataLoss naming
+// `what` ("stored revision articles/x@2024-01-02") when they do not parse:
+// the file is damaged, or something other than this service wrote it.
+absl::Status DecodeStored(absl::string_view bytes, absl::string_view what,
+                          google::protobuf::MessageLite* out);
 
 // A prepared statement. Move-only. Borrowed statements (from
 // Database::Prepare's cache) are reset and their bindings cleared when the

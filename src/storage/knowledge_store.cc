@@ -200,11 +200,9 @@ absl::StatusOr<std::vector<v1::ArticleCoding>> KnowledgeStore::ListCodings(
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    const absl::string_view bytes = stmt.ColumnBlob(0);
-    if (!out.emplace_back().ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(absl::StrCat("a stored coding of ", ArticleName(slug),
-                                              " cannot be decoded (database is corrupt?)"));
-    }
+    RETURN_IF_ERROR(DecodeStored(stmt.ColumnBlob(0),
+                                 absl::StrCat("a stored coding of ", ArticleName(slug)),
+                                 &out.emplace_back()));
   }
   return out;
 }

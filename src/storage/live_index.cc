@@ -20,8 +20,8 @@ absl::StatusOr<std::string> ListingEntry(absl::string_view body) {
   basic.basic_view = true;
   absl::Status status = domain::AppendServedArticle(body, basic, &listing);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("stored revision cannot be decoded (database is "
-                                            "corrupt?): ", status.message()));
+    return absl::DataLossError(absl::StrCat(
+        "a stored revision cannot be decoded (the database is damaged): ", status.message()));
   }
   return listing;
 }

@@ -5,16 +5,6 @@
 #include "common/status_macros.h"
 
 namespace healthcontent::storage {
-namespace {
-
-absl::Status Decode(absl::string_view bytes, v1::Reference* out) {
-  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InternalError("stored reference cannot be decoded (database is corrupt?)");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<v1::Reference> ReferenceStore::Get(const std::string& id) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
@@ -23,7 +13,8 @@ absl::StatusOr<v1::Reference> ReferenceStore::Get(const std::string& id) const {
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ReferenceName(id), " does not exist"));
   v1::Reference out;
-  RETURN_IF_ERROR(Decode(stmt.ColumnBlob(0), &out));
+  RETURN_IF_ERROR(
+      DecodeStored(stmt.ColumnBlob(0), absl::StrCat("stored ", ReferenceName(id)), &out));
   return out;
 }
 
@@ -41,7 +32,8 @@ absl::StatusOr<ReferenceStore::Page> ReferenceStore::List(const std::string& aft
       page.has_more = true;
       break;
     }
-    RETURN_IF_ERROR(Decode(stmt.ColumnBlob(0), &page.references.emplace_back()));
+    RETURN_IF_ERROR(
+        DecodeStored(stmt.ColumnBlob(0), "a stored reference", &page.references.emplace_back()));
   }
   return page;
 }

@@ -102,11 +102,10 @@ absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
     document.review_date = std::string(stmt.ColumnText(2));
     document.next_review_date = std::string(stmt.ColumnText(3));
     document.language_code = std::string(stmt.ColumnText(4));
-    absl::string_view body = stmt.ColumnBlob(5);
-    if (!document.article.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-      return absl::DataLossError(absl::StrCat("stored revision ", document.slug, "@",
-                                              document.review_date, " cannot be decoded"));
-    }
+    RETURN_IF_ERROR(DecodeStored(
+        stmt.ColumnBlob(5),
+        absl::StrCat("stored revision ", document.slug, "@", document.review_date),
+        &document.article));
     found.emplace(document.article_id, std::move(document));
   }
   std::vector<LiveDocument> documents;

@@ -25,13 +25,6 @@ absl::Status FillArticleCount(Database* db, const std::string& slug, v1::Therapy
   return absl::OkStatus();
 }
 
-absl::Status Decode(absl::string_view bytes, v1::TherapyType* out) {
-  if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InternalError("stored therapy type cannot be decoded (database is corrupt?)");
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug) const {
@@ -41,7 +34,8 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug) c
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(TherapyTypeName(slug), " does not exist"));
   v1::TherapyType out;
-  RETURN_IF_ERROR(Decode(stmt.ColumnBlob(0), &out));
+  RETURN_IF_ERROR(
+      DecodeStored(stmt.ColumnBlob(0), absl::StrCat("stored ", TherapyTypeName(slug)), &out));
   RETURN_IF_ERROR(FillArticleCount(db, slug, &out));
   return out;
 }
@@ -62,7 +56,9 @@ absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string&
       break;
     }
     slugs.emplace_back(stmt.ColumnText(0));
-    RETURN_IF_ERROR(Decode(stmt.ColumnBlob(1), &page.therapy_types.emplace_back()));
+    RETURN_IF_ERROR(DecodeStored(stmt.ColumnBlob(1),
+                                 absl::StrCat("stored ", TherapyTypeName(slugs.back())),
+                                 &page.therapy_types.emplace_back()));
   }
   for (size_t i = 0; i < slugs.size(); ++i) {
     RETURN_IF_ERROR(FillArticleCount(db, slugs[i], &page.therapy_types[i]));

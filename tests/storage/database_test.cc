@@ -95,6 +95,47 @@ TEST(DatabaseTest, ConstraintAndSyntaxErrorsMapToStatusCodes) {
   ASSERT_TRUE(db->Execute("INSERT INTO t VALUES ('a')").ok());
   EXPECT_EQ(db->Execute("INSERT INTO t VALUES ('a')").code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(db->Prepare("SELEC nonsense").status().code(), absl::StatusCode::kInternal);
+  // Other constraints by what they mean, not as a clash.
+  ASSERT_TRUE(db->Execute("CREATE TABLE child (x TEXT NOT NULL REFERENCES t(x))").ok());
+  absl::Status dangling = db->Execute("INSERT INTO child VALUES ('b')");
+  EXPECT_EQ(dangling.code(), absl::StatusCode::kFailedPrecondition) << dangling;
+  EXPECT_EQ(dangling.message(),
+            "executing INSERT INTO child VALUES ('b'): FOREIGN KEY constraint failed (it refers "
+            "to a row that does not exist)");
+  absl::Status null = db->Execute("INSERT INTO child VALUES (NULL)");
+  EXPECT_EQ(null.code(), absl::StatusCode::kInternal) << null;
+  EXPECT_THAT(std::string(null.message()), ::testing::EndsWith(
+                                  "NOT NULL constraint failed: child.x (a write broke a rule of "
+                                  "the schema)"));
+  EXPECT_TRUE(db->Execute("INSERT INTO child VALUES ('a')").ok());
+}
+
+// Stored protobuf bytes that do not parse are DataLoss naming what they are,
+// wherever a store reads them.
+TEST(DatabaseTest, UndecodableStoredBytesAreDataLossNamingWhatTheyHold) {
+  v1::TherapyType decoded;
+  EXPECT_EQ(
+      DecodeStored("\xff\xff\xff", "stored therapyTypes/x", &decoded),
+      absl::DataLossError("stored therapyTypes/x cannot be decoded (the database is damaged)"));
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  {
+    auto storage = *Storage::Open(path, {});
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
+  }
+  {
+    auto db = *Database::Open(path, {});
+    ASSERT_TRUE(db->Execute("UPDATE therapy_types SET body = x'ffffff' "
+                            "WHERE slug = 'monoclonal-antibodies'")
+                    .ok());
+  }
+  auto storage = *Storage::Open(path, {});
+  TherapyTypeStore therapy_types(storage.get());
+  EXPECT_EQ(therapy_types.Get("monoclonal-antibodies").status(),
+            absl::DataLossError("stored therapyTypes/monoclonal-antibodies cannot be decoded (the "
+                                "database is damaged)"));
+  EXPECT_EQ(therapy_types.List("", 50).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(therapy_types.Get("gene-therapy").ok());
 }
 
 TEST(DatabaseTest, AFileThatIsNotADatabaseFailsAtOpen) {

@@ -159,7 +159,7 @@ TEST_F(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheGroupAndNothingOfItStay
       RunQueuedBehindOne([](Database* db) { return Insert(db, "first"); }, others);
   EXPECT_TRUE(statuses[0].ok()) << statuses[0];
   for (size_t i = 1; i < statuses.size(); ++i) {
-    EXPECT_EQ(statuses[i].code(), absl::StatusCode::kAlreadyExists) << i << statuses[i];
+    EXPECT_EQ(statuses[i].code(), absl::StatusCode::kFailedPrecondition) << i << statuses[i];
     EXPECT_NE(statuses[i].message().find("FOREIGN KEY constraint failed"), std::string::npos)
         << statuses[i];
   }
