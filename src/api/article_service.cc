@@ -81,7 +81,7 @@ grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext
   v1::GetArticleRequest request;
   absl::Status status = BeginCall(*services_, *context, Role::kNone);
   if (status.ok()) status = ParseRawRequest(*request_bytes, &request);
-  if (status.ok()) status = Get(*context, request, response);
+  if (status.ok()) status = Get(request, response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -152,7 +152,7 @@ grpc::ServerUnaryReactor* ArticleService::PublishArticleRevision(
 
 grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
     grpc::CallbackServerContext* context, const v1::WithdrawArticleRequest* request,
-    google::protobuf::Empty* response) {
+    google::protobuf::Empty* /*response*/) {
   auto* reactor = context->DefaultReactor();
   absl::Status status = BeginCall(*services_, *context, Role::kAdmin);
   if (status.ok()) status = Withdraw(*request);
@@ -160,8 +160,7 @@ grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
   return reactor;
 }
 
-absl::Status ArticleService::Get(const grpc::CallbackServerContext& context,
-                                 const v1::GetArticleRequest& request,
+absl::Status ArticleService::Get(const v1::GetArticleRequest& request,
                                  grpc::ByteBuffer* response) const {
   ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));

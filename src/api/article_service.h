@@ -66,8 +66,7 @@ class ArticleService final : public ArticleServiceBase {
                                             google::protobuf::Empty* response) override;
 
  private:
-  absl::Status Get(const grpc::CallbackServerContext& context,
-                   const v1::GetArticleRequest& request, grpc::ByteBuffer* response) const;
+  absl::Status Get(const v1::GetArticleRequest& request, grpc::ByteBuffer* response) const;
   absl::Status GetRevision(const grpc::CallbackServerContext& context,
                            const v1::GetArticleRevisionRequest& request,
                            grpc::ByteBuffer* response) const;

@@ -83,16 +83,16 @@ class FakeArticleService final : public v1::ArticleService::WithRawCallbackMetho
   }
 
   grpc::ServerUnaryReactor* ListArticleRevisions(
-      grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
-      v1::ListArticleRevisionsResponse* response) override {
+      grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* /*request*/,
+      v1::ListArticleRevisionsResponse* /*response*/) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
 
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
-                                         const v1::ListArticlesRequest* request,
-                                         v1::ListArticlesResponse* response) override {
+                                         const v1::ListArticlesRequest* /*request*/,
+                                         v1::ListArticlesResponse* /*response*/) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
@@ -104,7 +104,7 @@ class FakeArticleService final : public v1::ArticleService::WithRawCallbackMetho
 class FakeChangeService final : public v1::ChangeService::CallbackService {
  public:
   grpc::ServerWriteReactor<v1::Change>* WatchChanges(
-      grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override {
+      grpc::CallbackServerContext* /*context*/, const v1::WatchChangesRequest* request) override {
     return new Watch(/*then_wait=*/request->since() != 0);
   }
 
