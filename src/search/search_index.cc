@@ -259,6 +259,15 @@ std::optional<std::vector<std::string>> PhraseWords(const Xapian::Query& phrase)
   return words;
 }
 
+// True when `query` holds an exact phrase of plain terms (PhraseWords).
+bool HasExactPhrase(const Xapian::Query& query) {
+  if (PhraseWords(query).has_value()) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasExactPhrase(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
 // `query` rewritten so that the matcher can skip what cannot reach the page:
 // - each OP_SYNONYM of wildcards (the parser's "word*", over the text's
 //   terms and the title's) becomes an OP_OR. A synonym scores the union of
@@ -405,8 +414,13 @@ struct SearchIndex::Result::State {
   std::unique_ptr<Xapian::Database> reader;
   std::unique_ptr<Xapian::Enquire> enquire;
   Xapian::MSet mset;
+  // For snippets of a query with a phrase (see Search); else unset.
+  std::unique_ptr<Xapian::Enquire> snippet_enquire;
+  Xapian::MSet snippet_mset;
 
   ~State() {
+    snippet_mset = Xapian::MSet();
+    snippet_enquire.reset();
     mset = Xapian::MSet();
     enquire.reset();
     if (index != nullptr && reader != nullptr) index->ReleaseReader(std::move(reader));
@@ -424,7 +438,9 @@ std::string SearchIndex::Result::Snippet(const std::string& text,
   if (state_ == nullptr || text.empty()) return "";
   const Xapian::Stem stemmer = StemmerFor(PrimaryLanguage(language_code));
   auto snippet = [&](const std::string& from) {
-    return UnescapeSnippet(state_->mset.snippet(from, length, stemmer, 0, "[", "]", "..."));
+    const Xapian::MSet& marks =
+        state_->snippet_enquire != nullptr ? state_->snippet_mset : state_->mset;
+    return UnescapeSnippet(marks.snippet(from, length, stemmer, 0, "[", "]", "..."));
   };
   try {
     // Stemming every word of a long body is most of a snippet's cost, and
@@ -676,6 +692,8 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
       }
       Xapian::Query xquery(Xapian::Query::OP_OR, branches.begin(), branches.end());
 
+      state.snippet_mset = Xapian::MSet();
+      state.snippet_enquire.reset();
       state.enquire = std::make_unique<Xapian::Enquire>(*state.reader);
       state.enquire->set_query(xquery);
       state.enquire->set_docid_order(Xapian::Enquire::ASCENDING);
@@ -692,11 +710,6 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
                                            query.facets ? kFacetSample : 0, nullptr,
                                            decider.get());
       state.enquire->clear_matchspies();
-      // MSet::snippet highlights the words of the Enquire's query as it is
-      // when called, phrases included: the query as parsed, whose phrases
-      // are words in order rather than Prunable's pair terms.
-      state.enquire->set_query(
-          Xapian::Query(Xapian::Query::OP_OR, as_parsed.begin(), as_parsed.end()));
 
       result.candidates_.clear();
       for (auto it = state.mset.begin(); it != state.mset.end(); ++it) {
@@ -739,6 +752,17 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
         if (spy->due_soon() > 0) statuses.push_back({"DUE_SOON", scaled(spy->due_soon())});
         if (spy->overdue() > 0) statuses.push_back({"OVERDUE", scaled(spy->overdue())});
         result.review_status_counts_ = SortedCounts(std::move(statuses));
+      }
+      // MSet::snippet marks the words of its Enquire's query. Prunable made
+      // each phrase a pair term, which matches no word of a text: snippets
+      // of a query with a phrase come from an Enquire of the query as
+      // parsed, with its term statistics and no match run (no items asked).
+      if (std::any_of(as_parsed.begin(), as_parsed.end(), HasExactPhrase)) {
+        state.snippet_enquire = std::make_unique<Xapian::Enquire>(*state.reader);
+        state.snippet_enquire->set_query(
+            Xapian::Query(Xapian::Query::OP_OR, as_parsed.begin(), as_parsed.end()));
+        state.snippet_enquire->set_weighting_scheme(Ranking());
+        state.snippet_mset = state.snippet_enquire->get_mset(0, 0);
       }
       return result;
     } catch (const Xapian::DatabaseModifiedError& e) {

@@ -371,7 +371,8 @@ TEST_F(SearchIndexTest, ReadersKeepWorkingWhileTheWriterCommits) {
   std::thread reader([&] {
     while (!done) {
       SearchIndex::Query query;
-      query.text = "stable";
+      // A word, and a phrase (its snippets read the index a second time).
+      query.text = searches % 2 == 0 ? "stable" : "\"stable text\"";
       auto result = index_->Search(query);
       if (!result.ok() || result->candidates().empty()) {
         ++failures;
