@@ -21,8 +21,8 @@
 #include "domain/article_wire.h"
 #include "domain/filter.h"
 #include "search/article_search.h"
-#include "storage/database.h"
 #include "search/index_follower.h"
+#include "storage/database.h"
 
 namespace healthcontent::api {
 namespace {
