@@ -20,6 +20,7 @@
 #include "domain/article_rules.h"
 #include "domain/article_wire.h"
 #include "domain/filter.h"
+#include "domain/language.h"
 #include "search/article_search.h"
 #include "search/index_follower.h"
 #include "storage/database.h"
@@ -171,9 +172,21 @@ absl::Status ArticleService::Get(const v1::GetArticleRequest& request,
     if (!as_of.ok()) return InvalidFieldError("as_of", as_of.status().message());
     day = *as_of;
   }
+  bool language_fallback = false;
+  if (!request.language_codes().empty()) {
+    RETURN_IF_ERROR(domain::ValidateLanguageCodes(request.language_codes(), "language_codes"));
+    ASSIGN_OR_RETURN(storage::ArticleStore::LanguageChoice choice,
+                     data->articles->ChooseLanguage(
+                         slug, day,
+                         std::vector<std::string>(request.language_codes().begin(),
+                                                  request.language_codes().end()),
+                         !request.no_language_fallback()));
+    slug = std::move(choice.slug);
+    language_fallback = choice.fallback;
+  }
   ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
                    data->articles->GetInForceStored(slug, day));
-  return Serve(stored, request.view(), request.if_none_match(), response);
+  return Serve(stored, request.view(), request.if_none_match(), response, language_fallback);
 }
 
 absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& context,
@@ -183,20 +196,23 @@ absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& cont
   ASSIGN_OR_RETURN(RevisionName name, ParseRevisionName(request.name(), "name"));
   ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
                    data->articles->GetRevisionStored(name.article_slug, name.review_date,
-                                                          services_->authorizer->IsAdmin(context)));
+                                                     services_->Today(),
+                                                     services_->authorizer->IsAdmin(context)));
   return Serve(stored, request.view(), request.if_none_match(), response);
 }
 
 absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& stored,
                                    v1::ArticleView view, const std::string& if_none_match,
-                                   grpc::ByteBuffer* response) const {
+                                   grpc::ByteBuffer* response, bool language_fallback) const {
   if (!v1::ArticleView_IsValid(view)) {
     return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
   }
-  if (!if_none_match.empty() && if_none_match == stored.etag) {
+  const std::string etag = domain::ServedEtag(stored.etag, stored.translation_status);
+  if (!if_none_match.empty() && if_none_match == etag) {
     // Rare: the reduced answer is built from the parsed revision.
     v1::Article article;
     RETURN_IF_ERROR(storage::DecodeStored(stored.body, "a stored revision", &article));
+    article.set_etag(etag);
     domain::ReduceToNotModified(&article);
     SetBytes(article.SerializeAsString(), response);
     return absl::OkStatus();
@@ -207,6 +223,9 @@ absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& 
   fields.scheduled = stored.review_date > today;
   fields.review_status =
       domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
+  fields.translation_status = stored.translation_status;
+  fields.language_fallback = language_fallback;
+  if (etag != stored.etag) fields.etag = etag;
   std::string bytes;
   RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &bytes));
   SetBytes(std::move(bytes), response);
@@ -258,6 +277,14 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
     fields.scheduled = stored.review_date > today;
     fields.review_status =
         domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
+    fields.translation_status = stored.translation_status;
+    fields.etag.clear();
+    if (stored.translation_status == v1::Article::TRANSLATION_STALE) {
+      // Listing entries hold no etag (ListStored); the parsed entry does.
+      v1::Article entry;
+      RETURN_IF_ERROR(storage::DecodeStored(stored.body, "a listing entry", &entry));
+      fields.etag = domain::ServedEtag(entry.etag(), stored.translation_status);
+    }
     article.clear();
     RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &article));
     domain::AppendLengthDelimitedField(v1::ListArticlesResponse::kArticlesFieldNumber, article, &bytes);

@@ -73,7 +73,8 @@ class ArticleService final : public ArticleServiceBase {
   // The answer of a single-article read: the stored revision with the view,
   // a conditional read's etag and the computed fields applied.
   absl::Status Serve(const storage::ArticleStore::StoredRevision& stored, v1::ArticleView view,
-                     const std::string& if_none_match, grpc::ByteBuffer* response) const;
+                     const std::string& if_none_match, grpc::ByteBuffer* response,
+                     bool language_fallback = false) const;
   // Writes a serialized ListArticlesResponse: each listed article is its
   // stored revision with the view and computed fields applied on the wire.
   absl::Status List(const v1::ListArticlesRequest& request, grpc::ByteBuffer* response) const;

@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
 #include "domain/coding.h"
+#include "domain/language.h"
 
 namespace healthcontent::api {
 namespace {
@@ -27,17 +28,6 @@ struct ParsedCriterion {
   v1::Criterion criterion;  // system as URI, code normalized
   const domain::CodeSystemInfo* system = nullptr;
 };
-
-absl::string_view PrimaryLanguage(absl::string_view tag) {
-  return tag.substr(0, tag.find('-'));
-}
-
-// An article's language answers a preferred tag when they are equal or share
-// their primary language ("es" and "es-MX").
-bool LanguageMatches(absl::string_view preferred, absl::string_view article) {
-  return absl::EqualsIgnoreCase(preferred, article) ||
-         absl::EqualsIgnoreCase(PrimaryLanguage(preferred), PrimaryLanguage(article));
-}
 
 int Rank(v1::MatchType type) {
   switch (type) {
@@ -123,16 +113,12 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
   if (!v1::Audience_IsValid(request.audience())) {
     violations.Add("audience", absl::StrCat(request.audience(), " is not an Audience value"));
   }
-  if (request.language_codes_size() > kMaxLanguageCodes) {
-    violations.Add("language_codes", absl::StrCat("has ", request.language_codes_size(),
-                                                  " entries; the limit is ", kMaxLanguageCodes));
-  }
-  for (int i = 0; i < request.language_codes_size() && i < kMaxLanguageCodes; ++i) {
-    if (!domain::IsValidLanguageCode(absl::AsciiStrToLower(request.language_codes(i)))) {
-      violations.Add(absl::StrCat("language_codes[", i, "]"),
-                     absl::StrCat("\"", domain::ShownInMessage(request.language_codes(i)),
-                                  "\" is not a BCP-47 language tag like \"es\" or \"en-US\""));
-    }
+  {
+    absl::Status languages = domain::ValidateLanguageCodes(request.language_codes(),
+                                                           "language_codes");
+    google::rpc::BadRequest bad;
+    GetBadRequest(languages, &bad);
+    for (const auto& fv : bad.field_violations()) violations.Add(fv.field(), fv.description());
   }
   *day = today;
   if (request.has_as_of()) {
@@ -173,6 +159,7 @@ std::string DisplayOf(const v1::Article& article, const std::string& system,
 // then (ICD-10-CM) those of the nearest ancestor that has any.
 absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& parsed,
                          absl::CivilDay day, absl::CivilDay today, int due_soon_days,
+                         const std::vector<std::string>& languages,
                          std::vector<v1::KnowledgeMatch>* out) {
   const std::string& system = parsed.criterion.coding().system();
   std::vector<std::string> codes = {parsed.criterion.coding().code()};
@@ -187,11 +174,20 @@ absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& pa
                      data.knowledge->FindByCode(system, codes[level], day));
     bool any = false;
     for (const storage::KnowledgeStore::CodeMatch& match : found) {
-      if (std::find(seen.begin(), seen.end(), match.slug) != seen.end()) continue;
-      absl::StatusOr<v1::Article> article = data.articles->GetInForce(match.slug, day, today);
+      // A translation inherits its source's codes: the reader's language
+      // picks among the matched article and its translations.
+      std::string slug = match.slug;
+      if (!languages.empty()) {
+        ASSIGN_OR_RETURN(storage::ArticleStore::LanguageChoice choice,
+                         data.articles->ChooseLanguage(match.slug, day, languages,
+                                                       /*allow_fallback=*/true));
+        slug = std::move(choice.slug);
+      }
+      if (std::find(seen.begin(), seen.end(), slug) != seen.end()) continue;
+      absl::StatusOr<v1::Article> article = data.articles->GetInForce(slug, day, today);
       if (absl::IsNotFound(article.status())) continue;  // withdrawn since the index was read
       RETURN_IF_ERROR(article.status());
-      seen.push_back(match.slug);
+      seen.push_back(slug);
       any = true;
       v1::KnowledgeMatch& m = out->emplace_back();
       m.set_article(article->name());
@@ -202,6 +198,7 @@ absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& pa
       ASSIGN_OR_RETURN(absl::CivilDay next_review, FromProtoDate(article->next_review_date()));
       m.set_review_status(domain::ComputeReviewStatus(next_review, today, due_soon_days));
       m.set_language_code(article->language_code());
+      m.set_audience(article->audience());
       m.set_match_type(level > 0                ? v1::MATCH_TYPE_ANCESTOR
                        : match.on_article       ? v1::MATCH_TYPE_EXACT
                                                 : v1::MATCH_TYPE_THERAPY_TYPE);
@@ -223,7 +220,7 @@ bool KeepPreferredLanguage(const google::protobuf::RepeatedPtrField<std::string>
   for (const std::string& tag : preferred) {
     std::vector<v1::KnowledgeMatch> kept;
     for (const v1::KnowledgeMatch& m : *matches) {
-      if (LanguageMatches(tag, m.language_code())) kept.push_back(m);
+      if (domain::LanguageMatches(tag, m.language_code())) kept.push_back(m);
     }
     if (!kept.empty()) {
       *matches = std::move(kept);
@@ -231,6 +228,18 @@ bool KeepPreferredLanguage(const google::protobuf::RepeatedPtrField<std::string>
     }
   }
   return false;
+}
+
+// Keeps the matches written for `audience`; returns false (keeping all)
+// when there are none.
+bool KeepAudience(v1::Audience audience, std::vector<v1::KnowledgeMatch>* matches) {
+  std::vector<v1::KnowledgeMatch> kept;
+  for (const v1::KnowledgeMatch& m : *matches) {
+    if (m.audience() == audience) kept.push_back(m);
+  }
+  if (kept.empty()) return false;
+  *matches = std::move(kept);
+  return true;
 }
 
 }  // namespace
@@ -245,6 +254,8 @@ absl::Status RetrieveKnowledge(const storage::Dataset& data, absl::CivilDay toda
   *response->mutable_as_of() = ToProtoDate(day);
   response->set_audience(request.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT
                                                                         : request.audience());
+  const std::vector<std::string> languages(request.language_codes().begin(),
+                                            request.language_codes().end());
   for (const ParsedCriterion& criterion : parsed) {
     v1::CriterionResult* result = response->add_results();
     *result->mutable_criterion() = criterion.criterion;
@@ -253,10 +264,11 @@ absl::Status RetrieveKnowledge(const storage::Dataset& data, absl::CivilDay toda
       continue;
     }
     std::vector<v1::KnowledgeMatch> matches;
-    RETURN_IF_ERROR(FindMatches(data, criterion, day, today, due_soon_days, &matches));
+    RETURN_IF_ERROR(FindMatches(data, criterion, day, today, due_soon_days, languages, &matches));
     if (!matches.empty() && !request.language_codes().empty()) {
       result->set_language_fallback(!KeepPreferredLanguage(request.language_codes(), &matches));
     }
+    if (!matches.empty()) result->set_audience_fallback(!KeepAudience(response->audience(), &matches));
     std::sort(matches.begin(), matches.end(),
               [](const v1::KnowledgeMatch& a, const v1::KnowledgeMatch& b) {
                 if (Rank(a.match_type()) != Rank(b.match_type())) {

@@ -17,7 +17,6 @@ namespace healthcontent::api {
 
 // Limits of RetrieveKnowledgeRequest.
 inline constexpr int kMaxCriteria = 20;
-inline constexpr int kMaxLanguageCodes = 10;
 inline constexpr int kMaxKnowledgeResults = 50;
 inline constexpr int kDefaultKnowledgeResults = 10;
 inline constexpr int kMaxOriginalTextLength = 300;

@@ -90,15 +90,21 @@ void HintNextPage(const std::string& next_page_token) {
 
 // get ------------------------------------------------------------------------
 
-constexpr char kGetUsage[] = R"(Usage: healthcontent get NAME [--as-of=YYYY-MM-DD] [--json]
+constexpr char kGetUsage[] = R"(Usage: healthcontent get NAME [--as-of=YYYY-MM-DD] [--lang=es[,en...]]
+                         [--no-fallback] [--json]
 
 Shows one article: NAME articles/{slug} is its revision in force today (or on
 --as-of), articles/{slug}/revisions/{YYYY-MM-DD} one revision by review date,
-scheduled ones included. The text shows the title, review dates, publisher,
-therapy types, the sections with their bullets and the numbered references;
---json prints the Article as protobuf JSON.
+scheduled ones included. The text shows the title, review dates, publisher and
+language, translation and reading level, therapy types, the sections with
+their bullets and the numbered references; --json prints the Article as
+protobuf JSON.
 
   --as-of=YYYY-MM-DD  the revision in force on that day (articles/{slug} only)
+  --lang=TAGS         preferred languages, most preferred first (BCP-47):
+                      the article or its translation in the first available,
+                      else the source language, marked as a fallback
+  --no-fallback       with --lang: fail instead of falling back
   --json              protobuf JSON instead of text
 
 )";
@@ -110,8 +116,8 @@ absl::Status Get(const CommandLine& command_line) {
   v1::Article article;
   auto context = client.Context();
   if (absl::StrContains(name, "/revisions/")) {
-    if (command_line.Has("as-of")) {
-      return UsageError("--as-of goes with articles/{slug}, not with a revision name");
+    if (command_line.Has("as-of") || command_line.Has("lang")) {
+      return UsageError("--as-of and --lang go with articles/{slug}, not with a revision name");
     }
     v1::GetArticleRevisionRequest request;
     request.set_name(name);
@@ -124,6 +130,10 @@ absl::Status Get(const CommandLine& command_line) {
       if (!day.ok()) return UsageError(absl::StrCat("--as-of: ", day.status().message()));
       *request.mutable_as_of() = ToProtoDate(*day);
     }
+    for (absl::string_view tag : absl::StrSplit(command_line.Get("lang"), ',', absl::SkipEmpty())) {
+      request.add_language_codes(std::string(tag));
+    }
+    request.set_no_language_fallback(command_line.Has("no-fallback"));
     RETURN_IF_ERROR(client.Check(client.articles->GetArticle(context.get(), request, &article)));
   }
   PrintOut(command_line.Has("json") ? MessageJson(article) : RenderArticle(article));
@@ -653,7 +663,7 @@ std::vector<CommandSpec> RemoteCommands() {
   auto usage = [](const char* text) { return absl::StrCat(text, kRemoteFlagsHelp); };
   return {
       {"get", "show an article (in force today, on a day, or one revision)", usage(kGetUsage),
-       Flags({{"as-of", true}}), &Run<Get>},
+       Flags({{"as-of", true}, {"lang", true}, {"no-fallback", false}}), &Run<Get>},
       {"list", "list articles, filtered and ordered", usage(kListUsage),
        Flags({{"filter", true},
               {"order-by", true},

@@ -248,6 +248,32 @@ std::string RenderArticle(const v1::Article& article) {
   field("Publisher", absl::StrCat(article.publisher(), article.language_code().empty() ? "" : " (",
                                   article.language_code(),
                                   article.language_code().empty() ? "" : ")"));
+  if (article.language_fallback()) {
+    field("Language", absl::StrCat(article.language_code(),
+                                   ": none of the languages asked for is available"));
+  }
+  if (article.has_translation_of()) {
+    field("Translation of",
+          absl::StrCat(article.translation_of().article(), " as reviewed ",
+                       article.translation_of().revision_id(),
+                       article.translation_status() == v1::Article::TRANSLATION_STALE
+                           ? " (stale: the source has a newer clinical review)"
+                           : ""));
+  }
+  if (article.audience() == v1::AUDIENCE_PROFESSIONAL) field("Audience", "health professionals");
+  if (article.has_readability()) {
+    const v1::Readability& r = article.readability();
+    field("Reading level",
+          absl::StrCat(r.has_flesch_kincaid_grade()
+                           ? absl::StrFormat("grade %.1f, ", r.flesch_kincaid_grade())
+                           : "",
+                       absl::StrFormat("ease %.1f", r.reading_ease()),
+                       r.ease_formula() == v1::Readability::FERNANDEZ_HUERTA ? " (Fernandez-Huerta)"
+                                                                            : " (Flesch)",
+                       "; ", r.words(), " words, ", r.sentences(), " sentences, ", r.syllables(),
+                       " syllables"));
+  }
+  field("Also called", absl::StrJoin(article.also_called(), ", "));
   std::vector<std::string> therapy_types;
   for (const v1::TherapyType& therapy_type : article.therapy_types()) {
     therapy_types.push_back(therapy_type.display_name().empty() ? therapy_type.name()

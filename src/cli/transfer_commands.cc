@@ -27,6 +27,7 @@
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
 #include "importers/interchange.h"
+#include "importers/medlineplus_importer.h"
 #include "importers/nhs_importer.h"
 #include "importers/page_importer.h"
 #include "nlohmann/json.hpp"
@@ -67,12 +68,14 @@ std::string RevisionNameOf(const v1::Article& article) {
 // import ---------------------------------------------------------------------
 
 constexpr char kImportUsage[] =
-    R"(Usage: healthcontent import [--format=json|page|nhs] [--dry-run]
+    R"(Usage: healthcontent import [--format=json|page|nhs|medlineplus] [--dry-run]
                             [--db=PATH | --server=HOST:PORT --token=TOKEN]
                             FILE_OR_DIR...
 
-Imports content, each file all-or-nothing (one publish), through the same
-validation and rules as the service, and reports per file:
+Imports content through the same validation and rules as the service, each
+file all-or-nothing (one publish; a MedlinePlus file is read and validated
+whole, then published a topic at a time), and reports per file (per topic
+for MedlinePlus):
   imported   a new revision (or a new or changed therapy type)
   skipped    identical to what is already stored; nothing written
   refused    and why (with each invalid field)
@@ -89,6 +92,20 @@ Formats:
   page  captured patient-education page text (*.txt in directories): the
         slug comes from the title unless --slug is given.
   nhs   NHS website content API pages (JSON-LD; *.json in directories).
+  medlineplus
+        MedlinePlus health-topics XML (mplus_topics_*.xml from
+        https://medlineplus.gov/xml.html; *.xml in directories): a revision
+        per <health-topic>, English topics first, a report line each. A
+        file with any bad topic is refused whole. The revision date is the
+        file's date-generated day (when NLM generated the snapshot, so when
+        the text is known to have read so), not a topic's date-created: a
+        topic keeps its creation day while its text changes, so every later
+        snapshot would collide on it. Each snapshot imported is a revision;
+        the same file again is skipped as identical. A Spanish topic linked
+        to an English topic of the same file (<language-mapped-topic>) is its
+        translation: articles/{english-slug}-es, translation_of the English
+        article's revision of that day. An unlinked Spanish topic is an
+        article of its own, slug from its title.
 
 Flags:
   --db=PATH          write to this database file (created when missing). To
@@ -113,7 +130,7 @@ Flags:
 
 )";
 
-enum class Format { kJson, kPage, kNhs };
+enum class Format { kJson, kPage, kNhs, kMedlinePlus };
 
 struct FileReport {
   std::string file;
@@ -151,7 +168,9 @@ bool IsTherapyTypeFile(const std::string& path, absl::string_view text) {
 // The files a directory holds for `format`, in import order: sorted by path,
 // and for json the therapy types first (articles name them).
 std::vector<std::string> DirectoryFiles(const std::string& dir, Format format) {
-  const std::string extension = format == Format::kPage ? ".txt" : ".json";
+  const std::string extension = format == Format::kPage          ? ".txt"
+                                : format == Format::kMedlinePlus ? ".xml"
+                                                                 : ".json";
   std::vector<std::string> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
@@ -184,6 +203,13 @@ std::string Reason(const absl::Status& status, const std::string& file) {
   return std::string(message);
 }
 
+// A failure that is not the file's: the store, the server or the token
+// failed, and the remaining files would fail the same way.
+bool StopsTheBatch(const absl::Status& status) {
+  return ExitCodeFor(status) == kServerError || absl::IsUnauthenticated(status) ||
+         absl::IsPermissionDenied(status);
+}
+
 class Importer {
  public:
   Importer(const CommandLine& command_line, Format format, Backend* backend)
@@ -204,31 +230,36 @@ class Importer {
   // Only UpsertTherapyTypeRequest files are taken; any other is refused.
   void OnlyTherapyTypes() { only_therapy_types_ = true; }
 
-  // Imports (or with no backend, validates) one file.
-  FileReport Import(const std::string& file) {
-    FileReport report{file, "", "", absl::OkStatus(), {}};
-    absl::Status status = ImportOrValidate(file, &report);
+  // Imports (or with no backend, validates) one file: one report, or one a
+  // topic for a MedlinePlus file that could be read (each topic is its own
+  // publish; a refused one does not stop the others unless the backend
+  // failed).
+  std::vector<FileReport> Import(const std::string& file) {
+    std::vector<FileReport> reports;
+    absl::Status status = ImportOrValidate(file, &reports);
     if (!status.ok()) {
-      report.result = "refused";
-      report.error = status;
+      if (reports.empty()) reports.push_back(FileReport{file, "", "", absl::OkStatus(), {}});
+      reports.back().result = "refused";
+      reports.back().error = status;
     }
-    return report;
+    return reports;
   }
 
  private:
-  absl::Status ImportOrValidate(const std::string& file, FileReport* report) {
+  absl::Status ImportOrValidate(const std::string& file, std::vector<FileReport>* reports) {
     ASSIGN_OR_RETURN(std::string text, importers::ReadFile(file));
     if (format_ == Format::kJson && IsTherapyTypeFile(file, text)) {
       v1::UpsertTherapyTypeRequest request;
       RETURN_IF_ERROR(importers::ParseInterchangeJson(text, file, &request));
       RETURN_IF_ERROR(domain::ValidateUpsertTherapyType(request));
-      report->name = request.therapy_type().name();
+      FileReport& report = reports->emplace_back(FileReport{file, "", "", absl::OkStatus(), {}});
+      report.name = request.therapy_type().name();
       if (backend_ == nullptr) {
-        report->result = "valid";
+        report.result = "valid";
         return absl::OkStatus();
       }
       ASSIGN_OR_RETURN(bool changed, backend_->UpsertTherapyType(request));
-      report->result = changed ? "imported" : "skipped";
+      report.result = changed ? "imported" : "skipped";
       return absl::OkStatus();
     }
     if (only_therapy_types_) {
@@ -236,6 +267,7 @@ class Importer {
           "not an UpsertTherapyTypeRequest: the file has no \"therapyType\" object (see "
           "data/therapy-types/)");
     }
+    if (format_ == Format::kMedlinePlus) return ImportMedlinePlus(file, text, reports);
     v1::PublishArticleRevisionRequest request;
     std::vector<v1::TherapyType> listed_therapy_types;
     switch (format_) {
@@ -251,7 +283,36 @@ class Importer {
         ASSIGN_OR_RETURN(request, importers::ImportNhsPage(text, file, &code_map_));
         break;
       }
+      case Format::kMedlinePlus:
+        break;  // above
     }
+    FileReport& report = reports->emplace_back(FileReport{file, "", "", absl::OkStatus(), {}});
+    return Publish(std::move(request), listed_therapy_types, &report);
+  }
+
+  // One report a topic, in the importer's order: English topics first, as the
+  // server refuses a translation whose source revision it does not hold.
+  absl::Status ImportMedlinePlus(const std::string& file, const std::string& text,
+                                 std::vector<FileReport>* reports) {
+    ASSIGN_OR_RETURN(std::vector<v1::PublishArticleRevisionRequest> requests,
+                     importers::ImportMedlinePlusTopics(text, file));
+    for (v1::PublishArticleRevisionRequest& request : requests) {
+      FileReport& report = reports->emplace_back(FileReport{file, "", "", absl::OkStatus(), {}});
+      absl::Status status = Publish(std::move(request), {}, &report);
+      if (status.ok()) continue;
+      report.result = "refused";
+      report.error = status;
+      if (StopsTheBatch(status)) break;
+    }
+    return absl::OkStatus();
+  }
+
+  // Validates `request` and, with a backend, publishes it (after creating the
+  // therapy types it lists that the catalogue lacks); fills `report` but its
+  // result on failure.
+  absl::Status Publish(v1::PublishArticleRevisionRequest request,
+                       const std::vector<v1::TherapyType>& listed_therapy_types,
+                       FileReport* report) {
     RETURN_IF_ERROR(domain::ValidatePublishRequest(request));
     report->name = RevisionNameOf(request.article());
     if (backend_ == nullptr) {
@@ -338,11 +399,6 @@ nlohmann::json ReportJson(const FileReport& report) {
   return out;
 }
 
-bool StopsTheBatch(const absl::Status& status) {
-  return ExitCodeFor(status) == kServerError || absl::IsUnauthenticated(status) ||
-         absl::IsPermissionDenied(status);
-}
-
 // Imports `files` (already expanded from directories) and prints the
 // per-file report and the totals; returns the exit code. `command` names the
 // command in errors.
@@ -377,23 +433,23 @@ int ImportFiles(const CommandLine& command_line, Format format,
     Progress progress(static_cast<int>(files.size()));
     for (size_t i = 0; i < files.size(); ++i) {
       progress.Update(static_cast<int>(i), files[i]);
-      FileReport report = importer.Import(files[i]);
-      if (report.result == "refused" && StopsTheBatch(report.error)) {
-        // The store, the server or the token failed, not the file: the
-        // remaining files would fail the same way.
-        aborted = report.error;
-        break;
+      for (const FileReport& report : importer.Import(files[i])) {
+        if (report.result == "refused" && StopsTheBatch(report.error)) {
+          aborted = report.error;
+          break;
+        }
+        imported += report.result == "imported";
+        skipped += report.result == "skipped";
+        refused += report.result == "refused";
+        valid += report.result == "valid";
+        if (json) {
+          reports.push_back(ReportJson(report));
+        } else {
+          progress.Clear();
+          PrintOut(ReportLine(report));
+        }
       }
-      imported += report.result == "imported";
-      skipped += report.result == "skipped";
-      refused += report.result == "refused";
-      valid += report.result == "valid";
-      if (json) {
-        reports.push_back(ReportJson(report));
-      } else {
-        progress.Clear();
-        PrintOut(ReportLine(report));
-      }
+      if (!aborted.ok()) break;
     }
   }
   if (json) {
@@ -423,8 +479,11 @@ int Import(const CommandLine& command_line) {
     format = Format::kPage;
   } else if (format_name == "nhs") {
     format = Format::kNhs;
+  } else if (format_name == "medlineplus") {
+    format = Format::kMedlinePlus;
   } else {
-    return Finish(UsageError(absl::StrCat("--format=", format_name, ": use json, page or nhs")));
+    return Finish(
+        UsageError(absl::StrCat("--format=", format_name, ": use json, page, nhs or medlineplus")));
   }
   std::vector<std::string> files;
   for (const std::string& argument : command_line.positional()) {
@@ -595,7 +654,7 @@ std::vector<FlagSpec> WithRemoteFlags(std::vector<FlagSpec> own) {
 
 std::vector<CommandSpec> TransferCommands() {
   return {
-      {"import", "import interchange JSON, captured pages or NHS pages",
+      {"import", "import interchange JSON, captured pages, NHS pages or MedlinePlus topics",
        absl::StrCat(kImportUsage, kRemoteFlagsHelp),
        WithRemoteFlags({{"format", true},
                         {"dry-run", false},

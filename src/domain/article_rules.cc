@@ -234,6 +234,48 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
   if (!a.source_url().empty() && !IsHttpUrl(a.source_url())) {
     v.Add("article.source_url", "must be an absolute http(s) URL");
   }
+  if (!v1::Audience_IsValid(a.audience())) {
+    v.Add("article.audience", absl::StrCat(a.audience(), " is not an Audience value"));
+  }
+  if (!a.audience_counterpart().empty()) {
+    absl::StatusOr<std::string> counterpart =
+        ParseArticleName(a.audience_counterpart(), "article.audience_counterpart");
+    if (!counterpart.ok()) {
+      v.Add("article.audience_counterpart", "must look like \"articles/{slug}\"");
+    } else if (slug.ok() && *counterpart == *slug) {
+      v.Add("article.audience_counterpart", "names the article itself");
+    }
+  }
+  if (a.has_translation_of()) {
+    const v1::TranslationSource& source = a.translation_of();
+    absl::StatusOr<std::string> source_slug =
+        ParseArticleName(source.article(), "article.translation_of.article");
+    if (!source_slug.ok()) {
+      v.Add("article.translation_of.article", "must look like \"articles/{slug}\"");
+    } else if (slug.ok() && *source_slug == *slug) {
+      v.Add("article.translation_of.article", "names the article itself");
+    }
+    if (source.revision_id().empty()) {
+      v.Add("article.translation_of.revision_id",
+            "is required: the source revision translated, YYYY-MM-DD");
+    } else if (!ParseIsoDate(source.revision_id()).ok()) {
+      v.Add("article.translation_of.revision_id",
+            absl::StrCat("\"", ShownInMessage(source.revision_id()),
+                         "\" is not a revision id (YYYY-MM-DD)"));
+    }
+    if (a.language_code().empty()) {
+      v.Add("article.language_code", "is required for a translation (article.translation_of)");
+    }
+  }
+  if (a.also_called_size() > limits.max_also_called) {
+    v.Add("article.also_called", absl::StrCat("has ", a.also_called_size(),
+                                              " entries; the limit is ", limits.max_also_called));
+  } else {
+    for (int i = 0; i < a.also_called_size(); ++i) {
+      c.Text(absl::StrCat("article.also_called[", i, "]"), a.also_called(i), limits.max_title,
+             /*required=*/true);
+    }
+  }
   if (a.lead().empty() && a.sections().empty()) {
     v.Add("article.sections", "the article has no text: give lead blocks or sections");
   }
@@ -363,6 +405,8 @@ std::string ComputeEtag(const v1::Article& article) {
   copy.clear_publish_time();
   copy.clear_not_modified();
   copy.clear_scheduled();
+  copy.clear_translation_status();
+  copy.clear_language_fallback();
   return Sha256Hex(copy.SerializeAsString()).substr(0, 20);
 }
 
@@ -412,6 +456,12 @@ v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::Chan
   article.clear_scheduled();
   article.clear_not_modified();
   article.clear_review_status();
+  article.clear_translation_status();
+  article.clear_language_fallback();
+  article.clear_readability();
+  // The stored default: a publish that leaves the audience out and one that
+  // spells out AUDIENCE_PATIENT are the same revision.
+  if (article.audience() == v1::AUDIENCE_PATIENT) article.clear_audience();
   for (v1::TherapyType& tt : *article.mutable_therapy_types()) {
     std::string name = tt.name();
     tt.Clear();

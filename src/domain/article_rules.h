@@ -14,7 +14,8 @@ namespace healthcontent::domain {
 
 // Size limits of a publish, as documented in article_service.proto.
 struct PublishLimits {
-  size_t max_title = 300;
+  size_t max_title = 300;  // also each also_called name
+  int max_also_called = 50;
   size_t max_summary = 2000;
   size_t max_heading = 300;
   size_t max_span = 10000;
@@ -76,7 +77,8 @@ v1::Article::ReviewStatus ComputeReviewStatus(absl::CivilDay next_review, absl::
 
 // The publish request that recreates a stored revision (the interchange
 // format): output-only fields cleared, therapy types reduced to their names,
-// reference names dropped. Publishing it again is an idempotent republish.
+// reference names dropped, the default audience (AUDIENCE_PATIENT) left out.
+// Publishing it again is an idempotent republish.
 v1::PublishArticleRevisionRequest ToPublishRequest(v1::Article article, v1::ChangeType change_type,
                                                    std::string change_summary);
 

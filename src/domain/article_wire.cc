@@ -13,9 +13,13 @@ using google::protobuf::internal::WireFormatLite;
 
 bool Dropped(int field, const ServedFields& fields) {
   switch (field) {
+    case v1::Article::kEtagFieldNumber:
+      return !fields.etag.empty();
     case v1::Article::kNotModifiedFieldNumber:
     case v1::Article::kScheduledFieldNumber:
     case v1::Article::kReviewStatusFieldNumber:
+    case v1::Article::kTranslationStatusFieldNumber:
+    case v1::Article::kLanguageFallbackFieldNumber:
       return true;
     case v1::Article::kLeadFieldNumber:
     case v1::Article::kSectionsFieldNumber:
@@ -97,7 +101,22 @@ absl::Status AppendServedArticle(absl::string_view stored, const ServedFields& f
     AppendVarintField(v1::Article::kReviewStatusFieldNumber,
                       static_cast<uint64_t>(fields.review_status), out);
   }
+  if (fields.translation_status != v1::Article::TRANSLATION_STATUS_UNSPECIFIED) {
+    AppendVarintField(v1::Article::kTranslationStatusFieldNumber,
+                      static_cast<uint64_t>(fields.translation_status), out);
+  }
+  if (fields.language_fallback) {
+    AppendVarintField(v1::Article::kLanguageFallbackFieldNumber, 1, out);
+  }
+  if (!fields.etag.empty()) {
+    AppendLengthDelimitedField(v1::Article::kEtagFieldNumber, fields.etag, out);
+  }
   return absl::OkStatus();
+}
+
+std::string ServedEtag(absl::string_view stored, v1::Article::TranslationStatus status) {
+  return status == v1::Article::TRANSLATION_STALE ? absl::StrCat(stored, "-stale")
+                                                   : std::string(stored);
 }
 
 }  // namespace healthcontent::domain

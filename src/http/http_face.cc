@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "api/status.h"
 #include "common/hash.h"
+#include "domain/language.h"
 #include "http/connect.h"
 #include "http/infobutton.h"
 
@@ -419,6 +420,20 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
       }
     }
   }
+  // Accept-Language fills `language_codes` of a request that takes them
+  // and names none (GetArticle, RetrieveKnowledge): the answer then varies
+  // with that header.
+  const google::protobuf::FieldDescriptor* languages_field =
+      request->GetDescriptor()->FindFieldByName("language_codes");
+  const bool takes_languages = languages_field != nullptr && languages_field->is_repeated() &&
+                               languages_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
+  if (takes_languages && request->GetReflection()->FieldSize(*request, languages_field) == 0) {
+    if (const std::string* accept = exchange.request.Header("accept-language"); accept != nullptr) {
+      for (std::string& tag : domain::ParseAcceptLanguage(*accept)) {
+        request->GetReflection()->AddString(request.get(), languages_field, std::move(tag));
+      }
+    }
+  }
   CallResult result = bridge_.Unary(method.path, request->SerializeAsString(), exchange.call);
   if (auto it = result.headers.find("x-request-id"); it != result.headers.end()) {
     for (auto& [name, value] : exchange.common) {
@@ -435,6 +450,12 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   }
   Headers headers = exchange.common;
   headers.emplace_back("Content-Type", codec == Codec::kJson ? "application/json" : "application/proto");
+  if (takes_languages) headers.emplace_back("Vary", "Accept-Language");
+  if (const google::protobuf::FieldDescriptor* language = output->FindFieldByName("language_code");
+      language != nullptr && language->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+      !response->GetReflection()->GetString(*response, language).empty()) {
+    headers.emplace_back("Content-Language", response->GetReflection()->GetString(*response, language));
+  }
   if (!is_get) {
     return exchange.response.Send(200, headers, Encode(codec, *response));
   }

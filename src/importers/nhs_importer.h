@@ -21,8 +21,9 @@
 // and publisher "NHS website", language "en-GB", the Open Government Licence
 // attribution, change type CHANGE_TYPE_CLINICAL_REVIEW.
 //
-// HTML, parsed with gumbo: <p> and other block elements make paragraphs;
-// <ul>/<ol>/<li> bullet lists (nested lists flattened into the list);
+// HTML, parsed with gumbo (importers/html_blocks.h): <p> and other block
+// elements make paragraphs; <ul>/<ol>/<li> bullet lists (nested lists
+// flattened into the list);
 // <b>/<strong> bold, <i>/<em> italic; <a href> links (relative links made
 // absolute on https://www.nhs.uk, API links mapped to the website, other
 // schemes dropped); <h1>-<h3> start a section, <h4>-<h6> are bold paragraphs;

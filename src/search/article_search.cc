@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/article_wire.h"
 #include "storage/search_source.h"
 
 namespace healthcontent::search {
@@ -73,7 +74,7 @@ absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
       ids.push_back(candidate.article_id);
     }
     ASSIGN_OR_RETURN(std::vector<storage::LiveDocument> live,
-                     data.search_source->LiveDocuments(ids));
+                     data.search_source->LiveDocuments(ids, params.today));
     absl::flat_hash_map<int64_t, storage::LiveDocument*> by_id;
     for (storage::LiveDocument& document : live) by_id[document.article_id] = &document;
 
@@ -101,6 +102,8 @@ absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
       }
       hit.score = candidate.score;
       hit.article = std::move(document.article);
+      hit.article.set_translation_status(document.translation_status);
+      hit.article.set_etag(domain::ServedEtag(hit.article.etag(), document.translation_status));
     }
     if (!result.has_more()) break;
     if (round == kMaxRounds - 1) outcome.next_offset = position;

@@ -61,6 +61,7 @@ absl::StatusOr<std::vector<IndexUpdate>> UpdatesFor(const storage::Dataset& data
       doc.next_review_date = in.next_review_date;
       doc.language_code = in.language_code;
       doc.title = in.article.title();
+      doc.also_called.assign(in.article.also_called().begin(), in.article.also_called().end());
       doc.summary = in.article.summary();
       doc.body = domain::ArticleBodyText(in.article);
       for (const v1::TherapyType& type : in.article.therapy_types()) {

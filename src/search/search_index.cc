@@ -43,8 +43,8 @@ constexpr char kSequenceKey[] = "healthcontent.applied_sequence";
 constexpr char kFormatKey[] = "healthcontent.format";
 // Bump when what a document holds changes: an index of another format is
 // rebuilt at start. 2: 64 KB blocks. 3: title terms (kTitlePrefix).
-// 4: adjacent word pairs (kPairPrefix).
-constexpr char kFormat[] = "4";
+// 4: adjacent word pairs (kPairPrefix). 5: "also called" names.
+constexpr char kFormat[] = "5";
 // Bytes per block of a new index (Xapian's largest). A common word's
 // posting list spans many blocks, each read with its own pread: with
 // Xapian's default of 8 KB, those system calls were a fifth of a search.
@@ -583,6 +583,12 @@ absl::Status SearchIndex::Apply(absl::Span<const IndexUpdate> updates, int64_t s
       generator.index_text(in.title, kTitleWeight);
       generator.increase_termpos();
       generator.index_text(in.title, 1, kTitlePrefix);
+      for (const std::string& name : in.also_called) {
+        generator.increase_termpos();
+        generator.index_text(name, kTitleWeight);
+        generator.increase_termpos();
+        generator.index_text(name, 1, kTitlePrefix);
+      }
       generator.increase_termpos();
       generator.index_text(in.summary, kSummaryWeight);
       for (const std::string& name : in.therapy_type_names) {

@@ -43,6 +43,7 @@ struct IndexDocument {
   std::string next_review_date;   // YYYY-MM-DD, for the review status facet
   std::string language_code;      // BCP-47; its primary subtag picks the stemmer
   std::string title;
+  std::vector<std::string> also_called;  // other names, indexed as the title is
   std::string summary;
   std::string body;               // the sections as plain text
   std::vector<std::string> therapy_types;       // slugs, for the facet

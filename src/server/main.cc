@@ -29,6 +29,10 @@ ABSL_FLAG(absl::Duration, grace_period, absl::Seconds(10),
 ABSL_FLAG(int, review_interval, 3,
           "in years: a publish without next_review_date is due for review this long after "
           "its review date");
+ABSL_FLAG(double, max_patient_reading_grade, 0,
+          "refuse publishes of English patient-audience articles whose Flesch-Kincaid grade "
+          "is above this (INVALID_ARGUMENT naming the figure and its counts); health-literacy "
+          "guidance asks for 6-8. 0: no limit");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "largest request or response message, in bytes (bigger: RESOURCE_EXHAUSTED)");
 ABSL_FLAG(int, max_concurrent_streams, 100, "concurrent calls per HTTP/2 connection");
@@ -124,6 +128,7 @@ int main(int argc, char** argv) {
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.grace_period = absl::GetFlag(FLAGS_grace_period);
   options.review_interval_years = absl::GetFlag(FLAGS_review_interval);
+  options.max_patient_reading_grade = absl::GetFlag(FLAGS_max_patient_reading_grade);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.resource_quota_bytes = absl::GetFlag(FLAGS_resource_quota_bytes);

@@ -583,7 +583,9 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
 }
 
 storage::ArticleStore::Options Server::StoreOptions() const {
-  return storage::ArticleStore::Options{.review_interval_years = options_.review_interval_years};
+  return storage::ArticleStore::Options{
+      .review_interval_years = options_.review_interval_years,
+      .max_patient_reading_grade = options_.max_patient_reading_grade};
 }
 
 void Server::SetServing(bool serving) {

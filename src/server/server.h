@@ -45,6 +45,9 @@ struct ServerOptions {
   absl::Duration grace_period = absl::Seconds(10);
   // Default next review date: review date + this many years.
   int review_interval_years = 3;
+  // Refuse English patient-audience publishes above this Flesch-Kincaid
+  // grade (0: no limit).
+  double max_patient_reading_grade = 0;
   // Largest request or response message accepted, in bytes; a bigger
   // request is refused with RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 << 20;

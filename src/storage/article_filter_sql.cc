@@ -1,10 +1,12 @@
 #include "storage/article_filter_sql.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -12,6 +14,8 @@
 #include "common/field_errors.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "healthcontent/v1/article_service.pb.h"
+#include "healthcontent/v1/coding.pb.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -20,7 +24,16 @@ using domain::ArticleOrder;
 using domain::FilterNode;
 using domain::QuoteForMessage;
 
-enum class ValueType { kTherapyType, kDate, kReviewStatus, kText };
+enum class ValueType {
+  kTherapyType,
+  kDate,
+  kReviewStatus,
+  kText,
+  kAudience,
+  kTranslationStatus,
+  kArticle,
+  kNumber,
+};
 
 struct FieldSpec {
   absl::string_view name;
@@ -36,6 +49,11 @@ constexpr FieldSpec kFields[] = {
     {"title", ValueType::kText, "live.title"},
     {"publisher", ValueType::kText, "live.publisher"},
     {"language_code", ValueType::kText, "live.language_code"},
+    {"audience", ValueType::kAudience, "live.audience"},
+    {"translation_status", ValueType::kTranslationStatus, ""},
+    {"translation_of", ValueType::kArticle, "live.source_article_id"},
+    {"reading_grade", ValueType::kNumber, "live.reading_grade"},
+    {"reading_ease", ValueType::kNumber, "live.reading_ease"},
 };
 
 // Dates take all six; the other fields only the first two. The SQL uses these
@@ -90,7 +108,7 @@ class Compiler {
             absl::StrAppend(out, f.name);
           })));
     }
-    const bool ordered = field->type == ValueType::kDate;
+    const bool ordered = field->type == ValueType::kDate || field->type == ValueType::kNumber;
     const absl::string_view* ops_end = ordered ? std::end(kOperators) : kOperators + 2;
     const absl::string_view* op = std::find(kOperators, ops_end, node.op);
     if (op == ops_end) {
@@ -122,6 +140,35 @@ class Compiler {
         return ReviewStatus(node, field->column, negated, where);
       case ValueType::kText:
         return absl::StrCat(field->column, " ", *op, " ", Param(node.value));
+      case ValueType::kAudience: {
+        absl::string_view value = node.value;
+        absl::ConsumePrefix(&value, "AUDIENCE_");
+        int64_t audience = value == "PATIENT"        ? v1::AUDIENCE_PATIENT
+                           : value == "PROFESSIONAL" ? v1::AUDIENCE_PROFESSIONAL
+                                                     : 0;
+        if (audience == 0) {
+          return FilterError(absl::StrCat(where, ": ", QuoteForMessage(node.value),
+                                          " is not PATIENT or PROFESSIONAL"));
+        }
+        return absl::StrCat(field->column, " ", *op, " ", Param(audience));
+      }
+      case ValueType::kTranslationStatus:
+        return TranslationStatus(node, negated, where);
+      case ValueType::kArticle: {
+        absl::StatusOr<std::string> slug = ParseArticleName(node.value, where);
+        if (!slug.ok()) return FilterError(slug.status().message());
+        return absl::StrCat(negated ? "NOT " : "", "coalesce(", field->column,
+                            " = (SELECT id FROM articles WHERE slug = ", Param(*slug), "), 0)");
+      }
+      case ValueType::kNumber: {
+        double number = 0;
+        if (node.value_quoted || !absl::SimpleAtod(node.value, &number) ||
+            !std::isfinite(number)) {
+          return FilterError(absl::StrCat(where, ": ", QuoteForMessage(node.value),
+                                          " is not a number like 8 or 60.5"));
+        }
+        return absl::StrCat(field->column, " ", *op, " ", Param(number));
+      }
     }
     return absl::InternalError("unknown filter value type");
   }
@@ -148,9 +195,40 @@ class Compiler {
                                     " is not CURRENT, DUE_SOON or OVERDUE"));
   }
 
-  // Appends a parameter; returns its placeholder "?N".
+  // A translation behind (STALE) or level with (CURRENT) its source's
+  // newest clinical review in force today; non-translations are neither.
+  absl::StatusOr<std::string> TranslationStatus(const FilterNode& node, bool negated,
+                                                absl::string_view where) {
+    absl::string_view status = node.value;
+    absl::ConsumePrefix(&status, "TRANSLATION_");
+    if (status != "STALE" && status != "CURRENT") {
+      return FilterError(absl::StrCat(where, ": ", QuoteForMessage(node.value),
+                                      " is not STALE or CURRENT"));
+    }
+    std::string newer = absl::StrCat(
+        "EXISTS (SELECT 1 FROM revisions src WHERE src.article_id = live.source_article_id"
+        " AND src.review_date > live.source_review_date AND src.review_date <= ",
+        Param(FormatIsoDate(today_)), " AND src.change_type = ",
+        static_cast<int>(v1::CHANGE_TYPE_CLINICAL_REVIEW), ")");
+    return absl::StrCat(negated ? "NOT " : "", "(live.source_article_id IS NOT NULL AND ",
+                        status == "STALE" ? "" : "NOT ", newer, ")");
+  }
+
+  // Appends a parameter; returns its placeholder "?N". One overload per
+  // type: passing a SqlParam by value trips gcc 12's -Wmaybe-uninitialized.
   std::string Param(std::string value) {
-    params_->push_back(std::move(value));
+    params_->emplace_back(std::in_place_type<std::string>, std::move(value));
+    return Placeholder();
+  }
+  std::string Param(int64_t value) {
+    params_->emplace_back(std::in_place_type<int64_t>, value);
+    return Placeholder();
+  }
+  std::string Param(double value) {
+    params_->emplace_back(std::in_place_type<double>, value);
+    return Placeholder();
+  }
+  std::string Placeholder() const {
     return absl::StrCat("?", first_index_ + static_cast<int>(params_->size()) - 1);
   }
 
@@ -173,6 +251,16 @@ absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
   Compiler compiler(today, due_soon_days, first_index, &out.params);
   ASSIGN_OR_RETURN(out.sql, compiler.Compile(*root));
   return out;
+}
+
+std::string TranslationStatusSql(absl::string_view row, absl::string_view day) {
+  return absl::StrCat(
+      "CASE WHEN ", row, ".source_article_id IS NULL THEN ",
+      v1::Article::TRANSLATION_STATUS_UNSPECIFIED,
+      " WHEN EXISTS (SELECT 1 FROM revisions src WHERE src.article_id = ", row,
+      ".source_article_id AND src.review_date > ", row, ".source_review_date AND src.review_date <= ",
+      day, " AND src.change_type = ", v1::CHANGE_TYPE_CLINICAL_REVIEW, ") THEN ",
+      v1::Article::TRANSLATION_STALE, " ELSE ", v1::Article::TRANSLATION_CURRENT, " END");
 }
 
 std::string SortValueColumn(const ArticleOrder& order) {
@@ -210,6 +298,8 @@ void BindFilterParams(const std::vector<SqlParam>& params, int first_index, Stat
     int index = first_index + static_cast<int>(i);
     if (const auto* number = std::get_if<int64_t>(&params[i])) {
       stmt->BindInt64(index, *number);
+    } else if (const auto* real = std::get_if<double>(&params[i])) {
+      stmt->BindDouble(index, *real);
     } else {
       stmt->BindText(index, std::get<std::string>(params[i]));
     }

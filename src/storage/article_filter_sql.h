@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "domain/filter.h"
 #include "storage/database.h"
 
 namespace healthcontent::storage {
 
-using SqlParam = std::variant<int64_t, std::string>;
+using SqlParam = std::variant<int64_t, double, std::string>;
 
 struct SqlFilter {
   // A boolean SQL expression using numbered parameters ?N, e.g.
@@ -50,6 +51,14 @@ struct SqlFilter {
 absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
                                                absl::CivilDay today, int due_soon_days,
                                                int first_index);
+
+// An SQL expression for the translation status (v1::Article::
+// TranslationStatus, as an integer) of `row`, a revisions or live_articles
+// row, on `day` (an SQL expression, e.g. "?2" or "'2026-06-01'"): STALE when
+// the row translates an article that has a clinical review in force that day
+// newer than the one translated, CURRENT for another translation,
+// UNSPECIFIED for an article that is not one.
+std::string TranslationStatusSql(absl::string_view row, absl::string_view day);
 
 // Binds `params` to `stmt` from parameter ?first_index on.
 void BindFilterParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt);

@@ -2,18 +2,23 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/date.h"
 #include "common/field_errors.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
+#include "domain/article_wire.h"
 #include "domain/coding.h"
+#include "domain/language.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
 #include "storage/article_filter_sql.h"
 #include "storage/knowledge_store.h"
 #include "storage/live_index.h"
+#include "storage/revision_figures.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -41,12 +46,137 @@ absl::Status WithdrawnError(const std::string& slug) {
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
+// Refuses a patient article above the server's grade limit (0: no limit).
+absl::Status CheckReadingGrade(const v1::Article& scored, v1::Audience audience,
+                               double max_grade) {
+  if (max_grade <= 0 || audience != v1::AUDIENCE_PATIENT) return absl::OkStatus();
+  const v1::Readability& r = scored.readability();
+  if (!r.has_flesch_kincaid_grade() || r.flesch_kincaid_grade() <= max_grade) {
+    return absl::OkStatus();
+  }
+  return InvalidFieldError(
+      "article", absl::StrFormat("reads at Flesch-Kincaid grade %.2f (%d words, %d sentences, "
+                                 "%d syllables), above this server's limit of %.1f for patient "
+                                 "articles (--max_patient_reading_grade); shorten sentences and "
+                                 "words, or publish it for AUDIENCE_PROFESSIONAL",
+                                 r.flesch_kincaid_grade(), r.words(), r.sentences(),
+                                 r.syllables(), max_grade));
+}
+
+// Checks a translation's source against the database; returns the source's
+// article id. InvalidArgument naming the field otherwise.
+absl::StatusOr<int64_t> CheckTranslationSource(Database* db, int64_t article_id,
+                                               const v1::Article& in) {
+  const v1::TranslationSource& source = in.translation_of();
+  ASSIGN_OR_RETURN(std::string source_slug,
+                   ParseArticleName(source.article(), "article.translation_of.article"));
+  absl::StatusOr<ArticleRow> row = FindArticle(db, source_slug);
+  if (absl::IsNotFound(row.status())) {
+    return InvalidFieldError("article.translation_of.article",
+                             absl::StrCat(source.article(), " does not exist; publish the "
+                                          "source before its translations"));
+  }
+  RETURN_IF_ERROR(row.status());
+  if (row->withdrawn) {
+    return InvalidFieldError("article.translation_of.article",
+                             absl::StrCat(source.article(), " was withdrawn"));
+  }
+  ASSIGN_OR_RETURN(Statement revision, db->Prepare(R"sql(
+      SELECT r.language_code, s.slug FROM revisions r
+      LEFT JOIN articles s ON s.id = r.source_article_id
+      WHERE r.article_id = ?1 AND r.review_date = ?2)sql"));
+  revision.BindInt64(1, row->id).BindText(2, source.revision_id());
+  ASSIGN_OR_RETURN(bool found, revision.Step());
+  if (!found) {
+    return InvalidFieldError("article.translation_of.revision_id",
+                             absl::StrCat(source.article(), "/revisions/", source.revision_id(),
+                                          " does not exist"));
+  }
+  if (!revision.ColumnIsNull(1)) {
+    return InvalidFieldError(
+        "article.translation_of.article",
+        absl::StrCat(source.article(), " is itself a translation (of ",
+                     ArticleName(std::string(revision.ColumnText(1))),
+                     "); name the original as the source"));
+  }
+  if (absl::EqualsIgnoreCase(revision.ColumnText(0), in.language_code())) {
+    return InvalidFieldError("article.language_code",
+                             absl::StrCat("is \"", in.language_code(), "\", the language of ",
+                                          source.article(), "; a translation is in another "
+                                          "language"));
+  }
+  ASSIGN_OR_RETURN(Statement translated, db->Prepare(R"sql(
+      SELECT a.slug FROM revisions r JOIN articles a ON a.id = r.article_id
+      WHERE r.source_article_id = ?1 LIMIT 1)sql"));
+  translated.BindInt64(1, article_id);
+  ASSIGN_OR_RETURN(bool has_translations, translated.Step());
+  if (has_translations) {
+    return InvalidFieldError(
+        "article.translation_of",
+        absl::StrCat(in.name(), " is the source of translations (",
+                     ArticleName(std::string(translated.ColumnText(0))),
+                     "), so it cannot be a translation itself"));
+  }
+  return row->id;
+}
+
+// Binds a revision's grade and ease to parameters `first` and `first` + 1
+// (NULL when not computed).
+void BindFigures(const v1::Article& article, int first, Statement* stmt) {
+  const v1::Readability& r = article.readability();
+  if (article.has_readability() && r.has_flesch_kincaid_grade()) {
+    stmt->BindDouble(first, r.flesch_kincaid_grade());
+  } else {
+    stmt->BindNull(first);
+  }
+  if (article.has_readability()) {
+    stmt->BindDouble(first + 1, r.reading_ease());
+  } else {
+    stmt->BindNull(first + 1);
+  }
+}
+
+// Records TRANSLATION_STALE for each live translation of `source_id` that
+// the source's clinical review of `review_date`, now in force, leaves behind
+// and that no other clinical review in force had already left behind.
+absl::Status RecordStaleTranslations(Database* db, int64_t source_id, absl::CivilDay review_date,
+                                     absl::CivilDay today, absl::Time now) {
+  ASSIGN_OR_RETURN(Statement stale, db->Prepare(R"sql(
+      SELECT a.slug, live.review_date, r.etag
+      FROM live_articles live
+      JOIN articles a ON a.id = live.article_id
+      JOIN revisions r ON r.article_id = live.article_id AND r.review_date = live.review_date
+      WHERE live.source_article_id = ?1 AND live.source_review_date < ?2
+        AND NOT EXISTS (SELECT 1 FROM revisions s
+                        WHERE s.article_id = ?1 AND s.change_type = ?4
+                          AND s.review_date > live.source_review_date
+                          AND s.review_date <= ?3 AND s.review_date != ?2)
+      ORDER BY a.slug)sql"));
+  stale.BindInt64(1, source_id)
+      .BindText(2, FormatIsoDate(review_date))
+      .BindText(3, FormatIsoDate(today))
+      .BindInt64(4, v1::CHANGE_TYPE_CLINICAL_REVIEW);
+  std::vector<v1::Change> changes;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stale.Step());
+    if (!row) break;
+    v1::Change& change = changes.emplace_back();
+    change.set_kind(v1::Change::TRANSLATION_STALE);
+    change.set_resource(ArticleName(std::string(stale.ColumnText(0))));
+    change.set_revision_id(std::string(stale.ColumnText(1)));
+    change.set_etag(domain::ServedEtag(stale.ColumnText(2), v1::Article::TRANSLATION_STALE));
+    *change.mutable_effective_date() = ToProtoDate(review_date);
+  }
+  for (const v1::Change& change : changes) RETURN_IF_ERROR(RecordChange(db, change, now));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 namespace {
 
-// Reads the row of `stmt` (review_date, next_review_date, etag, body) into a
-// StoredRevision.
+// Reads the row of `stmt` (review_date, next_review_date, etag, body,
+// translation status) into a StoredRevision.
 absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, int first) {
   ArticleStore::StoredRevision stored;
   absl::StatusOr<absl::CivilDay> review = ParseIsoDate(stmt.ColumnText(first));
@@ -58,6 +188,8 @@ absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, i
   stored.next_review_date = *next;
   stored.etag = std::string(stmt.ColumnText(first + 2));
   stored.body = std::string(stmt.ColumnBlob(first + 3));
+  stored.translation_status =
+      static_cast<v1::Article::TranslationStatus>(stmt.ColumnInt64(first + 4));
   return stored;
 }
 
@@ -68,6 +200,7 @@ absl::StatusOr<v1::Article> ParseStored(const ArticleStore::StoredRevision& stor
   article.clear_not_modified();
   article.clear_review_status();
   article.set_scheduled(stored.review_date > today);
+  article.set_translation_status(stored.translation_status);
   return article;
 }
 
@@ -78,8 +211,9 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   // One indexed probe of (article_id, review_date) for the greatest review
   // date <= day, then the row itself by primary key.
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body
+  static const std::string* const kSql = new std::string(absl::StrCat(R"sql(
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body, )sql",
+      TranslationStatusSql("r", "?2"), R"sql(
       FROM articles a
       LEFT JOIN revisions r
         ON r.article_id = a.id
@@ -87,6 +221,7 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
                             WHERE m.article_id = a.id AND m.review_date <= ?2)
       LEFT JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.slug = ?1)sql"));
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(*kSql));
   stmt.BindText(1, slug).BindText(2, FormatIsoDate(day));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
@@ -99,15 +234,18 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
 }
 
 absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
-    const std::string& slug, absl::CivilDay review_date, bool include_withdrawn) const {
+    const std::string& slug, absl::CivilDay review_date, absl::CivilDay today,
+    bool include_withdrawn) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body
+  static const std::string* const kSql = new std::string(absl::StrCat(R"sql(
+      SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body, )sql",
+      TranslationStatusSql("r", "?3"), R"sql(
       FROM articles a
       LEFT JOIN revisions r ON r.article_id = a.id AND r.review_date = ?2
       LEFT JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.slug = ?1)sql"));
-  stmt.BindText(1, slug).BindText(2, FormatIsoDate(review_date));
+  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(*kSql));
+  stmt.BindText(1, slug).BindText(2, FormatIsoDate(review_date)).BindText(3, FormatIsoDate(today));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
   if (stmt.ColumnInt64(0) != 0 && !include_withdrawn) return WithdrawnError(slug);
@@ -116,6 +254,59 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
         absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
   }
   return ReadStored(stmt, 1);
+}
+
+absl::StatusOr<ArticleStore::LanguageChoice> ArticleStore::ChooseLanguage(
+    const std::string& slug, absl::CivilDay day, absl::Span<const std::string> preferred,
+    bool allow_fallback) const {
+  ASSIGN_OR_RETURN(Database * db, storage_->Reader());
+  const std::string day_text = FormatIsoDate(day);
+  // The named article's revision in force: its source is the group's root.
+  ASSIGN_OR_RETURN(Statement named, db->Prepare(R"sql(
+      SELECT a.id, r.source_article_id FROM articles a
+      JOIN revisions r ON r.article_id = a.id
+      WHERE a.slug = ?1 AND a.withdraw_time IS NULL
+        AND r.review_date = (SELECT MAX(m.review_date) FROM revisions m
+                             WHERE m.article_id = a.id AND m.review_date <= ?2))sql"));
+  named.BindText(1, slug).BindText(2, day_text);
+  ASSIGN_OR_RETURN(bool found, named.Step());
+  if (!found) return LanguageChoice{slug, false};
+  const int64_t named_id = named.ColumnInt64(0);
+  const int64_t root = named.ColumnIsNull(1) ? named_id : named.ColumnInt64(1);
+
+  // The root and every live translation of it, each in its revision in
+  // force that day: the named article first, then the source, then by slug.
+  ASSIGN_OR_RETURN(Statement group, db->Prepare(R"sql(
+      SELECT a.slug, r.language_code, a.id = ?1 FROM articles a
+      JOIN revisions r ON r.article_id = a.id
+      WHERE (a.id = ?1 OR a.id IN (SELECT t.article_id FROM revisions t
+                                   WHERE t.source_article_id = ?1))
+        AND a.withdraw_time IS NULL
+        AND r.review_date = (SELECT MAX(m.review_date) FROM revisions m
+                             WHERE m.article_id = a.id AND m.review_date <= ?2)
+        AND (a.id = ?1 OR r.source_article_id = ?1)
+      ORDER BY a.id = ?3 DESC, a.id = ?1 DESC, a.slug)sql"));
+  group.BindInt64(1, root).BindText(2, day_text).BindInt64(3, named_id);
+  std::vector<domain::LanguageCandidate> candidates;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, group.Step());
+    if (!row) break;
+    candidates.push_back({std::string(group.ColumnText(0)), std::string(group.ColumnText(1)),
+                          group.ColumnInt64(2) != 0});
+  }
+  std::optional<domain::LanguageChoice> choice =
+      domain::ChooseLanguage(preferred, candidates, allow_fallback);
+  if (!choice.has_value()) {
+    std::vector<std::string> available;
+    for (const domain::LanguageCandidate& c : candidates) {
+      available.push_back(c.language_code.empty() ? "(none given)" : c.language_code);
+    }
+    return absl::NotFoundError(absl::StrCat(
+        ArticleName(slug), " has no translation in force on ", day_text, " in ",
+        absl::StrJoin(preferred, ", "), " (available: ", absl::StrJoin(available, ", "),
+        "), and no_language_fallback refuses the others"));
+  }
+  return LanguageChoice{candidates[choice->index].slug, choice->fallback};
 }
 
 absl::StatusOr<v1::Article> ArticleStore::GetInForce(const std::string& slug, absl::CivilDay day,
@@ -128,7 +319,8 @@ absl::StatusOr<v1::Article> ArticleStore::GetRevision(const std::string& slug,
                                                       absl::CivilDay review_date,
                                                       absl::CivilDay today,
                                                       bool include_withdrawn) const {
-  ASSIGN_OR_RETURN(StoredRevision stored, GetRevisionStored(slug, review_date, include_withdrawn));
+  ASSIGN_OR_RETURN(StoredRevision stored,
+                   GetRevisionStored(slug, review_date, today, include_withdrawn));
   return ParseStored(stored, today);
 }
 
@@ -143,9 +335,12 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
   std::string sql = absl::StrCat(
       "SELECT live.slug, ", SortValueColumn(query.order),
       ", live.review_date, live.next_review_date, '', ",
-      query.basic_view ? "l.listing FROM live_articles live "
+      query.basic_view ? "l.listing, " : "b.body, ",
+      // The day is a formatted date (digits and hyphens), safe to inline.
+      TranslationStatusSql("live", absl::StrCat("'", FormatIsoDate(query.today), "'")),
+      query.basic_view ? " FROM live_articles live "
                          "JOIN live_listings l ON l.article_id = live.article_id "
-                       : "b.body FROM live_articles live JOIN revision_bodies b "
+                       : " FROM live_articles live JOIN revision_bodies b "
                          "ON b.article_id = live.article_id AND b.review_date = live.review_date ",
       "WHERE ", filter.sql, " AND ", query.has_cursor ? KeysetCondition(query.order, 1) : "1",
       " ORDER BY ", OrderByClause(query.order), " LIMIT ?3");
@@ -275,6 +470,18 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
   }
   constexpr absl::string_view kMethod = "PublishArticleRevision";
 
+  // Reading level, computed outside the write lock (it is the costly part).
+  v1::Article scored;
+  *scored.mutable_title() = in.title();
+  *scored.mutable_summary() = in.summary();
+  *scored.mutable_lead() = in.lead();
+  *scored.mutable_sections() = in.sections();
+  scored.set_language_code(in.language_code());
+  RETURN_IF_ERROR(ScoreRevision(&scored));
+  const v1::Audience audience =
+      in.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT : in.audience();
+  RETURN_IF_ERROR(CheckReadingGrade(scored, audience, options_.max_patient_reading_grade));
+
   v1::Article result;
   absl::Status status = storage_->Write([&](Database* db) -> absl::Status {
     Transaction txn(db);
@@ -339,8 +546,18 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
       }
     }
 
+    int64_t source_article_id = 0;
+    if (in.has_translation_of()) {
+      ASSIGN_OR_RETURN(source_article_id, CheckTranslationSource(db, article_id, in));
+    }
+
     // Build the stored revision.
     result = in;
+    result.set_audience(audience);
+    result.clear_translation_status();
+    result.clear_language_fallback();
+    result.clear_readability();
+    if (scored.has_readability()) *result.mutable_readability() = scored.readability();
     result.clear_etag();
     result.clear_not_modified();
     result.clear_scheduled();
@@ -390,8 +607,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
         INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
                                change_summary, publish_time, etag, content_hash, body,
-                               publisher, language_code)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql"));
+                               publisher, language_code, audience, source_article_id,
+                               source_review_date, reading_grade, reading_ease)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17))sql"));
     insert.BindInt64(1, article_id)
         .BindText(2, review_text)
         .BindText(3, FormatIsoDate(next_review))
@@ -403,7 +621,15 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
         .BindText(9, content_hash)
         .BindBlob(10, "")  // bodies live in revision_bodies (schema v3)
         .BindText(11, result.publisher())
-        .BindText(12, result.language_code());
+        .BindText(12, result.language_code())
+        .BindInt64(13, result.audience())
+        .BindText(15, result.translation_of().revision_id());
+    if (source_article_id != 0) {
+      insert.BindInt64(14, source_article_id);
+    } else {
+      insert.BindNull(14);
+    }
+    BindFigures(result, 16, &insert);
     RETURN_IF_ERROR(insert.Run());
     ASSIGN_OR_RETURN(Statement insert_body, db->Prepare(
         "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
@@ -438,6 +664,9 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     change.set_etag(result.etag());
     *change.mutable_effective_date() = ToProtoDate(review_date);
     RETURN_IF_ERROR(RecordChange(db, change, now));
+    if (!scheduled && request.change_type() == v1::CHANGE_TYPE_CLINICAL_REVIEW) {
+      RETURN_IF_ERROR(RecordStaleTranslations(db, article_id, review_date, UtcDay(now), now));
+    }
     // A publish that sets codes codes the article from this review date on.
     if (result.codes_size() > 0) {
       RETURN_IF_ERROR(RecordArticleCoding(db, article_id, slug, review_date, result.codes(),
@@ -551,11 +780,13 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
       std::string review_date;
       std::string etag;
       bool withdrawn;
+      bool clinical;
     };
     std::vector<Due> due;
     {
       ASSIGN_OR_RETURN(Statement find, db->Prepare(R"sql(
-          SELECT s.article_id, a.slug, s.review_date, r.etag, a.withdraw_time IS NOT NULL
+          SELECT s.article_id, a.slug, s.review_date, r.etag, a.withdraw_time IS NOT NULL,
+                 r.change_type
           FROM scheduled_revisions s
           JOIN articles a ON a.id = s.article_id
           JOIN revisions r ON r.article_id = s.article_id AND r.review_date = s.review_date
@@ -567,7 +798,8 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
         if (!row) break;
         due.push_back({find.ColumnInt64(0), std::string(find.ColumnText(1)),
                        std::string(find.ColumnText(2)), std::string(find.ColumnText(3)),
-                       find.ColumnInt64(4) != 0});
+                       find.ColumnInt64(4) != 0,
+                       find.ColumnInt64(5) == v1::CHANGE_TYPE_CLINICAL_REVIEW});
       }
     }
     if (due.empty()) return absl::OkStatus();
@@ -584,6 +816,9 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
         *change.mutable_effective_date() = ToProtoDate(effective);
         RETURN_IF_ERROR(RecordChange(db, change, now));
         RETURN_IF_ERROR(RefreshLiveArticle(db, d.article_id, today));
+        if (d.clinical) {
+          RETURN_IF_ERROR(RecordStaleTranslations(db, d.article_id, effective, today, now));
+        }
         ++applied;
       }
       ASSIGN_OR_RETURN(Statement done, db->Prepare(

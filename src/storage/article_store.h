@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "domain/filter.h"
 #include "healthcontent/v1/article_service.pb.h"
 #include "storage/storage.h"
@@ -25,6 +26,9 @@ class ArticleStore {
   struct Options {
     // Next review date when a publish gives none: review date + this many years.
     int review_interval_years = 3;
+    // Refuse patient-audience publishes whose Flesch-Kincaid grade is above
+    // this (English revisions; 0: no limit).
+    double max_patient_reading_grade = 0;
   };
 
   ArticleStore(Storage* storage, Options options) : storage_(storage), options_(options) {}
@@ -36,6 +40,10 @@ class ArticleStore {
     absl::CivilDay review_date;
     absl::CivilDay next_review_date;
     std::string etag;
+    // For a translation, whether its source had a newer clinical review in
+    // force on the day read (GetInForceStored's `day`, else today).
+    v1::Article::TranslationStatus translation_status =
+        v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
   };
 
   // As GetInForce / GetRevision below, but the stored bytes.
@@ -43,7 +51,23 @@ class ArticleStore {
                                                   absl::CivilDay day) const;
   absl::StatusOr<StoredRevision> GetRevisionStored(const std::string& slug,
                                                    absl::CivilDay review_date,
+                                                   absl::CivilDay today,
                                                    bool include_withdrawn) const;
+
+  // Which article to serve for articles/{slug} on `day` to a reader of the
+  // `preferred` languages (domain::ChooseLanguage's rule): the article
+  // itself, its source, or another translation of that source, among those
+  // live with a revision in force on `day`. Serve `slug` itself (no
+  // fallback) when it has no revision in force that day, so that the read
+  // reports why. NotFound naming the languages asked and those available
+  // when none is preferred and `allow_fallback` is false.
+  struct LanguageChoice {
+    std::string slug;
+    bool fallback = false;
+  };
+  absl::StatusOr<LanguageChoice> ChooseLanguage(const std::string& slug, absl::CivilDay day,
+                                                absl::Span<const std::string> preferred,
+                                                bool allow_fallback) const;
 
   // The revision of articles/{slug} in force on `day`. NotFound when the
   // article does not exist, was withdrawn, or had no revision in force then

@@ -126,6 +126,12 @@ Statement& Statement::BindInt64(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
 Statement& Statement::BindText(int index, absl::string_view value) {
   int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                SQLITE_UTF8);

@@ -51,6 +51,7 @@ class Statement {
   // Binders take 1-based parameter indexes, as SQLite does. A failed bind is
   // remembered and reported by the next Step().
   Statement& BindInt64(int index, int64_t value);
+  Statement& BindDouble(int index, double value);
   Statement& BindText(int index, absl::string_view value);
   Statement& BindBlob(int index, absl::string_view value);
   Statement& BindNull(int index);

@@ -49,7 +49,8 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   RETURN_IF_ERROR(remove_live.Run());
 
   ASSIGN_OR_RETURN(Statement current, db->Prepare(R"sql(
-      SELECT a.slug, r.review_date, r.next_review_date, r.title, r.publisher, r.language_code, b.body
+      SELECT a.slug, r.review_date, r.next_review_date, r.title, r.publisher, r.language_code, b.body,
+             r.audience, r.source_article_id, r.source_review_date, r.reading_grade, r.reading_ease
       FROM articles a JOIN revisions r ON r.article_id = a.id
       JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
       WHERE a.id = ?1 AND a.withdraw_time IS NULL AND r.review_date <= ?2
@@ -61,11 +62,25 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
   ASSIGN_OR_RETURN(std::string listing, ListingEntry(current.ColumnBlob(6)));
   ASSIGN_OR_RETURN(Statement insert_live, db->Prepare(R"sql(
       INSERT INTO live_articles (article_id, slug, review_date, next_review_date, title,
-                                 publisher, language_code)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"));
+                                 publisher, language_code, audience, source_article_id,
+                                 source_review_date, reading_grade, reading_ease)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql"));
   insert_live.BindInt64(1, article_id);
   for (int column = 0; column < 6; ++column) {
     insert_live.BindText(column + 2, current.ColumnText(column));
+  }
+  insert_live.BindInt64(8, current.ColumnInt64(7)).BindText(10, current.ColumnText(9));
+  if (current.ColumnIsNull(8)) {
+    insert_live.BindNull(9);
+  } else {
+    insert_live.BindInt64(9, current.ColumnInt64(8));
+  }
+  for (int column : {10, 11}) {
+    if (current.ColumnIsNull(column)) {
+      insert_live.BindNull(column + 1);
+    } else {
+      insert_live.BindDouble(column + 1, current.ColumnDouble(column));
+    }
   }
   RETURN_IF_ERROR(insert_live.Run());
   ASSIGN_OR_RETURN(Statement insert_listing, db->Prepare(

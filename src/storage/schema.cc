@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/live_index.h"
+#include "storage/revision_figures.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -217,6 +218,19 @@ CREATE TABLE code_index (
     R"sql(
 DROP TABLE IF EXISTS article_search;
 )sql",
+
+    // 7 -> 8: languages, audiences and reading levels. A revision records
+    // its audience (1 = AUDIENCE_PATIENT, the default), the article and
+    // review date it translates (NULL / '' when it is not a translation) and
+    // its reading-level figures (NULL when not computed: languages other
+    // than English and Spanish; the grade is English only). live_articles
+    // carries the same for filters. All in BackfillRevisionFigures
+    // (storage/revision_figures.h): it adds the columns that are missing
+    // (SQL has no ADD COLUMN IF NOT EXISTS), then scores every stored
+    // revision and adds the figures to its body.
+    R"sql(
+-- see BackfillRevisionFigures
+)sql",
 };
 
 // Steps of a migration that SQL cannot express, run after its SQL in the same
@@ -224,7 +238,7 @@ DROP TABLE IF EXISTS article_search;
 absl::Status NoPostMigration(Database*) { return absl::OkStatus(); }
 constexpr absl::Status (*kPostMigration[])(Database*) = {
     NoPostMigration, NoPostMigration, NoPostMigration, NoPostMigration, BackfillLiveListings,
-    NoPostMigration, NoPostMigration,
+    NoPostMigration, NoPostMigration, BackfillRevisionFigures,
 };
 static_assert(sizeof(kPostMigration) / sizeof(kPostMigration[0]) ==
                   sizeof(kMigrations) / sizeof(kMigrations[0]),

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/date.h"
 #include "common/status_macros.h"
 #include "storage/article_filter_sql.h"
 
@@ -77,7 +78,7 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> SearchSource::FilterLiveArticleIds(
 }
 
 absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
-    const std::vector<int64_t>& ids) const {
+    const std::vector<int64_t>& ids, std::optional<absl::CivilDay> today) const {
   if (ids.empty()) return std::vector<LiveDocument>{};
   if (ids.size() > kMaxIdsPerCall) {
     return absl::InvalidArgumentError(
@@ -88,7 +89,12 @@ absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(Statement stmt, db->PrepareUncached(absl::StrCat(R"sql(
       SELECT live.article_id, live.slug, live.review_date, live.next_review_date,
-             live.language_code, b.body
+             live.language_code, b.body, )sql",
+      // A formatted date is digits and hyphens: safe to write into the SQL.
+      today.has_value()
+          ? TranslationStatusSql("live", absl::StrCat("'", FormatIsoDate(*today), "'"))
+          : "0",
+      R"sql(
       FROM live_articles live
       JOIN revision_bodies b ON b.article_id = live.article_id AND b.review_date = live.review_date
       WHERE live.article_id IN ()sql", absl::StrJoin(ids, ","), ")")));
@@ -106,6 +112,8 @@ absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
         stmt.ColumnBlob(5),
         absl::StrCat("stored revision ", document.slug, "@", document.review_date),
         &document.article));
+    document.translation_status =
+        static_cast<v1::Article::TranslationStatus>(stmt.ColumnInt64(6));
     found.emplace(document.article_id, std::move(document));
   }
   std::vector<LiveDocument> documents;

@@ -6,6 +6,7 @@
 #define HEALTHCONTENT_STORAGE_SEARCH_SOURCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct LiveDocument {
   std::string next_review_date;  // YYYY-MM-DD
   std::string language_code;
   v1::Article article;           // the stored revision, as GetArticleRevision reads it
+  // For a translation, whether it is behind its source on the day given to
+  // LiveDocuments (UNSPECIFIED when no day was given).
+  v1::Article::TranslationStatus translation_status =
+      v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
 };
 
 // Thread-safe; every call reads one consistent snapshot of the database.
@@ -53,7 +58,9 @@ class SearchSource {
   // The live ones among `ids` (at most 1,000), in the order of `ids`;
   // withdrawn and unknown ids are left out. DataLoss for a stored revision
   // that cannot be decoded.
-  absl::StatusOr<std::vector<LiveDocument>> LiveDocuments(const std::vector<int64_t>& ids) const;
+  // With `today`, each document's translation status on that day.
+  absl::StatusOr<std::vector<LiveDocument>> LiveDocuments(
+      const std::vector<int64_t>& ids, std::optional<absl::CivilDay> today = std::nullopt) const;
 
  private:
   Storage* storage_;

@@ -458,7 +458,8 @@ TEST_F(PortalServiceTest, MalformedFiltersAreInvalidArgumentNamingTheTokenAndPos
       {"review_date >=", R"(filter: expected a value after ">=" at position 12)", ">="},
       {R"(color = "red")",
        R"(filter: unknown field "color" at position 0; filterable fields are therapy_type, )"
-       "review_date, next_review_date, review_status, title, publisher, language_code",
+       "review_date, next_review_date, review_status, title, publisher, language_code, audience, "
+       "translation_status, translation_of, reading_grade, reading_ease",
        "color"},
       {"review_date > 2023-02-30",
        R"(filter: review_date at position 0: "2023-02-30" is not a real date)", "2023-02-30"},

@@ -19,12 +19,7 @@ namespace {
 using ::healthcontent::testing::ReadFileOrDie;
 using ::healthcontent::testing::SeedPublishRequest;
 using ::healthcontent::testing::SourceDir;
-
-std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
-  std::string out;
-  for (const auto& span : spans) out += span.text();
-  return out;
-}
+using ::healthcontent::testing::SpansText;
 
 // Every line of text the article holds: headings, paragraphs, list items,
 // therapy type display names are not included (they are resources).

@@ -42,6 +42,9 @@ v1::Article Expected(const v1::Article& stored, const domain::ServedFields& fiel
   if (fields.basic_view) domain::ApplyBasicView(&expected);
   expected.set_scheduled(fields.scheduled);
   expected.set_review_status(fields.review_status);
+  expected.set_translation_status(fields.translation_status);
+  expected.set_language_fallback(fields.language_fallback);
+  if (!fields.etag.empty()) expected.set_etag(fields.etag);
   return expected;
 }
 
@@ -72,6 +75,27 @@ TEST(ArticleWireTest, EveryViewAndComputedFieldMatchesTheParsedPath) {
       }
     }
   }
+}
+
+TEST(ArticleWireTest, TranslationFieldsAndTheServedEtagMatchTheParsedPath) {
+  v1::Article stored = StoredSeed();
+  // A stored revision should not carry them; the read's values win.
+  stored.set_translation_status(v1::Article::TRANSLATION_STALE);
+  stored.set_language_fallback(true);
+  for (auto status : {v1::Article::TRANSLATION_STATUS_UNSPECIFIED,
+                      v1::Article::TRANSLATION_CURRENT, v1::Article::TRANSLATION_STALE}) {
+    for (bool fallback : {false, true}) {
+      domain::ServedFields fields;
+      fields.translation_status = status;
+      fields.language_fallback = fallback;
+      fields.etag = domain::ServedEtag(stored.etag(), status);
+      ExpectServedEquals(stored, fields);
+    }
+  }
+  EXPECT_EQ(domain::ServedEtag("0123456789abcdef0123", v1::Article::TRANSLATION_STALE),
+            "0123456789abcdef0123-stale");
+  EXPECT_EQ(domain::ServedEtag("0123456789abcdef0123", v1::Article::TRANSLATION_CURRENT),
+            "0123456789abcdef0123");
 }
 
 TEST(ArticleWireTest, FullViewIsTheStoredBytesPlusTheComputedFields) {

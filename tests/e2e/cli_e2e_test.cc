@@ -267,6 +267,53 @@ TEST_F(CliE2eTest, PageImportLeavesCuratedTherapyTypesAsTheyAre) {
   EXPECT_EQ(exported.output, ReadFileOrDie(SourceDir() + "/data/therapy-types/immunoconjugates.json"));
 }
 
+// The MedlinePlus topics file (tests/fixtures/corpus/medlineplus/; public
+// domain, courtesy of MedlinePlus from the National Library of Medicine):
+// the store takes a translation only after its source, so the order matters.
+TEST_F(CliE2eTest, MedlinePlusFileImportsEachTopicEnglishBeforeItsTranslation) {
+  const std::string db = dir_.File("medlineplus.db");
+  const std::string dir = SourceDir() + "/tests/fixtures/corpus/medlineplus";
+  const std::string file = dir + "/mplus_topics_2012-07-21.xml";
+  Cli imported = RunCli({"import", "--format=medlineplus", "--db=" + db, file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_EQ(imported.output,
+            absl::StrCat("imported  ", file, ": articles/abdominal-pain/revisions/2012-07-21\n",
+                         "imported  ", file, ": articles/abdominal-pain-es/revisions/2012-07-21\n",
+                         "2 imported, 0 skipped as identical, 0 refused\n"));
+
+  Cli exported = RunCli({"export", "--db=" + db, "articles/abdominal-pain-es"},
+                        /*with_stderr=*/false);
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  const nlohmann::json article = nlohmann::json::parse(exported.output)["article"];
+  EXPECT_EQ(article["translationOf"],
+            nlohmann::json({{"article", "articles/abdominal-pain"}, {"revisionId", "2012-07-21"}}));
+  EXPECT_EQ(article["alsoCalled"][1], "Dolor de estómago");
+  // AUDIENCE_PATIENT is the default: the interchange file leaves it out.
+  EXPECT_FALSE(article.contains("audience")) << article.dump();
+
+  // Again, through the directory (its *.xml only): both identical.
+  Cli again = RunCli({"import", "--format=medlineplus", "--db=" + db, dir});
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output,
+            absl::StrCat("skipped   ", file,
+                         ": articles/abdominal-pain/revisions/2012-07-21 is identical\n",
+                         "skipped   ", file,
+                         ": articles/abdominal-pain-es/revisions/2012-07-21 is identical\n",
+                         "0 imported, 2 skipped as identical, 0 refused\n"));
+
+  // A broken file is one refused line.
+  WriteFileOrDie(dir_.File("broken.xml"), "<health-topics date-generated=\"07/21/2012\">");
+  Cli broken = RunCli({"import", "--format=medlineplus", "--dry-run", dir_.File("broken.xml")});
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_THAT(broken.output, StartsWith("refused   " + dir_.File("broken.xml") +
+                                        ": is not well-formed XML: line 1: "));
+  EXPECT_THAT(broken.output, HasSubstr("0 valid, 1 refused (dry run: nothing written)\n"));
+
+  Cli unknown = RunCli({"import", "--format=xml", file});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.output, HasSubstr("--format=xml: use json, page, nhs or medlineplus"));
+}
+
 TEST_F(CliE2eTest, RequireExistingTherapyTypesRefusesThePageAndCreatesNothing) {
   const std::string db = dir_.File("strict.db");
   const std::string page = SourceDir() + "/tests/fixtures/seed_page.txt";

@@ -209,6 +209,21 @@ errcheck() {
     "$status $code $message"
 }
 errcheck "unknown article" 404 not_found "articles/nope does not exist" "$base/v1/articles/nope"
+# Languages: Accept-Language fills language_codes; this database has no
+# translation, so the English article comes back flagged as a fallback.
+curl -sS -D "$work/h" -o "$work/b" -H 'Accept-Language: es-MX, es;q=0.9' \
+  "$base/v1/articles/biological-therapy-for-cancer"
+expect "Accept-Language without a translation: the source, flagged" \
+  "$(jq -r '.languageCode + " " + (.languageFallback|tostring)' "$work/b") $(grep -i '^content-language:' "$work/h" | tr -d '\r')" \
+  "en true Content-Language: en"
+expect "an article GET varies with Accept-Language" \
+  "$(grep -i '^vary:' "$work/h" | tr -d '\r' | grep -c 'Accept-Language')" 1
+errcheck "no fallback wanted" 404 not_found \
+  "articles/biological-therapy-for-cancer has no translation in force on $(date -u +%F) in es (available: en), and no_language_fallback refuses the others" \
+  "$base/v1/articles/biological-therapy-for-cancer?languageCodes=es&noLanguageFallback=true"
+errcheck "a malformed language" 400 invalid_argument \
+  'language_codes[0]: "e" is not a BCP-47 language tag like "es" or "en-US"' \
+  "$base/v1/articles/biological-therapy-for-cancer?language_codes=e"
 errcheck "bad query value" 400 invalid_argument \
   'query parameter page_size: must be a whole number, got "x"' "$base/v1/articles?page_size=x"
 errcheck "unknown query parameter" 400 invalid_argument \

@@ -25,8 +25,10 @@
 namespace healthcontent {
 namespace {
 
+using ::healthcontent::testing::IsoDate;
 using ::healthcontent::testing::ReadFileOrDie;
 using ::healthcontent::testing::SourceDir;
+using ::healthcontent::testing::SpansText;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -40,17 +42,6 @@ std::string CorpusFile(const std::string& name) {
 
 absl::StatusOr<v1::PublishArticleRevisionRequest> ImportCorpusFile(const std::string& name) {
   return importers::ImportNhsPage(CorpusFile(name), name);
-}
-
-std::string IsoDate(const google::type::Date& date) {
-  absl::StatusOr<absl::CivilDay> day = FromProtoDate(date);
-  return day.ok() ? FormatIsoDate(*day) : "(none)";
-}
-
-std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
-  std::string out;
-  for (const auto& span : spans) out += span.text();
-  return out;
 }
 
 // Every span of the article, lead and sections.

@@ -25,6 +25,7 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::healthcontent::testing::ReadFileOrDie;
 using ::healthcontent::testing::SourceDir;
+using ::healthcontent::testing::SpansText;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -66,12 +67,6 @@ std::string Without(const std::string& page, absl::string_view line) {
   size_t at = out.find(std::string(line));
   EXPECT_NE(at, std::string::npos) << line;
   if (at != std::string::npos) out.erase(at, line.size());
-  return out;
-}
-
-std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
-  std::string out;
-  for (const auto& span : spans) out += span.text();
   return out;
 }
 

@@ -97,7 +97,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCompile{"title = x AND foo = 1",
                    R"(filter: unknown field "foo" at position 14; filterable fields are )"
                    "therapy_type, review_date, next_review_date, review_status, title, "
-                   "publisher, language_code"},
+                   "publisher, language_code, audience, translation_status, translation_of, "
+                   "reading_grade, reading_ease"},
         BadCompile{"review_date >= 2023-02-30",
                    R"(filter: review_date at position 0: "2023-02-30" is not a real date)"},
         BadCompile{"title = x OR next_review_date = soon",

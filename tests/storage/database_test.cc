@@ -257,7 +257,7 @@ TEST(SchemaTest, Version6AddsTheCodingTablesAndKeepsEverything) {
   auto storage = Storage::Open(path, {});  // migrates 5 -> 6
   ASSERT_TRUE(storage.ok()) << storage.status();
   auto db = *Database::Open(path, {});
-  EXPECT_EQ(LatestSchemaVersion(), 7);
+  EXPECT_EQ(LatestSchemaVersion(), 8);
   EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM article_codings"), 0);
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM code_index"), 0);
@@ -266,6 +266,53 @@ TEST(SchemaTest, Version6AddsTheCodingTablesAndKeepsEverything) {
                                     absl::CivilDay(2026, 1, 1), false);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->SerializeAsString(), before);
+}
+
+TEST(SchemaTest, Version8ScoresEveryStoredRevisionAndKeepsItsEtag) {
+  TempDir dir;
+  const std::string path = dir.File("v7.db");
+  v1::Article before;
+  {
+    auto storage = *Storage::Open(path, {});
+    ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
+    ArticleStore articles(storage.get(), {});
+    before = *articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                   absl::CivilDay(2026, 1, 1), false);
+    ASSERT_EQ(before.readability().ease_formula(), v1::Readability::FLESCH);
+    // As a version 7 database held it: no figures in the body or the columns.
+    auto db = *Database::Open(path, {});
+    v1::Article stored = before;
+    stored.clear_readability();
+    stored.clear_scheduled();
+    auto update = db->PrepareUncached("UPDATE revision_bodies SET body = ?1");
+    ASSERT_TRUE(update.ok());
+    update->BindBlob(1, stored.SerializeAsString());
+    ASSERT_TRUE(update->Run().ok());
+    ASSERT_TRUE(db->Execute("UPDATE revisions SET reading_grade = NULL, reading_ease = NULL; "
+                            "UPDATE live_articles SET reading_grade = NULL, reading_ease = NULL; "
+                            "PRAGMA user_version = 7;")
+                    .ok());
+  }
+  auto storage = Storage::Open(path, {});  // migrates 7 -> 8
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto db = *Database::Open(path, {});
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 8);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM revisions WHERE reading_grade IS NULL"), 0);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_articles WHERE reading_ease IS NULL"),
+            0);
+  ArticleStore articles(storage->get(), {});
+  auto after = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                                    absl::CivilDay(2026, 1, 1), false);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->SerializeAsString(), before.SerializeAsString());  // figures and etag
+  ArticleStore::ListQuery query;
+  query.today = absl::CivilDay(2026, 1, 1);
+  query.basic_view = true;
+  auto page = articles.List(query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->articles.size(), 1u);
+  EXPECT_EQ(page->articles[0].readability().SerializeAsString(),
+            before.readability().SerializeAsString());
 }
 
 TEST(SchemaTest, Version5StoresEachLiveArticlesListingEntry) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/date.h"
 #include "common/hash.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -39,6 +40,17 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
+  std::string out;
+  for (const auto& span : spans) out += span.text();
+  return out;
+}
+
+std::string IsoDate(const google::type::Date& date) {
+  absl::StatusOr<absl::CivilDay> day = FromProtoDate(date);
+  return day.ok() ? FormatIsoDate(*day) : "(none)";
 }
 
 v1::PublishArticleRevisionRequest SeedPublishRequest() {

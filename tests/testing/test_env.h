@@ -41,6 +41,11 @@ class TempDir {
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& content);
 
+// The text of a run of spans, markup dropped.
+std::string SpansText(const google::protobuf::RepeatedPtrField<v1::Span>& spans);
+// A date as YYYY-MM-DD, or "(none)" when it is not a valid date.
+std::string IsoDate(const google::type::Date& date);
+
 // The seed article's publish request, parsed from data/ (its 2023-05-19
 // revision); fails the test when the file cannot be read or parsed.
 v1::PublishArticleRevisionRequest SeedPublishRequest();
