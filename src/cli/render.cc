@@ -99,6 +99,8 @@ std::string ChangeKindText(v1::Change::Kind kind) {
       return "therapy type changed";
     case v1::Change::ARTICLE_CODES_CHANGED:
       return "codes changed";
+    case v1::Change::TRANSLATION_STALE:
+      return "translation stale";
     default:
       return "unknown";
   }
@@ -253,7 +255,7 @@ std::string RenderArticle(const v1::Article& article) {
                                    ": none of the languages asked for is available"));
   }
   if (article.has_translation_of()) {
-    field("Translation of",
+    field("Translates",
           absl::StrCat(article.translation_of().article(), " as reviewed ",
                        article.translation_of().revision_id(),
                        article.translation_status() == v1::Article::TRANSLATION_STALE

@@ -624,6 +624,47 @@ TEST_F(CliServerE2eTest, ChangesListsAndFollowsTheFeed) {
   EXPECT_EQ(nlohmann::json::parse(streamed[3])["resource"], kSeed);
 }
 
+// MedlinePlus over gRPC, then a new English clinical review: `get --lang=es`
+// serves the Spanish translation marked stale and `changes` names the event.
+TEST_F(CliServerE2eTest, ANewEnglishReviewShowsTheSpanishTranslationStale) {
+  const std::string token = std::string("--token=") + kPublisher;
+  const std::string file =
+      SourceDir() + "/tests/fixtures/corpus/medlineplus/mplus_topics_2012-07-21.xml";
+  Cli imported = Call({"import", "--format=medlineplus", token, file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+
+  Cli spanish = Call({"get", "articles/abdominal-pain", "--lang=es-MX,en"});
+  ASSERT_EQ(spanish.exit_code, 0) << spanish.output;
+  EXPECT_THAT(spanish.output, StartsWith("Dolor abdominal\n"));
+  EXPECT_THAT(spanish.output,
+              HasSubstr("\nTranslates:    articles/abdominal-pain as reviewed 2012-07-21\n"));
+
+  Cli exported = RunCli({"export", "--db=" + db(), "articles/abdominal-pain"},
+                        /*with_stderr=*/false);
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  nlohmann::json review = nlohmann::json::parse(exported.output);
+  review["article"]["reviewDate"] = {{"year", 2026}, {"month", 1}, {"day", 15}};
+  review["article"].erase("nextReviewDate");
+  review["changeType"] = "CHANGE_TYPE_CLINICAL_REVIEW";
+  WriteFileOrDie(dir_.File("review.json"), review.dump());
+  Cli published = Call({"publish", dir_.File("review.json"), token});
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+
+  spanish = Call({"get", "articles/abdominal-pain", "--lang=es"});
+  ASSERT_EQ(spanish.exit_code, 0) << spanish.output;
+  EXPECT_THAT(spanish.output,
+              HasSubstr("\nTranslates:    articles/abdominal-pain as reviewed 2012-07-21 "
+                        "(stale: the source\n               has a newer clinical review)\n"));
+  Cli changes = Call({"changes", "--since=14"}, /*with_stderr=*/false);
+  ASSERT_EQ(changes.exit_code, 0) << changes.output;
+  std::vector<std::string> lines = absl::StrSplit(changes.output, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u) << changes.output;
+  EXPECT_THAT(lines[2], HasSubstr("  published  articles/abdominal-pain/revisions/2026-01-15"));
+  EXPECT_THAT(lines[3], HasSubstr("  translation stale  "
+                                  "articles/abdominal-pain-es/revisions/2012-07-21  "
+                                  "effective 2026-01-15"));
+}
+
 TEST_F(CliServerE2eTest, TherapyTypesListsEveryType) {
   Cli listed = Call({"therapy-types"});
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
