@@ -665,6 +665,41 @@ TEST_F(CliServerE2eTest, ANewEnglishReviewShowsTheSpanishTranslationStale) {
                                   "effective 2026-01-15"));
 }
 
+// --max_patient_reading_grade: a patient article above the grade is refused
+// with its figures; the same text for professionals, and an easier patient
+// text, are taken. (The seed reads at grade 9.43; MedlinePlus's abdominal
+// pain at 5.18; Spanish has no grade, so no limit applies.)
+TEST_F(CliE2eTest, MaxPatientReadingGradeRefusesHarderPatientTextsNamingTheGrade) {
+  WriteFileOrDie(dir_.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kPublisher), "\n"));
+  ServerProcess server(FreePort(), {"--db=" + dir_.File("graded.db"),
+                                    "--auth_tokens_file=" + dir_.File("tokens"),
+                                    "--max_patient_reading_grade=6"});
+  const std::string at = absl::StrCat("--server=127.0.0.1:", server.port());
+  const std::string token = std::string("--token=") + kPublisher;
+  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(
+      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  seed["article"].erase("therapyTypes");  // an empty catalogue here
+  WriteFileOrDie(dir_.File("patient.json"), seed.dump());
+  Cli refused = RunCli({"publish", dir_.File("patient.json"), token, at});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, StartsWith("healthcontent: invalid_argument: "));
+  EXPECT_THAT(refused.output,
+              HasSubstr("\n  article: reads at Flesch-Kincaid grade 9.43 ("));
+  EXPECT_THAT(refused.output, HasSubstr("above this server's limit of 6.0 for patient articles "
+                                        "(--max_patient_reading_grade)"));
+
+  seed["article"]["audience"] = "AUDIENCE_PROFESSIONAL";
+  WriteFileOrDie(dir_.File("professional.json"), seed.dump());
+  Cli professional = RunCli({"publish", dir_.File("professional.json"), token, at});
+  EXPECT_EQ(professional.exit_code, 0) << professional.output;
+
+  Cli easier = RunCli({"import", "--format=medlineplus", token, at,
+                       SourceDir() + "/tests/fixtures/corpus/medlineplus/"
+                                     "mplus_topics_2012-07-21.xml"});
+  EXPECT_EQ(easier.exit_code, 0) << easier.output;
+  EXPECT_THAT(easier.output, HasSubstr("2 imported, 0 skipped as identical, 0 refused\n"));
+}
+
 TEST_F(CliServerE2eTest, TherapyTypesListsEveryType) {
   Cli listed = Call({"therapy-types"});
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
