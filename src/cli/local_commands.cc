@@ -1,6 +1,7 @@
 // Commands that need no server: `token new` makes bearer tokens, `backup`
 // copies a database file safely while a server keeps using it, `bundle` cuts
-// a content bundle for read replicas from it.
+// a content bundle for read replicas from it, `recover` readies a restored
+// database to be the primary again.
 #include <openssl/rand.h>
 
 #include <climits>
@@ -18,6 +19,7 @@
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "storage/bundle.h"
+#include "storage/recovery.h"
 #include "storage/storage.h"
 
 namespace healthcontent::cli {
@@ -172,6 +174,84 @@ absl::Status Bundle(const CommandLine& command_line) {
   return absl::OkStatus();
 }
 
+// recover --------------------------------------------------------------------
+
+constexpr char kRecoverUsage[] =
+    R"(Usage: healthcontent recover --db=PATH [--bundle-dir=DIR] [--sequence-gap=N] [--json]
+
+Readies a primary's database that was restored after its disk was lost
+(`litestream restore`, see deploy/README.md "Disaster recovery") to take
+writes again. Run it with no server on PATH, after the restore and before the
+server starts; deploy/litestream/restore-primary does both.
+
+  1. The newest bundle in DIR that verifies (checksum, schema) is found.
+  2. The database and that bundle must be the same history: every change
+     both hold is the same change. If not, nothing is changed and the
+     command fails naming the first sequence that differs.
+  3. When the bundle is newer than the database (its change sequence is
+     higher), or PATH does not exist, PATH is replaced by the bundle's copy:
+     every revision comes back with its original sequence, etag and
+     publish_time. Otherwise the database is kept as it is.
+  4. A PRIMARY_RESTORED change is recorded N sequences past the newest
+     change, so that no sequence number the lost primary may have announced
+     after what was restored is used again (skipped when the newest change
+     already is one: running it twice fences once).
+
+A primary started with --bundle_dir refuses writes (FAILED_PRECONDITION)
+while its database is behind the newest bundle, until this has run.
+
+  --db=PATH          the restored database file (created from the bundle when
+                     missing)
+  --bundle-dir=DIR   the primary's bundles (what `healthcontent bundle --out`
+                     writes and replicas read)
+  --sequence-gap=N   how far the sequence jumps (default 1000000)
+  --json             the report as JSON
+
+)";
+
+absl::Status Recover(const CommandLine& command_line) {
+  if (!command_line.Has("db") || !command_line.positional().empty()) {
+    return UsageError("usage: healthcontent recover --db=PATH [--bundle-dir=DIR]");
+  }
+  ASSIGN_OR_RETURN(int64_t gap,
+                   command_line.GetInt("sequence-gap", storage::kDefaultSequenceGap));
+  if (gap < 1) return UsageError(absl::StrCat("--sequence-gap=", gap, " must be at least 1"));
+  ASSIGN_OR_RETURN(storage::RecoveryReport report,
+                   storage::RecoverPrimary(command_line.Get("db"), command_line.Get("bundle-dir"),
+                                           gap, absl::Now()));
+  if (command_line.Has("json")) {
+    nlohmann::json out = {{"database_sequence", report.database_sequence},
+                          {"bundle", report.bundle},
+                          {"bundle_sequence", report.bundle_sequence},
+                          {"took_bundle", report.took_bundle},
+                          {"skipped_bundles", report.skipped_bundles},
+                          {"fence_sequence", report.fence_sequence}};
+    PrintOut(out.dump(2) + "\n");
+    return absl::OkStatus();
+  }
+  std::string text;
+  for (const std::string& skipped : report.skipped_bundles) {
+    absl::StrAppend(&text, "skipped bundle: ", skipped, "\n");
+  }
+  absl::StrAppend(&text, "database: newest change ", report.database_sequence, "\n");
+  if (report.bundle.empty()) {
+    absl::StrAppend(&text, "bundle: none\n");
+  } else {
+    absl::StrAppend(&text, "bundle: ", report.bundle, " (change ", report.bundle_sequence, ")\n");
+  }
+  absl::StrAppend(&text, report.took_bundle
+                             ? "took the bundle's content: it is newer than the database\n"
+                             : "kept the database: the bundle is not newer\n");
+  if (report.fence_sequence > 0) {
+    absl::StrAppend(&text, "recorded PRIMARY_RESTORED at sequence ", report.fence_sequence,
+                    "; the next change is ", report.fence_sequence + 1, "\n");
+  } else {
+    absl::StrAppend(&text, "already fenced: the newest change is PRIMARY_RESTORED\n");
+  }
+  PrintOut(text);
+  return absl::OkStatus();
+}
+
 template <absl::Status (*command)(const CommandLine&)>
 int Run(const CommandLine& command_line) {
   return Finish(command(command_line));
@@ -187,6 +267,9 @@ std::vector<CommandSpec> LocalCommands() {
        {{"db", true}, {"out", true}, {"json", false}}, &Run<Backup>},
       {"bundle", "cut a content bundle for read replicas", kBundleUsage,
        {{"db", true}, {"out", true}, {"keep", true}}, &Run<Bundle>},
+      {"recover", "ready a restored primary database (after disk loss)", kRecoverUsage,
+       {{"db", true}, {"bundle-dir", true}, {"sequence-gap", true}, {"json", false}},
+       &Run<Recover>},
   };
 }
 

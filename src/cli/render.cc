@@ -101,6 +101,8 @@ std::string ChangeKindText(v1::Change::Kind kind) {
       return "codes changed";
     case v1::Change::TRANSLATION_STALE:
       return "translation stale";
+    case v1::Change::PRIMARY_RESTORED:
+      return "primary restored (sequence jumped)";
     default:
       return "unknown";
   }

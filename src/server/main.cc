@@ -64,7 +64,9 @@ ABSL_FLAG(bool, read_only, false,
           "(cut on the primary by `healthcontent bundle`) instead of --db; writes are refused");
 ABSL_FLAG(std::string, bundle_dir, "",
           "with --read_only: the folder of bundles; a newer valid bundle is switched to "
-          "atomically, a corrupt or half-copied one is refused and logged");
+          "atomically, a corrupt or half-copied one is refused and logged. On a primary: the "
+          "folder its bundler cuts into; while the database is behind the newest bundle there "
+          "(restored after a disk loss), writes are refused until `healthcontent recover`");
 ABSL_FLAG(absl::Duration, bundle_poll_interval, absl::Seconds(2),
           "with --read_only: how often to look for a newer bundle (SIGHUP looks at once)");
 ABSL_FLAG(std::string, primary, "",

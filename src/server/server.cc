@@ -42,6 +42,7 @@
 #include "server/rpc_observer.h"
 #include "storage/bundle.h"
 #include "storage/dataset.h"
+#include "storage/recovery.h"
 #include "storage/storage.h"
 
 namespace healthcontent::server {
@@ -364,6 +365,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                {"dir", options.bootstrap_dir},
                {"therapy_types", absl::StrCat(loaded->therapy_types)},
                {"revisions", absl::StrCat(loaded->revisions)}});
+    }
+    if (!options.bundle_dir.empty()) {
+      // A database restored from behind the bundles replicas serve must not
+      // hand out their sequence numbers again: reads only, until recovered.
+      absl::Status behind =
+          storage::CheckNotBehindBundles(p.primary_data->storage.get(), options.bundle_dir);
+      if (!behind.ok()) {
+        LogError("database is behind the newest bundle", {{"error", behind.ToString()}});
+        p.primary_data->storage->RefuseWrites(std::move(behind));
+      }
     }
     server->services_.set_data(p.primary_data);
   }

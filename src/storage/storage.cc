@@ -1,5 +1,6 @@
 #include "storage/storage.h"
 
+#include <cassert>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -42,12 +43,24 @@ struct Storage::PendingWrite {
   bool done = false;  // guarded by Storage::queue_mu_
 };
 
+void Storage::RefuseWrites(absl::Status why) {
+  assert(!why.ok());
+  absl::MutexLock lock(&queue_mu_);
+  refused_ = std::move(why);
+}
+
+absl::Status Storage::writes_refused() const {
+  absl::MutexLock lock(&queue_mu_);
+  return refused_;
+}
+
 absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
   if (writer_ == nullptr) return ReadOnlyError();
   PendingWrite me(fn);
   std::vector<PendingWrite*> group;
   {
     absl::MutexLock lock(&queue_mu_);
+    if (!refused_.ok()) return refused_;
     queue_.push_back(&me);
     // Either a leader commits this write, or it reaches the front of the
     // queue while no group is running and leads the next one.

@@ -56,6 +56,14 @@ class Storage {
 
   static constexpr int kMaxWritesPerCommit = 64;
 
+  // From now on every Write() fails with `why` (which must not be OK) and
+  // writes nothing, until the process restarts: for a primary whose database
+  // must not take writes (it is behind a published bundle; see
+  // storage/recovery.h). Reads go on.
+  void RefuseWrites(absl::Status why);
+  // The status RefuseWrites set; OK while writes are taken.
+  absl::Status writes_refused() const;
+
   // Runs `fn` on the write connection outside any transaction, once no write
   // is running and none is queued: for connection settings that SQLite
   // refuses inside a transaction (PRAGMA synchronous, say). Tools only; the
@@ -104,6 +112,7 @@ class Storage {
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
   WriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+  absl::Status refused_ ABSL_GUARDED_BY(queue_mu_);
   absl::Mutex listeners_mu_;
   std::vector<std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 };
