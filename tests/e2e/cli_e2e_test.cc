@@ -700,6 +700,69 @@ TEST_F(CliE2eTest, MaxPatientReadingGradeRefusesHarderPatientTextsNamingTheGrade
   EXPECT_THAT(easier.output, HasSubstr("2 imported, 0 skipped as identical, 0 refused\n"));
 }
 
+// A primary restored from behind its newest bundle: started with
+// --bundle_dir it serves reads but refuses writes naming both sequences;
+// `healthcontent recover` takes the bundle and fences the feed, and the next
+// publish lands past the fence.
+TEST_F(CliE2eTest, ARestoredPrimaryBehindItsBundleRefusesWritesUntilRecovered) {
+  WriteFileOrDie(dir_.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kPublisher), "\n"));
+  const std::string token = std::string("--token=") + kPublisher;
+  const std::string medlineplus =
+      SourceDir() + "/tests/fixtures/corpus/medlineplus/mplus_topics_2012-07-21.xml";
+  const std::string lost = dir_.File("lost.db");
+  const std::string restored = dir_.File("restored.db");
+  const std::string bundles = dir_.File("bundles");
+  {
+    ServerProcess primary(FreePort(), {"--db=" + lost, "--bootstrap_dir=" + SourceDir() + "/data",
+                                       "--auth_tokens_file=" + dir_.File("tokens")});
+    ASSERT_EQ(RunCli({"backup", "--db=" + lost, "--out=" + restored}).exit_code, 0);
+    Cli imported = RunCli({"import", "--format=medlineplus", token,
+                           absl::StrCat("--server=127.0.0.1:", primary.port()), medlineplus});
+    ASSERT_EQ(imported.exit_code, 0) << imported.output;
+    ASSERT_EQ(RunCli({"bundle", "--db=" + lost, "--out=" + bundles}).exit_code, 0);
+  }
+  std::vector<std::string> args = {"--db=" + restored, "--bundle_dir=" + bundles,
+                                   "--auth_tokens_file=" + dir_.File("tokens")};
+  {
+    ServerProcess behind(FreePort(), args);
+    const std::string at = absl::StrCat("--server=127.0.0.1:", behind.port());
+    Cli refused = RunCli({"import", "--format=medlineplus", token, at, medlineplus});
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_THAT(refused.output,
+                HasSubstr(": writes are refused: the database " + restored +
+                          " ends at change sequence 14 but bundle " + bundles +
+                          "/bundle-000000000016-"));
+    EXPECT_THAT(refused.output, HasSubstr("announces change sequence 16"));
+    Cli read = RunCli({"get", kSeed, at});
+    EXPECT_EQ(read.exit_code, 0) << read.output;
+  }
+  Cli recovered = RunCli({"recover", "--db=" + restored, "--bundle-dir=" + bundles});
+  ASSERT_EQ(recovered.exit_code, 0) << recovered.output;
+  EXPECT_THAT(recovered.output,
+              HasSubstr("database: newest change 14\nbundle: " + bundles + "/bundle-000000000016-"));
+  EXPECT_THAT(recovered.output,
+              HasSubstr("took the bundle's content: it is newer than the database\n"
+                        "recorded PRIMARY_RESTORED at sequence 1000016; the next change is "
+                        "1000017\n"));
+  ServerProcess again(FreePort(), args);
+  const std::string at = absl::StrCat("--server=127.0.0.1:", again.port());
+  Cli spanish = RunCli({"get", "articles/abdominal-pain", "--lang=es", at});
+  EXPECT_THAT(spanish.output, StartsWith("Dolor abdominal\n"));
+  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(
+      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  seed["article"]["reviewDate"] = {{"year", 2026}, {"month", 1}, {"day", 15}};
+  WriteFileOrDie(dir_.File("review.json"), seed.dump());
+  Cli published = RunCli({"publish", dir_.File("review.json"), token, at});
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+  Cli changes = RunCli({"changes", "--since=16", at}, /*with_stderr=*/false);
+  std::vector<std::string> lines = absl::StrSplit(changes.output, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << changes.output;
+  EXPECT_THAT(lines[0], StartsWith("#1000016  "));
+  EXPECT_THAT(lines[0], HasSubstr("  primary restored (sequence jumped)"));
+  EXPECT_THAT(lines[1], StartsWith("#1000017  "));
+  EXPECT_THAT(lines[1], HasSubstr("  published  " + std::string(kSeed) + "/revisions/2026-01-15"));
+}
+
 TEST_F(CliServerE2eTest, TherapyTypesListsEveryType) {
   Cli listed = Call({"therapy-types"});
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
