@@ -32,12 +32,6 @@ int64_t SequenceOfBundleName(const std::string& bundle_path) {
   return sequence;
 }
 
-absl::StatusOr<int64_t> NewestSequence(Database* db) {
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT coalesce(max(sequence), 0) FROM changes"));
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  return row ? stmt.ColumnInt64(0) : 0;
-}
-
 // FailedPrecondition naming the first change, up to `through`, that the two
 // databases hold differently (or only one of them holds).
 absl::Status CheckSameHistory(Database* db, const std::string& db_path, Database* bundle,
@@ -102,8 +96,7 @@ absl::Status CheckNotBehindBundles(Storage* storage, const std::string& bundle_d
   const std::vector<std::string> bundles = ListBundles(bundle_dir);
   if (bundles.empty()) return absl::OkStatus();
   const int64_t bundle_sequence = SequenceOfBundleName(bundles.front());
-  ASSIGN_OR_RETURN(Database * db, storage->Reader());
-  ASSIGN_OR_RETURN(int64_t db_sequence, NewestSequence(db));
+  ASSIGN_OR_RETURN(int64_t db_sequence, ChangeLog(storage).LatestSequence());
   if (bundle_sequence <= db_sequence) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "writes are refused: the database ", storage->path(), " ends at change sequence ",
@@ -147,7 +140,7 @@ absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
     // closed again before anything replaces the file.
     ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, Storage::Open(db_path, {}));
     ASSIGN_OR_RETURN(Database * db, storage->Reader());
-    ASSIGN_OR_RETURN(report.database_sequence, NewestSequence(db));
+    ASSIGN_OR_RETURN(report.database_sequence, ChangeLog(storage.get()).LatestSequence());
     if (!report.bundle.empty()) {
       Database::Options immutable;
       immutable.immutable = true;
