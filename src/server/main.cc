@@ -104,6 +104,10 @@ ABSL_FLAG(int, http_max_streams, 32,
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port to serve Prometheus metrics on, at /metrics (port 0 picks a free port, "
           "logged at start); empty: no metrics endpoint");
+ABSL_FLAG(std::string, litestream_metrics, "",
+          "primary: Litestream's metrics URL (its addr, e.g. http://127.0.0.1:9091/metrics), "
+          "polled every 250 ms for how far its replica of --db is behind; reported as "
+          "healthcontent_replication_up, _lag_seconds and _lag_bytes. Empty: not polled");
 ABSL_FLAG(healthcontent::LogLevel, log_level, healthcontent::LogLevel::kInfo,
           "lowest level logged: debug, info, warn or error");
 ABSL_FLAG(double, rpc_log_sample, 1.0,
@@ -149,6 +153,7 @@ int main(int argc, char** argv) {
   options.bundle_poll_interval = absl::GetFlag(FLAGS_bundle_poll_interval);
   options.primary = absl::GetFlag(FLAGS_primary);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.litestream_metrics = absl::GetFlag(FLAGS_litestream_metrics);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.http_cors_origins = absl::GetFlag(FLAGS_http_cors_origins);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);

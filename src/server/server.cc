@@ -39,6 +39,7 @@
 #include "importers/interchange.h"
 #include "server/memory_guard.h"
 #include "server/metrics.h"
+#include "server/replication_monitor.h"
 #include "server/rpc_observer.h"
 #include "storage/bundle.h"
 #include "storage/dataset.h"
@@ -79,6 +80,9 @@ struct Server::Parts {
   absl::Mutex bundle_mu;
   std::string bundle_name ABSL_GUARDED_BY(bundle_mu);
   absl::flat_hash_set<std::string> refused_bundles ABSL_GUARDED_BY(bundle_mu);
+
+  // Primary with --litestream_metrics: how far Litestream's replica is behind.
+  std::unique_ptr<ReplicationMonitor> replication;
 
   // The HTTP face and its listener (stopped in Shutdown, before the gRPC
   // server it calls).
@@ -162,6 +166,35 @@ absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path)
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", tokens.status().message()));
   }
   return tokens;
+}
+
+// Polls Litestream for how far its replica of the primary's database is
+// behind, and reports it.
+absl::StatusOr<std::unique_ptr<ReplicationMonitor>> StartReplicationMonitor(
+    const ServerOptions& options, Metrics* metrics) {
+  ReplicationMonitor::Options monitor_options;
+  monitor_options.metrics_url = options.litestream_metrics;
+  monitor_options.db_path = options.db_path;
+  ASSIGN_OR_RETURN(std::unique_ptr<ReplicationMonitor> monitor,
+                   ReplicationMonitor::Create(std::move(monitor_options)));
+  ReplicationMonitor* m = monitor.get();
+  metrics->AddGaugeCallback(
+      "healthcontent_replication_up",
+      "1 while Litestream's metrics (--litestream_metrics) answer with a replica position for "
+      "the database, else 0.",
+      [m] { return m->up() ? 1.0 : 0.0; });
+  metrics->AddGaugeCallback(
+      "healthcontent_replication_lag_seconds",
+      "Age of the oldest WAL Litestream has read but its replica does not hold: an upper bound, "
+      "to the 250 ms poll; at least the time since Litestream last answered; -1 before it "
+      "first has. The promise (deploy/README.md) is under 1 s.",
+      [m] { return m->LagSeconds(absl::Now()); });
+  metrics->AddGaugeCallback(
+      "healthcontent_replication_lag_bytes",
+      "WAL bytes Litestream has read that its replica does not hold.",
+      [m] { return m->LagBytes(); });
+  monitor->Start();
+  return monitor;
 }
 
 // Gauges read at scrape time from the data being served. Counting rows scans
@@ -336,6 +369,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       return absl::InvalidArgumentError(
           "--bootstrap_dir cannot be used with --read_only: a replica serves bundles");
     }
+    if (!options.litestream_metrics.empty()) {
+      return absl::InvalidArgumentError(
+          "--litestream_metrics cannot be used with --read_only: a replica's database is a "
+          "bundle, not replicated by Litestream");
+    }
     std::error_code ec;
     if (!std::filesystem::is_directory(options.bundle_dir, ec)) {
       return absl::NotFoundError(
@@ -377,6 +415,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       }
     }
     server->services_.set_data(p.primary_data);
+    if (!options.litestream_metrics.empty()) {
+      ASSIGN_OR_RETURN(p.replication, StartReplicationMonitor(options, p.metrics.get()));
+    }
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
   absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(options.trusted_proxies);

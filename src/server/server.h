@@ -113,6 +113,10 @@ struct ServerOptions {
   // port 0 picks a free one (see Server::metrics_port()). Empty: no HTTP
   // endpoint (the metrics are still kept).
   std::string metrics_listen;
+  // Primary: Litestream's metrics endpoint (http://HOST:PORT/metrics, its
+  // `addr`), polled for how far its replica of db_path is behind; reported as
+  // healthcontent_replication_{up,lag_seconds,lag_bytes}. Empty: not polled.
+  std::string litestream_metrics;
   // Log lines below this level are dropped (Server::Run applies it: the
   // level is process-wide).
   LogLevel log_level = LogLevel::kInfo;

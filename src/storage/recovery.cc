@@ -106,6 +106,21 @@ absl::Status CheckNotBehindBundles(Storage* storage, const std::string& bundle_d
       storage->path(), " --bundle-dir=", bundle_dir, "` and start it again"));
 }
 
+// DataLoss naming the first problem when `db` fails SQLite's integrity check:
+// a restored copy can be damaged, and nothing must be built on it.
+absl::Status CheckIntact(Database* db, const std::string& db_path) {
+  absl::StatusOr<Statement> check = db->PrepareUncached("PRAGMA integrity_check(1)");
+  absl::StatusOr<bool> row = check.ok() ? check->Step() : check.status();
+  if (row.ok() && *row && check->ColumnText(0) == "ok") return absl::OkStatus();
+  const std::string problem = !row.ok() ? std::string(row.status().message())
+                              : *row    ? std::string(check->ColumnText(0))
+                                        : "no answer";
+  return absl::DataLossError(absl::StrCat(
+      db_path, " is damaged (SQLite integrity_check: ", problem,
+      "); nothing was changed. Move it aside and run recover again to start from the newest "
+      "bundle, or restore an older copy (litestream restore -timestamp)"));
+}
+
 absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
                                               const std::string& bundle_dir,
                                               int64_t sequence_gap, absl::Time now) {
@@ -140,6 +155,7 @@ absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
     // closed again before anything replaces the file.
     ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, Storage::Open(db_path, {}));
     ASSIGN_OR_RETURN(Database * db, storage->Reader());
+    RETURN_IF_ERROR(CheckIntact(db, db_path));
     ASSIGN_OR_RETURN(report.database_sequence, ChangeLog(storage.get()).LatestSequence());
     if (!report.bundle.empty()) {
       Database::Options immutable;

@@ -55,6 +55,8 @@ struct RecoveryReport {
 
 // Readies a restored database at `db_path` (no server may have it open) to be
 // a primary again:
+//   0. The database must pass SQLite's integrity_check: DataLoss naming the
+//      first problem otherwise, and nothing is changed.
 //   1. Finds the newest bundle in `bundle_dir` that verifies (VerifyBundle);
 //      invalid ones are skipped and reported.
 //   2. Checks that the database and the bundle are the same history: every

@@ -46,31 +46,61 @@ std::string ShellQuote(const std::string& s) {
 }
 }  // namespace
 
-ServerProcess::ServerProcess(int port, std::vector<std::string> args,
-                             std::vector<std::string> curl_tls_args)
-    : port_(port), tls_(!curl_tls_args.empty()) {
-  char log_template[] = "/tmp/hc-server-log-XXXXXX";
+ChildProcess::ChildProcess(std::vector<std::string> argv) {
+  char log_template[] = "/tmp/hc-child-log-XXXXXX";
   int log_fd = mkstemp(log_template);
   log_path_ = log_template;
-  std::string binary = BinaryDir() + "/src/healthcontent-server";
-  args.insert(args.begin(), absl::StrCat("--listen=127.0.0.1:", port));
-  args.insert(args.begin(), binary);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(log_fd, STDOUT_FILENO);
     dup2(log_fd, STDERR_FILENO);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
     _exit(127);
   }
   close(log_fd);
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+  unlink(log_path_.c_str());
+}
+
+bool ChildProcess::Exited() {
+  int status = 0;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  return pid_ <= 0;
+}
+
+int ChildProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return -WTERMSIG(status);
+}
+
+void ChildProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+std::string ChildProcess::Log() const { return ReadFileOrDie(log_path_); }
+
+std::string LitestreamPath() { return SourceDir() + "/.tools/litestream/litestream"; }
+
+ServerProcess::ServerProcess(int port, std::vector<std::string> args,
+                             std::vector<std::string> curl_tls_args)
+    : port_(port), tls_(!curl_tls_args.empty()) {
+  args.insert(args.begin(), absl::StrCat("--listen=127.0.0.1:", port));
+  args.insert(args.begin(), BinaryDir() + "/src/healthcontent-server");
+  process_ = std::make_unique<ChildProcess>(std::move(args));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (process_->Exited()) {
       ADD_FAILURE() << "server exited at start:\n" << Log();
       return;
     }
@@ -89,30 +119,11 @@ ServerProcess::ServerProcess(int port, std::vector<std::string> args,
   ADD_FAILURE() << "server did not become SERVING in 30 s:\n" << Log();
 }
 
-ServerProcess::~ServerProcess() {
-  if (pid_ > 0) Stop(SIGKILL);
-  unlink(log_path_.c_str());
-}
+ServerProcess::~ServerProcess() = default;
 
 std::string ServerProcess::url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
 }
-
-int ServerProcess::Stop(int signal) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, signal);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return -WTERMSIG(status);
-}
-
-void ServerProcess::Signal(int signal) {
-  if (pid_ > 0) kill(pid_, signal);
-}
-
-std::string ServerProcess::Log() const { return ReadFileOrDie(log_path_); }
 
 CurlResult BufCurl(const std::string& base_url, const std::string& method,
                    const std::string& body, const std::vector<std::string>& extra) {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,34 @@ namespace healthcontent::testing {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+
+// A child process running `argv` (argv[0] is the binary's path), its stdout
+// and stderr in a temporary log file. Killed with SIGKILL when destroyed.
+class ChildProcess {
+ public:
+  explicit ChildProcess(std::vector<std::string> argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // True (and the process reaped) when it has exited already.
+  bool Exited();
+  // Sends `signal` and waits for the exit; returns the exit code (or
+  // -signal); -1 when it had exited already.
+  int Stop(int signal);
+  // Sends `signal` (e.g. SIGHUP) and returns at once.
+  void Signal(int signal);
+  // Its output so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+};
+
+// Path to the Litestream binary installed by scripts/install-deps.
+std::string LitestreamPath();
 
 class ServerProcess {
  public:
@@ -27,20 +56,19 @@ class ServerProcess {
 
   int port() const { return port_; }
   std::string url() const;
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_->pid(); }
 
   // Sends `signal` and waits for the exit; returns the exit code (or -signal).
-  int Stop(int signal);
+  int Stop(int signal) { return process_->Stop(signal); }
   // Sends `signal` (e.g. SIGHUP) and returns at once.
-  void Signal(int signal);
+  void Signal(int signal) { process_->Signal(signal); }
   // The server's stderr so far.
-  std::string Log() const;
+  std::string Log() const { return process_->Log(); }
 
  private:
   int port_;
   bool tls_ = false;
-  pid_t pid_ = -1;
-  std::string log_path_;
+  std::unique_ptr<ChildProcess> process_;
 };
 
 struct CurlResult {
