@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "api/service_context.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 
@@ -66,6 +67,13 @@ class ArticleService final : public ArticleServiceBase {
                                             google::protobuf::Empty* response) override;
 
  private:
+  // Answers a raw read from the response cache when it holds the answer for
+  // this request, day and caller kind (`admin`) at the current data version,
+  // else with `compute`, whose single-slice answer it then keeps. Without a
+  // cache, just `compute`.
+  absl::Status Cached(char method, bool admin, const grpc::ByteBuffer& request,
+                      grpc::ByteBuffer* response,
+                      absl::FunctionRef<absl::Status(grpc::ByteBuffer*)> compute) const;
   absl::Status Get(const v1::GetArticleRequest& request, grpc::ByteBuffer* response) const;
   absl::Status GetRevision(const grpc::CallbackServerContext& context,
                            const v1::GetArticleRevisionRequest& request,

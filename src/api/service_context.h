@@ -26,6 +26,8 @@ class IndexFollower;
 
 namespace healthcontent::api {
 
+class ResponseCache;
+
 struct ServiceContext {
   const Authorizer* authorizer = nullptr;
   // Review status is DUE_SOON this many days before the next review date.
@@ -41,6 +43,8 @@ struct ServiceContext {
   const std::atomic<bool>* overloaded = nullptr;
   // The search index (null: SearchArticles is UNAVAILABLE).
   search::IndexFollower* search = nullptr;
+  // Ready answers of the hot raw reads (api/response_cache.h); null: none.
+  ResponseCache* response_cache = nullptr;
   // The current time; tests replace it to move "today".
   std::function<absl::Time()> now = [] { return absl::Now(); };
 

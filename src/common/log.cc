@@ -7,9 +7,13 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <thread>
+#include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -134,11 +138,10 @@ void AppendTime(std::string* out) {
   out->append(fraction, sizeof(fraction));
 }
 
-void WriteLine(const std::string& line) {
-  // One write(2) per line keeps lines from interleaving between threads; the
-  // loop only matters if stderr is interrupted or accepts part of a line.
-  const char* data = line.data();
-  size_t left = line.size();
+void WriteAll(const std::string& bytes) {
+  // The loop only matters if stderr is interrupted or accepts part of it.
+  const char* data = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
     ssize_t written = ::write(STDERR_FILENO, data, left);
     if (written < 0) {
@@ -150,7 +153,101 @@ void WriteLine(const std::string& line) {
   }
 }
 
+// Lines waiting for stderr. A line logged while stderr has been quiet for a
+// millisecond is written at once by its own thread. Under load, lines gather
+// instead and go out together, one write(2) for all that gathered, at most a
+// millisecond later: by the thread that finds the millisecond over, or by a
+// flusher thread when no line follows. Nobody waits for another's write.
+struct Sink {
+  static constexpr absl::Duration kGather = absl::Milliseconds(1);
+  // Beyond this much pending (stderr blocked or far slower than the
+  // loggers), lines are dropped and counted, and the count is logged when
+  // the writer catches up.
+  static constexpr size_t kMaxPendingBytes = 8 << 20;
+  absl::Mutex mu;
+  std::string pending ABSL_GUARDED_BY(mu);
+  bool writing ABSL_GUARDED_BY(mu) = false;  // a thread is in WriteAll
+  absl::Time last_write ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+  int64_t dropped ABSL_GUARDED_BY(mu) = 0;
+  bool flusher_started ABSL_GUARDED_BY(mu) = false;
+};
+
+Sink& TheSink() {
+  static Sink* sink = new Sink();  // never destroyed: threads may log at exit
+  return *sink;
+}
+
+// Called with sink.mu held and sink.writing false: writes everything
+// pending, releasing the lock around each write(2).
+void DrainLocked(Sink& sink) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sink.mu) {
+  sink.writing = true;
+  std::string batch;
+  while (!sink.pending.empty()) {
+    batch.swap(sink.pending);
+    sink.pending.clear();
+    int64_t dropped = 0;
+    std::swap(dropped, sink.dropped);
+    sink.mu.Unlock();
+    WriteAll(batch);
+    batch.clear();
+    if (dropped > 0) {
+      WriteAll(absl::StrCat("{\"level\":\"warn\",\"msg\":\"log lines dropped: stderr did not "
+                            "keep up\",\"dropped\":\"", dropped, "\"}\n"));
+    }
+    sink.mu.Lock();
+  }
+  sink.writing = false;
+  sink.last_write = absl::Now();
+}
+
+// Writes what gathered once no line has come for kGather.
+void FlushLoop(Sink* sink) {
+  absl::MutexLock lock(&sink->mu);
+  while (true) {
+    auto has_pending = [sink]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sink->mu) {
+      return !sink->pending.empty() && !sink->writing;
+    };
+    sink->mu.Await(absl::Condition(&has_pending));
+    const absl::Time due = sink->last_write + Sink::kGather;
+    const absl::Time now = absl::Now();
+    if (now < due) {
+      sink->mu.Unlock();
+      absl::SleepFor(due - now);
+      sink->mu.Lock();
+      continue;
+    }
+    DrainLocked(*sink);
+  }
+}
+
+void WriteLine(const std::string& line) {
+  Sink& sink = TheSink();
+  absl::MutexLock lock(&sink.mu);
+  if (sink.pending.size() + line.size() > Sink::kMaxPendingBytes) {
+    ++sink.dropped;
+    return;
+  }
+  sink.pending.append(line);
+  if (sink.writing) return;  // the writer takes it
+  if (absl::Now() - sink.last_write >= Sink::kGather) {
+    DrainLocked(sink);
+    return;
+  }
+  if (!sink.flusher_started) {
+    sink.flusher_started = true;
+    std::thread(FlushLoop, &sink).detach();
+  }
+}
+
 }  // namespace
+
+void FlushLogs() {
+  Sink& sink = TheSink();
+  absl::MutexLock lock(&sink.mu);
+  auto not_writing = [&sink]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sink.mu) { return !sink.writing; };
+  sink.mu.Await(absl::Condition(&not_writing));
+  if (!sink.pending.empty()) DrainLocked(sink);
+}
 
 void SetLogLevel(LogLevel level) {
   min_level.store(static_cast<int>(level), std::memory_order_relaxed);

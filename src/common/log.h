@@ -11,8 +11,13 @@
 // Never log tokens or other credentials, nor article bodies: log the resource
 // name instead.
 //
-// Thread-safe. Each line is written with one write(2), so lines from
-// different threads do not interleave (on a pipe, only up to PIPE_BUF bytes).
+// Thread-safe. Lines never interleave. A line logged while stderr has been
+// quiet for a millisecond is written at once; under load, lines gather and
+// are written together, one write(2) for all, at most a millisecond later
+// (a flusher thread writes the last ones), and no caller waits for the write
+// (see FlushLogs). If stderr stops taking lines, up to 8 MiB wait and later
+// ones are dropped and counted in a "log lines dropped" line. A process
+// killed outright loses at most the last millisecond's lines.
 #ifndef HEALTHCONTENT_COMMON_LOG_H_
 #define HEALTHCONTENT_COMMON_LOG_H_
 
@@ -43,6 +48,10 @@ absl::string_view LogLevelName(LogLevel level);
 // So that a flag can be a LogLevel: ABSL_FLAG(healthcontent::LogLevel, ...).
 bool AbslParseFlag(absl::string_view text, LogLevel* level, std::string* error);
 std::string AbslUnparseFlag(LogLevel level);
+
+// Returns once every line logged before the call has been written (tests
+// that read stderr; before exit).
+void FlushLogs();
 
 // Writes one line at `level` unless the threshold drops it.
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields = {});

@@ -55,6 +55,9 @@ ABSL_FLAG(double, watch_replay_rate, 10000,
 ABSL_FLAG(std::string, trusted_proxies, "",
           "comma-separated addresses or CIDR ranges of reverse proxies (e.g. 127.0.0.1 for a "
           "local nginx) whose X-Forwarded-For names the client for per-client limits");
+ABSL_FLAG(int64_t, response_cache_bytes, 64ll << 20,
+          "bound of the cache of ready GetArticle, GetArticleRevision and ListArticles "
+          "answers; any commit (or a replica's bundle swap) retires every entry; 0: no cache");
 ABSL_FLAG(int64_t, memory_limit_bytes, 512ll << 20,
           "resident memory bound: at 90% of it new calls are refused with RESOURCE_EXHAUSTED "
           "until memory is back under 80%; 0: no bound");
@@ -146,6 +149,7 @@ int main(int argc, char** argv) {
   options.watch_limits.replay_rate = absl::GetFlag(FLAGS_watch_replay_rate);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
   options.memory_limit_bytes = absl::GetFlag(FLAGS_memory_limit_bytes);
+  options.response_cache_bytes = absl::GetFlag(FLAGS_response_cache_bytes);
   options.read_only = absl::GetFlag(FLAGS_read_only);
   options.bundle_dir = absl::GetFlag(FLAGS_bundle_dir);
   options.search_index_dir = absl::GetFlag(FLAGS_search_index_dir);
@@ -163,5 +167,7 @@ int main(int argc, char** argv) {
   options.article_url_template = absl::GetFlag(FLAGS_article_url_template);
   options.log_level = absl::GetFlag(FLAGS_log_level);
   options.rpc_log_sample = absl::GetFlag(FLAGS_rpc_log_sample);
-  return healthcontent::server::Server::Run(options);
+  const int exit_code = healthcontent::server::Server::Run(options);
+  healthcontent::FlushLogs();
+  return exit_code;
 }

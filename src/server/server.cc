@@ -27,6 +27,7 @@
 #include "api/auth.h"
 #include "api/reference_service.h"
 #include "api/knowledge_service.h"
+#include "api/response_cache.h"
 #include "api/therapy_type_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -62,6 +63,7 @@ struct Server::Parts {
   // Set once health can be reported (the gRPC server is built).
   std::atomic<bool> health_ready{false};
   std::unique_ptr<MemoryGuard> memory_guard;
+  std::unique_ptr<api::ResponseCache> response_cache;
   std::unique_ptr<api::Authorizer> authorizer;
   std::unique_ptr<api::ArticleService> article_service;
   std::unique_ptr<api::TherapyTypeService> therapy_type_service;
@@ -435,6 +437,28 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                    options.require_auth_for_reads);
 
   server->services_.authorizer = p.authorizer.get();
+  if (options.response_cache_bytes < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--response_cache_bytes must be 0 (no cache) or more, not ", options.response_cache_bytes));
+  }
+  if (options.response_cache_bytes > 0) {
+    p.response_cache =
+        std::make_unique<api::ResponseCache>(static_cast<size_t>(options.response_cache_bytes));
+    server->services_.response_cache = p.response_cache.get();
+    api::ResponseCache* cache = p.response_cache.get();
+    p.metrics->AddGaugeCallback(
+        "healthcontent_response_cache_hits",
+        "Raw reads (GetArticle, GetArticleRevision, ListArticles) answered from the response "
+        "cache; a counter.",
+        [cache] { return static_cast<double>(cache->hits()); });
+    p.metrics->AddGaugeCallback(
+        "healthcontent_response_cache_misses",
+        "Raw reads computed from the database (no entry, or one from before a commit); a counter.",
+        [cache] { return static_cast<double>(cache->misses()); });
+    p.metrics->AddGaugeCallback("healthcontent_response_cache_bytes",
+                                "Bytes of keys and answers the response cache holds.",
+                                [cache] { return static_cast<double>(cache->bytes()); });
+  }
   server->services_.due_soon_days = options.due_soon_days;
   server->services_.read_only = options.read_only;
   server->services_.primary = options.primary;
@@ -734,6 +758,8 @@ void Server::StartScheduler(absl::Duration interval) {
 const api::ChangeHub& Server::change_hub() const { return *parts_->change_hub; }
 
 int Server::metrics_port() const { return parts_->metrics->port(); }
+
+const api::ResponseCache* Server::response_cache() const { return parts_->response_cache.get(); }
 
 int Server::http_port() const {
   return parts_->http_server != nullptr ? parts_->http_server->port() : 0;

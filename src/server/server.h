@@ -71,6 +71,10 @@ struct ServerOptions {
   // are refused with RESOURCE_EXHAUSTED until RSS is under 80%. Zero or
   // less: no bound (freed memory is still returned to the OS).
   int64_t memory_limit_bytes = 512ll << 20;
+  // Bound of the cache of ready GetArticle, GetArticleRevision and
+  // ListArticles answers (api/response_cache.h); 0: no cache. It counts in
+  // the resident memory above.
+  int64_t response_cache_bytes = 64ll << 20;
   // How often to check whether scheduled revisions have come into force
   // (also checked at start). Zero: never (tests drive it themselves).
   absl::Duration schedule_check_interval = absl::Seconds(30);
@@ -155,6 +159,9 @@ class Server {
   int port() const { return port_; }
   // The bound metrics port; 0 without --metrics_listen.
   int metrics_port() const;
+  // The response cache (null with --response_cache_bytes=0): for tests and
+  // diagnostics.
+  const api::ResponseCache* response_cache() const;
   // The bound HTTP port; 0 without --http_listen.
   int http_port() const;
   // Brings the search index up to the data's newest change before

@@ -1,10 +1,16 @@
 #include "storage/dataset.h"
 
+#include <atomic>
 #include <filesystem>
 
 #include "common/status_macros.h"
 
 namespace healthcontent::storage {
+
+uint64_t Dataset::NextSerial() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 absl::StatusOr<std::shared_ptr<Dataset>> Dataset::Open(const std::string& path,
                                                        const Storage::Options& storage_options,

@@ -35,6 +35,10 @@ struct Dataset {
   static absl::StatusOr<std::shared_ptr<Dataset>> OpenBundle(const BundleManifest& manifest,
                                                              const ArticleStore::Options& options);
 
+  // Different for every Dataset this process opens (never reused, unlike an
+  // address): what identifies the data a derived answer was computed from.
+  const uint64_t serial = NextSerial();
+
   std::unique_ptr<Storage> storage;
   std::unique_ptr<ArticleStore> articles;
   std::unique_ptr<TherapyTypeStore> therapy_types;
@@ -44,6 +48,9 @@ struct Dataset {
   std::unique_ptr<SearchSource> search_source;
   // Set when serving a bundle.
   std::optional<BundleManifest> bundle;
+
+ private:
+  static uint64_t NextSerial();
 };
 
 }  // namespace healthcontent::storage

@@ -77,10 +77,12 @@ absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
   }
   CommitGroup(group);
   bool any_ok = false;
+  for (const PendingWrite* write : group) any_ok = any_ok || write->status.ok();
+  // Counted before any writer of the group is released (see commits()).
+  if (any_ok) commits_.fetch_add(1, std::memory_order_acq_rel);
   {
     absl::MutexLock lock(&queue_mu_);
     for (PendingWrite* write : group) {
-      any_ok = any_ok || write->status.ok();
       write->done = true;  // the waiter may return (and free `write`) from here on
     }
     leader_active_ = false;

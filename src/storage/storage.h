@@ -3,6 +3,7 @@
 #ifndef HEALTHCONTENT_STORAGE_STORAGE_H_
 #define HEALTHCONTENT_STORAGE_STORAGE_H_
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -92,6 +93,13 @@ class Storage {
   // write. Register before serving.
   void AddCommitListener(std::function<void()> listener);
 
+  // How many write groups have committed something since Open. It grows
+  // before any writer of the group returns, so a read that starts after a
+  // Write() returned sees a larger count than any read that ended before the
+  // commit: derived data (the response cache) keyed by it never outlives
+  // the state it was computed from.
+  uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
+
   const std::string& path() const { return readers_.path(); }
   bool read_only() const { return writer_ == nullptr; }
 
@@ -113,6 +121,7 @@ class Storage {
   bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
   WriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
   absl::Status refused_ ABSL_GUARDED_BY(queue_mu_);
+  std::atomic<uint64_t> commits_{0};
   absl::Mutex listeners_mu_;
   std::vector<std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
 };

@@ -20,8 +20,14 @@ using ::testing::MatchesRegex;
 
 // gtest's stderr capture: file descriptor 2 is redirected (dup2) to a temp
 // file until GetCapturedStderr, so the log's write(2) calls land there.
-void StartCapture() { ::testing::internal::CaptureStderr(); }
-std::string StopCapture() { return ::testing::internal::GetCapturedStderr(); }
+void StartCapture() {
+  FlushLogs();
+  ::testing::internal::CaptureStderr();
+}
+std::string StopCapture() {
+  FlushLogs();
+  return ::testing::internal::GetCapturedStderr();
+}
 
 std::vector<std::string> Keys(const nlohmann::ordered_json& object) {
   std::vector<std::string> keys;

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/log.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -199,8 +200,14 @@ std::vector<std::string> Keys(const nlohmann::ordered_json& object) {
 }
 
 // gtest's stderr capture: file descriptor 2 goes to a temp file meanwhile.
-void StartCapture() { ::testing::internal::CaptureStderr(); }
-std::string StopCapture() { return ::testing::internal::GetCapturedStderr(); }
+void StartCapture() {
+  healthcontent::FlushLogs();
+  ::testing::internal::CaptureStderr();
+}
+std::string StopCapture() {
+  healthcontent::FlushLogs();
+  return ::testing::internal::GetCapturedStderr();
+}
 
 // Waits up to 10 s for `condition`.
 bool WaitFor(const std::function<bool()>& condition) {
