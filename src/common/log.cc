@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -236,6 +237,8 @@ void WriteLine(const std::string& line) {
   if (!sink.flusher_started) {
     sink.flusher_started = true;
     std::thread(FlushLoop, &sink).detach();
+    // A program that returns from main (or calls exit) writes what waits.
+    std::atexit(FlushLogs);
   }
 }
 
