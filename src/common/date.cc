@@ -65,7 +65,15 @@ bool IsEmptyDate(const google::type::Date& date) {
 }
 
 absl::CivilDay UtcDay(absl::Time now) {
-  return absl::ToCivilDay(now, absl::UTCTimeZone());
+  // UTC has no offsets to look up: whole days since the epoch, rounded down
+  // (every call on the read path asks, so no time-zone machinery).
+  if (now == absl::InfinitePast() || now == absl::InfiniteFuture()) {
+    return absl::ToCivilDay(now, absl::UTCTimeZone());
+  }
+  const int64_t seconds = absl::ToUnixSeconds(now);  // rounds toward negative infinity
+  int64_t days = seconds / 86400;
+  if (seconds % 86400 < 0) --days;
+  return absl::CivilDay(1970, 1, 1) + days;
 }
 
 }  // namespace healthcontent

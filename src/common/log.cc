@@ -73,7 +73,15 @@ Utf8Sequence ScanUtf8(absl::string_view s) {
 
 void AppendJsonString(absl::string_view s, std::string* out) {
   out->push_back('"');
+  // Most values (method names, codes, numbers, ids) are printable ASCII
+  // without quotes or backslashes: one append for the run of those.
   size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
+    ++i;
+  }
+  out->append(s.data(), i);
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {

@@ -321,8 +321,12 @@ class RpcObserver::Call final : public grpc::experimental::Interceptor {
     observer_->Record(*method_, code, seconds);
     const bool ok = code == grpc::StatusCode::OK;
     if (ok ? !observer_->SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
-    char latency_ms[32];
-    std::snprintf(latency_ms, sizeof(latency_ms), "%.3f", seconds * 1000);
+    // Milliseconds with three decimals ("12.345"), without printf's cost.
+    const int64_t micros = static_cast<int64_t>(seconds * 1e6 + 0.5);
+    char fraction[4] = {static_cast<char>('0' + micros / 100 % 10),
+                        static_cast<char>('0' + micros / 10 % 10),
+                        static_cast<char>('0' + micros % 10), '\0'};
+    const std::string latency_ms = absl::StrCat(micros / 1000, ".", fraction);
     std::string peer = context_alive ? info_->server_context()->peer() : std::string();
     if (peer == kInProcessPeer) {
       // A call from the HTTP face: the client it serves, as "http:<address>".

@@ -43,6 +43,21 @@ TEST(DateTest, ConvertsProtoDates) {
   EXPECT_TRUE(IsEmptyDate(google::type::Date()));
 }
 
+TEST(DateTest, UtcDayAgreesWithAbseilAroundMidnightsBeforeAndAfterTheEpoch) {
+  for (const absl::CivilSecond midnight :
+       {absl::CivilSecond(1969, 12, 31, 0, 0, 0), absl::CivilSecond(1970, 1, 1, 0, 0, 0),
+        absl::CivilSecond(1900, 3, 1, 0, 0, 0), absl::CivilSecond(2024, 2, 29, 0, 0, 0),
+        absl::CivilSecond(2026, 12, 6, 0, 0, 0)}) {
+    const absl::Time t = absl::FromCivil(midnight, absl::UTCTimeZone());
+    for (const absl::Duration offset : {absl::Nanoseconds(-1), absl::ZeroDuration(),
+                                        absl::Nanoseconds(1), absl::Hours(12),
+                                        absl::Hours(24) - absl::Nanoseconds(1)}) {
+      EXPECT_EQ(UtcDay(t + offset), absl::ToCivilDay(t + offset, absl::UTCTimeZone()))
+          << midnight << " + " << offset;
+    }
+  }
+}
+
 TEST(DateTest, UtcDayIgnoresLocalTimeZone) {
   absl::Time t = absl::FromCivil(absl::CivilSecond(2023, 5, 19, 23, 59, 59), absl::UTCTimeZone());
   EXPECT_EQ(UtcDay(t), absl::CivilDay(2023, 5, 19));
