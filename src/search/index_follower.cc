@@ -204,6 +204,7 @@ absl::Status IndexFollower::CatchUpNow() {
 
 void IndexFollower::Run() {
   absl::Duration backoff = absl::ZeroDuration();
+  absl::Time last_step_end = absl::InfinitePast();
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -211,11 +212,18 @@ void IndexFollower::Run() {
       mu_.AwaitWithTimeout(absl::Condition(&woken),
                            std::max(options_.poll_interval, backoff));
       if (stop_) return;
+      // Let a burst of commits gather into one step.
+      const absl::Duration wait = last_step_end + options_.min_step_interval - absl::Now();
+      if (wait > absl::ZeroDuration()) {
+        mu_.AwaitWithTimeout(absl::Condition(&stop_), wait);
+        if (stop_) return;
+      }
       wake_ = false;
     }
     std::shared_ptr<const storage::Dataset> data = source_();
     if (data == nullptr) continue;
     absl::Status status = Step(*data);
+    last_step_end = absl::Now();
     absl::MutexLock lock(&mu_);
     if (status.ok()) {
       progress_.last_error.clear();

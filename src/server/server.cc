@@ -437,6 +437,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                    options.require_auth_for_reads);
 
   server->services_.authorizer = p.authorizer.get();
+  if (options.search_commit_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--search_commit_interval must be 0 or more, not ",
+                     absl::FormatDuration(options.search_commit_interval)));
+  }
   if (options.response_cache_bytes < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--response_cache_bytes must be 0 (no cache) or more, not ", options.response_cache_bytes));
@@ -594,6 +599,7 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
   if (!options.search) return absl::OkStatus();
   search::IndexFollower::Options follower;
   follower.directory = options.search_index_dir;
+  follower.min_step_interval = options.search_commit_interval;
   if (follower.directory.empty() && !options.read_only) {
     follower.directory = options.db_path + ".search";
   } else if (follower.directory.empty()) {

@@ -71,6 +71,10 @@ struct ServerOptions {
   // are refused with RESOURCE_EXHAUSTED until RSS is under 80%. Zero or
   // less: no bound (freed memory is still returned to the OS).
   int64_t memory_limit_bytes = 512ll << 20;
+  // The search index takes the changes of a burst of commits together, at
+  // most this often (search/index_follower.h): searches lag publishes by up
+  // to this much more, and each publish costs the readers less CPU.
+  absl::Duration search_commit_interval = absl::Milliseconds(100);
   // Bound of the cache of ready GetArticle, GetArticleRevision and
   // ListArticles answers (api/response_cache.h); 0: no cache. It counts in
   // the resident memory above.
