@@ -3,6 +3,7 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/slice.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -308,6 +309,11 @@ absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
   RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
   query.filter = filter.get();
   query.limit = page_size;
+  // A page never outgrows one message: 64 KiB for the token and framing,
+  // and per entry the computed fields and its length prefix.
+  query.max_bytes = services_->max_response_bytes -
+                    std::min<int64_t>(64 << 10, services_->max_response_bytes / 4);
+  query.entry_overhead_bytes = 256;
   query.today = services_->Today();
   query.due_soon_days = services_->due_soon_days;
   const absl::CivilDay today = query.today;  // one day for the whole page

@@ -43,6 +43,9 @@ struct ServiceContext {
   const std::atomic<bool>* overloaded = nullptr;
   // The search index (null: SearchArticles is UNAVAILABLE).
   search::IndexFollower* search = nullptr;
+  // The largest message the server sends (--max_message_bytes): a listing
+  // page stops short of it.
+  int64_t max_response_bytes = 4 << 20;
   // Ready answers of the hot raw reads (api/response_cache.h); null: none.
   ResponseCache* response_cache = nullptr;
   // The current time; tests replace it to move "today".

@@ -437,6 +437,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                    options.require_auth_for_reads);
 
   server->services_.authorizer = p.authorizer.get();
+  server->services_.max_response_bytes = options.max_message_bytes;
   if (options.search_commit_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--search_commit_interval must be 0 or more, not ",

@@ -359,6 +359,7 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
   BindFilterParams(filter.params, kFilterFirstIndex, &stmt);
   StoredArticlePage page;
   page.revisions.reserve(static_cast<size_t>(query.limit));
+  int64_t bytes = 0;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
@@ -366,13 +367,20 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
       page.has_more = true;
       break;
     }
-    page.last_slug = std::string(stmt.ColumnText(0));
-    page.last_value = std::string(stmt.ColumnText(1));
     ASSIGN_OR_RETURN(StoredRevision stored, ReadStored(stmt, 2));
     if (stored.body.empty()) {
-      return absl::DataLossError(absl::StrCat(
-          "live article ", page.last_slug, " has an empty listing entry (the database is damaged)"));
+      return absl::DataLossError(absl::StrCat("live article ", stmt.ColumnText(0),
+                                              " has an empty listing entry (the database is "
+                                              "damaged)"));
     }
+    const int64_t cost = static_cast<int64_t>(stored.body.size()) + query.entry_overhead_bytes;
+    if (query.max_bytes > 0 && !page.revisions.empty() && bytes + cost > query.max_bytes) {
+      page.has_more = true;  // the next page resumes after the last one kept
+      break;
+    }
+    bytes += cost;
+    page.last_slug = std::string(stmt.ColumnText(0));
+    page.last_value = std::string(stmt.ColumnText(1));
     page.revisions.push_back(std::move(stored));
   }
   return page;

@@ -88,6 +88,12 @@ class ArticleStore {
     std::string after_value;
     std::string after_slug;
     int limit = 50;
+    // ListStored: stop before the page's stored bytes would pass this
+    // (each entry counted with `entry_overhead_bytes` more), with has_more
+    // set, so that a page always fits in one message; the first article is
+    // always included. 0: no bound.
+    int64_t max_bytes = 0;
+    int64_t entry_overhead_bytes = 0;
     // ListStored: each article's stored listing entry (the basic view)
     // instead of its full in-force revision.
     bool basic_view = false;

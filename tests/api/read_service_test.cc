@@ -1,5 +1,6 @@
 // Reads over a real server (in-process channel) on a database built from data/.
 #include <set>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +21,42 @@ class ReadServiceTest : public ::testing::Test {
  protected:
   TestServer server_;
 };
+
+// 600 full articles (about 9 KB each) are more than one 4 MiB message: the
+// page stops short with a token, and paging returns every article once.
+TEST_F(ReadServiceTest, AListingPageThatWouldNotFitInOneMessageStopsShortWithAToken) {
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
+  for (int i = 0; i < 600; ++i) {
+    request.mutable_article()->set_name("articles/copy-" + std::to_string(i));
+    v1::Article out;
+    ASSERT_TRUE(server_.articles()
+                    .PublishArticleRevision(Context(testing::kPublisherToken).get(), request, &out)
+                    .ok());
+  }
+  std::set<std::string> seen;
+  v1::ListArticlesRequest list;
+  list.set_page_size(1000);
+  list.set_view(v1::ARTICLE_VIEW_FULL);
+  int pages = 0;
+  do {
+    v1::ListArticlesResponse page;
+    grpc::Status status = server_.articles().ListArticles(Context().get(), list, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_GT(page.articles_size(), 0);
+    if (pages == 0) {
+      EXPECT_LT(page.articles_size(), 601);
+      EXPECT_FALSE(page.next_page_token().empty());
+    }
+    for (const v1::Article& article : page.articles()) {
+      EXPECT_TRUE(seen.insert(article.name()).second) << article.name() << " twice";
+      EXPECT_FALSE(article.sections().empty()) << "the FULL view";
+    }
+    list.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!list.page_token().empty() && pages < 10);
+  EXPECT_EQ(seen.size(), 601u);
+  EXPECT_GE(pages, 2);
+}
 
 TEST_F(ReadServiceTest, GetArticleReturnsTheWholeSeedArticle) {
   v1::GetArticleRequest request;
