@@ -199,6 +199,29 @@ absl::StatusOr<std::unique_ptr<ReplicationMonitor>> StartReplicationMonitor(
   return monitor;
 }
 
+// The cache of ready read answers and its gauges; null with
+// --response_cache_bytes=0.
+std::unique_ptr<api::ResponseCache> MakeResponseCache(const ServerOptions& options,
+                                                      Metrics* metrics) {
+  if (options.response_cache_bytes == 0) return nullptr;
+  auto cache =
+      std::make_unique<api::ResponseCache>(static_cast<size_t>(options.response_cache_bytes));
+  api::ResponseCache* c = cache.get();
+  metrics->AddGaugeCallback(
+      "healthcontent_response_cache_hits",
+      "Raw reads (GetArticle, GetArticleRevision, ListArticles) answered from the response "
+      "cache; a counter.",
+      [c] { return static_cast<double>(c->hits()); });
+  metrics->AddGaugeCallback(
+      "healthcontent_response_cache_misses",
+      "Raw reads computed from the database (no entry, or one from before a commit); a counter.",
+      [c] { return static_cast<double>(c->misses()); });
+  metrics->AddGaugeCallback("healthcontent_response_cache_bytes",
+                            "Bytes of keys and answers the response cache holds.",
+                            [c] { return static_cast<double>(c->bytes()); });
+  return cache;
+}
+
 // Gauges read at scrape time from the data being served. Counting rows scans
 // the tables, so the counts are recomputed only when the newest change
 // sequence or the dataset (a replica's bundle) has changed.
@@ -352,6 +375,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         "civetweb cannot do TLS with OpenSSL 3); terminate TLS in front of it, e.g. with "
         "deploy/nginx/http_face.conf.template and nginx's `listen 443 ssl`");
   }
+  // Checked before anything is opened: bad flags change nothing.
+  if (options.search_commit_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--search_commit_interval must be 0 or more, not ",
+                     absl::FormatDuration(options.search_commit_interval)));
+  }
+  if (options.response_cache_bytes < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--response_cache_bytes must be 0 (no cache) or more, not ", options.response_cache_bytes));
+  }
   std::unique_ptr<Server> server(new Server());
   server->parts_ = std::make_unique<Parts>();
   server->options_ = options;
@@ -382,6 +415,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
           absl::StrCat("--bundle_dir ", options.bundle_dir, " is not a directory"));
     }
   } else {
+    if (!options.litestream_metrics.empty()) {
+      // Before the database is opened: a bad URL changes nothing.
+      ASSIGN_OR_RETURN(p.replication, StartReplicationMonitor(options, p.metrics.get()));
+    }
     std::error_code ec;
     const bool is_new = !std::filesystem::exists(options.db_path, ec);
     ASSIGN_OR_RETURN(p.primary_data,
@@ -417,9 +454,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       }
     }
     server->services_.set_data(p.primary_data);
-    if (!options.litestream_metrics.empty()) {
-      ASSIGN_OR_RETURN(p.replication, StartReplicationMonitor(options, p.metrics.get()));
-    }
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
   absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(options.trusted_proxies);
@@ -438,33 +472,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   server->services_.authorizer = p.authorizer.get();
   server->services_.max_response_bytes = options.max_message_bytes;
-  if (options.search_commit_interval < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--search_commit_interval must be 0 or more, not ",
-                     absl::FormatDuration(options.search_commit_interval)));
-  }
-  if (options.response_cache_bytes < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--response_cache_bytes must be 0 (no cache) or more, not ", options.response_cache_bytes));
-  }
-  if (options.response_cache_bytes > 0) {
-    p.response_cache =
-        std::make_unique<api::ResponseCache>(static_cast<size_t>(options.response_cache_bytes));
-    server->services_.response_cache = p.response_cache.get();
-    api::ResponseCache* cache = p.response_cache.get();
-    p.metrics->AddGaugeCallback(
-        "healthcontent_response_cache_hits",
-        "Raw reads (GetArticle, GetArticleRevision, ListArticles) answered from the response "
-        "cache; a counter.",
-        [cache] { return static_cast<double>(cache->hits()); });
-    p.metrics->AddGaugeCallback(
-        "healthcontent_response_cache_misses",
-        "Raw reads computed from the database (no entry, or one from before a commit); a counter.",
-        [cache] { return static_cast<double>(cache->misses()); });
-    p.metrics->AddGaugeCallback("healthcontent_response_cache_bytes",
-                                "Bytes of keys and answers the response cache holds.",
-                                [cache] { return static_cast<double>(cache->bytes()); });
-  }
+  p.response_cache = MakeResponseCache(options, p.metrics.get());
+  server->services_.response_cache = p.response_cache.get();
   server->services_.due_soon_days = options.due_soon_days;
   server->services_.read_only = options.read_only;
   server->services_.primary = options.primary;
