@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -14,6 +13,7 @@
 #include "absl/time/time.h"
 #include "common/date.h"
 #include "common/field_errors.h"
+#include "common/status_names.h"
 #include "google/protobuf/util/json_util.h"
 #include "importers/interchange.h"
 
@@ -106,10 +106,6 @@ int ExitCodeFor(const absl::Status& status) {
   }
 }
 
-std::string CodeName(absl::StatusCode code) {
-  return absl::AsciiStrToLower(absl::StatusCodeToString(code));
-}
-
 std::vector<std::string> FieldViolationLines(const absl::Status& status) {
   std::vector<std::string> lines;
   google::rpc::BadRequest bad_request;
@@ -135,7 +131,8 @@ int ReportError(const absl::Status& status) {
   std::string text =
       status.GetPayload(kUsagePayload).has_value()
           ? absl::StrCat("healthcontent: ", status.message(), "\n")
-          : absl::StrCat("healthcontent: ", CodeName(status.code()), ": ", status.message(), "\n");
+          : absl::StrCat("healthcontent: ", LowerStatusCodeName(status.code()), ": ",
+                         status.message(), "\n");
   for (const std::string& line : FieldViolationLines(status)) absl::StrAppend(&text, "  ", line, "\n");
   std::fputs(text.c_str(), stderr);
   return ExitCodeFor(status);

@@ -62,9 +62,6 @@ int Fail(int exit_code, absl::string_view message);
 // OUT_OF_RANGE, UNAUTHENTICATED, PERMISSION_DENIED), kServerError otherwise.
 int ExitCodeFor(const absl::Status& status);
 
-// "invalid_argument", "not_found", ...: the code as gRPC tools print it.
-std::string CodeName(absl::StatusCode code);
-
 // The google.rpc.BadRequest field violations `status` carries, each as
 // "field: description" (empty when it carries none).
 std::vector<std::string> FieldViolationLines(const absl::Status& status);

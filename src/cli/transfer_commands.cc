@@ -24,6 +24,7 @@
 #include "common/field_errors.h"
 #include "common/files.h"
 #include "common/resource_name.h"
+#include "common/status_names.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
 #include "importers/interchange.h"
@@ -385,7 +386,7 @@ nlohmann::json ReportJson(const FileReport& report) {
     out["createdTherapyTypes"] = report.created_therapy_types;
   }
   if (!report.error.ok()) {
-    nlohmann::json error = {{"code", CodeName(report.error.code())},
+    nlohmann::json error = {{"code", std::string(LowerStatusCodeName(report.error.code()))},
                             {"message", std::string(report.error.message())}};
     google::rpc::BadRequest bad_request;
     if (GetBadRequest(report.error, &bad_request)) {

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/status_names.h"
 #include "google/rpc/status.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -64,26 +65,10 @@ std::string Dump(const nlohmann::json& json) {
 }  // namespace
 
 absl::string_view ConnectCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "ok";
-    case grpc::StatusCode::CANCELLED: return "canceled";
-    case grpc::StatusCode::UNKNOWN: return "unknown";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid_argument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "deadline_exceeded";
-    case grpc::StatusCode::NOT_FOUND: return "not_found";
-    case grpc::StatusCode::ALREADY_EXISTS: return "already_exists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "permission_denied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "resource_exhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "failed_precondition";
-    case grpc::StatusCode::ABORTED: return "aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "out_of_range";
-    case grpc::StatusCode::UNIMPLEMENTED: return "unimplemented";
-    case grpc::StatusCode::INTERNAL: return "internal";
-    case grpc::StatusCode::UNAVAILABLE: return "unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "data_loss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "unauthenticated";
-    default: return "unknown";
-  }
+  // Connect spells this one code its own way; every other name is gRPC's in
+  // lower case.
+  if (code == grpc::StatusCode::CANCELLED) return "canceled";
+  return LowerStatusCodeName(static_cast<absl::StatusCode>(code));
 }
 
 int HttpStatusForCode(grpc::StatusCode code) {

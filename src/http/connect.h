@@ -15,7 +15,8 @@
 
 namespace healthcontent::http {
 
-// The Connect name of a gRPC code: "invalid_argument", "canceled", ...
+// The Connect name of a gRPC code: "invalid_argument", "canceled", ...; a
+// code outside the canonical ones is "unknown" (common/status_names.h).
 absl::string_view ConnectCodeName(grpc::StatusCode code);
 
 // The HTTP status the Connect spec gives a code (invalid_argument 400,
