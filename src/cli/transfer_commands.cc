@@ -554,8 +554,8 @@ struct ExportItem {
   std::optional<v1::UpsertTherapyTypeRequest> therapy_type;
 };
 
-// Writes one exported file so that a crash leaves the old file or the whole
-// new one, and the new one survives a power cut once this returns.
+// Writes one exported file, making its directory first: WriteFileDurably, so
+// a crash leaves the old file or the whole new one.
 absl::Status WriteExportFile(const fs::path& path, absl::string_view content) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
@@ -563,8 +563,7 @@ absl::Status WriteExportFile(const fs::path& path, absl::string_view content) {
     return absl::InternalError(
         absl::StrCat("cannot create ", path.parent_path().string(), ": ", ec.message()));
   }
-  RETURN_IF_ERROR(WriteFileDurably(path.string(), content));
-  return SyncPath(path.parent_path().string(), /*directory=*/true);
+  return WriteFileDurably(path.string(), content);
 }
 
 absl::StatusOr<std::vector<ExportItem>> ExportItems(const CommandLine& command_line,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -48,24 +49,40 @@ absl::Status SyncPath(const std::string& path, bool directory) {
   return absl::OkStatus();
 }
 
-absl::Status WriteFileDurably(const std::string& path, absl::string_view content) {
-  const std::string temporary = absl::StrCat(path, ".tmp");
-  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return FileError("creating", temporary, errno);
+namespace {
+
+// Writes `content` to a new file at `path` (truncating one that is there)
+// and fsyncs it.
+absl::Status WriteAndSync(const std::string& path, absl::string_view content) {
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return FileError("creating", path, errno);
   while (!content.empty()) {
     const ssize_t n = ::write(fd.get(), content.data(), content.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return FileError("writing", temporary, errno);
+      return FileError("writing", path, errno);
     }
     content.remove_prefix(static_cast<size_t>(n));
   }
-  if (::fsync(fd.get()) != 0) return FileError("fsyncing", temporary, errno);
-  if (fd.Close() != 0) return FileError("closing", temporary, errno);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    return FileError(absl::StrCat("renaming ", temporary, " to"), path, errno);
-  }
+  if (::fsync(fd.get()) != 0) return FileError("fsyncing", path, errno);
+  if (fd.Close() != 0) return FileError("closing", path, errno);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteFileDurably(const std::string& path, absl::string_view content) {
+  const std::string temporary = absl::StrCat(path, ".tmp");
+  absl::Status written = WriteAndSync(temporary, content);
+  if (written.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) {
+    written = FileError(absl::StrCat("renaming ", temporary, " to"), path, errno);
+  }
+  if (!written.ok()) {
+    ::unlink(temporary.c_str());  // may never have been made
+    return written;
+  }
+  const std::string directory = std::filesystem::path(path).parent_path().string();
+  return SyncPath(directory.empty() ? "." : directory, /*directory=*/true);
 }
 
 }  // namespace healthcontent

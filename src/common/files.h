@@ -34,10 +34,15 @@ class FileDescriptor {
 // it durable: a new file, a rename).
 absl::Status SyncPath(const std::string& path, bool directory);
 
-// Writes `content` to path + ".tmp", fsyncs it and renames it to `path`: a
-// reader sees the old file or the whole new one, never part of it. The name
-// is durable only once the caller fsyncs the directory (SyncPath), which
-// lets a caller writing many files sync it once.
+// Replaces the file at `path` with `content`, atomically and durably: writes
+// path + ".tmp" (in the same directory, so the rename stays on one file
+// system), fsyncs it, renames it over `path` and fsyncs the directory. A
+// reader sees the old file or the whole new one, never part of it; once this
+// returns OK the new file survives a crash or a power cut. The directory
+// must exist. On failure `path` is as it was and the temporary file is
+// removed; the status is FileError's and names the file (NotFound when the
+// directory does not exist, ResourceExhausted when the disk is full). Two
+// writers of one path at once share the temporary file: callers keep to one.
 absl::Status WriteFileDurably(const std::string& path, absl::string_view content);
 
 }  // namespace healthcontent
