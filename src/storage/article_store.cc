@@ -16,9 +16,11 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
 #include "storage/article_filter_sql.h"
+#include "storage/debug_check.h"
 #include "storage/knowledge_store.h"
 #include "storage/live_index.h"
 #include "storage/revision_figures.h"
+#include "storage/stored_rows.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -176,13 +178,19 @@ absl::Status RecordStaleTranslations(Database* db, int64_t source_id, absl::Civi
 namespace {
 
 // Reads the row of `stmt` (review_date, next_review_date, etag, body,
-// translation status) into a StoredRevision.
-absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, int first) {
+// translation status from column `first` on) into a StoredRevision of
+// articles/{slug}.
+absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, int first,
+                                                        absl::string_view slug) {
   ArticleStore::StoredRevision stored;
+  stored.slug = std::string(slug);
   absl::StatusOr<absl::CivilDay> review = ParseIsoDate(stmt.ColumnText(first));
   absl::StatusOr<absl::CivilDay> next = ParseIsoDate(stmt.ColumnText(first + 1));
   if (!review.ok() || !next.ok()) {
-    return absl::DataLossError("stored revision dates cannot be decoded (the database is damaged)");
+    return absl::DataLossError(absl::StrCat("stored revision dates of ", ArticleName(slug), " (\"",
+                                            stmt.ColumnText(first), "\", \"",
+                                            stmt.ColumnText(first + 1),
+                                            "\") cannot be decoded (the database is damaged)"));
   }
   stored.review_date = *review;
   stored.next_review_date = *next;
@@ -193,10 +201,15 @@ absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, i
   return stored;
 }
 
+// "stored articles/{slug}/revisions/{review date}", for DecodeStored.
+std::string StoredRevisionName(const ArticleStore::StoredRevision& stored) {
+  return absl::StrCat("stored ", RevisionResourceName(stored.slug, stored.review_date));
+}
+
 absl::StatusOr<v1::Article> ParseStored(const ArticleStore::StoredRevision& stored,
                                         absl::CivilDay today) {
   v1::Article article;
-  RETURN_IF_ERROR(DecodeStored(stored.body, "a stored revision", &article));
+  RETURN_IF_ERROR(DecodeStored(stored.body, StoredRevisionName(stored), &article));
   article.clear_not_modified();
   article.clear_review_status();
   article.set_scheduled(stored.review_date > today);
@@ -230,7 +243,7 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
     return absl::NotFoundError(absl::StrCat(ArticleName(slug), " has no revision in force on ",
                                             FormatIsoDate(day)));
   }
-  return ReadStored(stmt, 1);
+  return ReadStored(stmt, 1, slug);
 }
 
 absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
@@ -253,7 +266,7 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
     return absl::NotFoundError(
         absl::StrCat(RevisionResourceName(slug, review_date), " does not exist"));
   }
-  return ReadStored(stmt, 1);
+  return ReadStored(stmt, 1, slug);
 }
 
 absl::StatusOr<ArticleStore::LanguageChoice> ArticleStore::ChooseLanguage(
@@ -360,29 +373,24 @@ absl::StatusOr<ArticleStore::StoredArticlePage> ArticleStore::ListStored(
   StoredArticlePage page;
   page.revisions.reserve(static_cast<size_t>(query.limit));
   int64_t bytes = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.revisions.size()) == query.limit) {
-      page.has_more = true;
-      break;
-    }
-    ASSIGN_OR_RETURN(StoredRevision stored, ReadStored(stmt, 2));
+  auto take = [&](const Statement& row) -> absl::StatusOr<bool> {
+    ASSIGN_OR_RETURN(StoredRevision stored, ReadStored(row, 2, row.ColumnText(0)));
     if (stored.body.empty()) {
-      return absl::DataLossError(absl::StrCat("live article ", stmt.ColumnText(0),
+      return absl::DataLossError(absl::StrCat("live article ", row.ColumnText(0),
                                               " has an empty listing entry (the database is "
                                               "damaged)"));
     }
     const int64_t cost = static_cast<int64_t>(stored.body.size()) + query.entry_overhead_bytes;
     if (query.max_bytes > 0 && !page.revisions.empty() && bytes + cost > query.max_bytes) {
-      page.has_more = true;  // the next page resumes after the last one kept
-      break;
+      return false;  // the next page resumes after the last one kept
     }
     bytes += cost;
-    page.last_slug = std::string(stmt.ColumnText(0));
-    page.last_value = std::string(stmt.ColumnText(1));
+    page.last_slug = std::string(row.ColumnText(0));
+    page.last_value = std::string(row.ColumnText(1));
     page.revisions.push_back(std::move(stored));
-  }
+    return true;
+  };
+  ASSIGN_OR_RETURN(page.has_more, ReadPage(&stmt, query.limit, take));
   return page;
 }
 
@@ -395,7 +403,7 @@ absl::StatusOr<ArticleStore::ArticlePage> ArticleStore::List(const ListQuery& qu
   page.articles.reserve(stored.revisions.size());
   for (const StoredRevision& revision : stored.revisions) {
     RETURN_IF_ERROR(
-        DecodeStored(revision.body, "a stored revision", &page.articles.emplace_back()));
+        DecodeStored(revision.body, StoredRevisionName(revision), &page.articles.emplace_back()));
   }
   return page;
 }
@@ -423,298 +431,378 @@ absl::StatusOr<ArticleStore::RevisionPage> ArticleStore::ListRevisions(
       has_in_force && !in_force.ColumnIsNull(0) ? std::string(in_force.ColumnText(0)) : "";
 
   RevisionPage page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.revisions.size()) == limit) {
-      page.has_more = true;
-      break;
-    }
+  auto take = [&](const Statement& row) -> absl::StatusOr<bool> {
     v1::ArticleRevision& rev = page.revisions.emplace_back();
-    std::string review_text(stmt.ColumnText(0));
+    std::string review_text(row.ColumnText(0));
     ASSIGN_OR_RETURN(absl::CivilDay review, ParseIsoDate(review_text));
-    ASSIGN_OR_RETURN(absl::CivilDay next, ParseIsoDate(stmt.ColumnText(1)));
+    ASSIGN_OR_RETURN(absl::CivilDay next, ParseIsoDate(row.ColumnText(1)));
     rev.set_name(RevisionResourceName(slug, review));
     rev.set_revision_id(review_text);
-    rev.set_title(std::string(stmt.ColumnText(2)));
+    rev.set_title(std::string(row.ColumnText(2)));
     *rev.mutable_review_date() = ToProtoDate(review);
     *rev.mutable_next_review_date() = ToProtoDate(next);
-    rev.set_change_type(static_cast<v1::ChangeType>(stmt.ColumnInt64(3)));
-    rev.set_change_summary(std::string(stmt.ColumnText(4)));
-    *rev.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(stmt.ColumnInt64(5));
-    rev.set_etag(std::string(stmt.ColumnText(6)));
+    rev.set_change_type(static_cast<v1::ChangeType>(row.ColumnInt64(3)));
+    rev.set_change_summary(std::string(row.ColumnText(4)));
+    *rev.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(row.ColumnInt64(5));
+    rev.set_etag(std::string(row.ColumnText(6)));
     rev.set_scheduled(review > today);
     rev.set_in_force(review_text == in_force_date);
-  }
+    return true;
+  };
+  ASSIGN_OR_RETURN(page.has_more, ReadPage(&stmt, limit, take));
   return page;
 }
 
-absl::StatusOr<v1::Article> ArticleStore::Publish(
-    const v1::PublishArticleRevisionRequest& original, absl::Time now) {
+namespace {
+
+constexpr absl::string_view kPublishMethod = "PublishArticleRevision";
+
+// What Publish works out before it takes the write lock.
+struct PublishPlan {
+  v1::PublishArticleRevisionRequest request;  // codes in normal form
+  std::string slug;
+  absl::CivilDay review_date;
+  std::string review_text;  // review_date as YYYY-MM-DD, the revision id
+  absl::CivilDay next_review;  // as given, else the default interval on
+  std::string content_hash;
+  v1::Article scored;  // the revision's readability, nothing else
+  v1::Audience audience;  // as given, else AUDIENCE_PATIENT
+
+  const v1::Article& article() const { return request.article(); }
+};
+
+// Step 1, outside the write: normalizes the codes, parses the name and
+// dates, hashes the content and scores the reading level (the costly part).
+// InvalidArgument naming the field for bad codes, a bad name or date, or a
+// patient text above options.max_patient_reading_grade.
+absl::StatusOr<PublishPlan> PlanPublish(const v1::PublishArticleRevisionRequest& original,
+                                        const ArticleStore::Options& options) {
+  PublishPlan plan;
   // Codes are stored, hashed and compared in normal form ("k220" is K22.0).
-  v1::PublishArticleRevisionRequest request = original;
+  plan.request = original;
   {
     FieldViolations violations;
-    domain::NormalizeCodings(request.mutable_article()->mutable_codes(), "article.codes",
+    domain::NormalizeCodings(plan.request.mutable_article()->mutable_codes(), "article.codes",
                              &violations);
     RETURN_IF_ERROR(violations.ToStatus());
   }
-  const v1::Article& in = request.article();
-  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(in.name(), "article.name"));
-  ASSIGN_OR_RETURN(absl::CivilDay review_date, FromProtoDate(in.review_date()));
-  const std::string review_text = FormatIsoDate(review_date);
+  const v1::Article& in = plan.article();
+  ASSIGN_OR_RETURN(plan.slug, ParseArticleName(in.name(), "article.name"));
+  ASSIGN_OR_RETURN(plan.review_date, FromProtoDate(in.review_date()));
+  plan.review_text = FormatIsoDate(plan.review_date);
   // The hash covers the request as it will be stored: a publish that leaves
   // next_review_date to the default and one that spells the default out are
   // the same revision (so an exported file re-imports idempotently).
   const absl::CivilDay default_next_review =
-      domain::DefaultNextReviewDate(review_date, options_.review_interval_years);
-  std::string content_hash;
+      domain::DefaultNextReviewDate(plan.review_date, options.review_interval_years);
   if (IsEmptyDate(in.next_review_date())) {
-    v1::PublishArticleRevisionRequest resolved = request;
+    v1::PublishArticleRevisionRequest resolved = plan.request;
     *resolved.mutable_article()->mutable_next_review_date() = ToProtoDate(default_next_review);
-    content_hash = domain::PublishContentHash(resolved);
+    plan.content_hash = domain::PublishContentHash(resolved);
+    plan.next_review = default_next_review;
   } else {
-    content_hash = domain::PublishContentHash(request);
+    plan.content_hash = domain::PublishContentHash(plan.request);
+    plan.next_review = FromProtoDate(in.next_review_date()).value_or(plan.review_date);
   }
-  constexpr absl::string_view kMethod = "PublishArticleRevision";
 
-  // Reading level, computed outside the write lock (it is the costly part).
-  v1::Article scored;
-  *scored.mutable_title() = in.title();
-  *scored.mutable_summary() = in.summary();
-  *scored.mutable_lead() = in.lead();
-  *scored.mutable_sections() = in.sections();
-  scored.set_language_code(in.language_code());
-  RETURN_IF_ERROR(ScoreRevision(&scored));
-  const v1::Audience audience =
-      in.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT : in.audience();
-  RETURN_IF_ERROR(CheckReadingGrade(scored, audience, options_.max_patient_reading_grade));
+  *plan.scored.mutable_title() = in.title();
+  *plan.scored.mutable_summary() = in.summary();
+  *plan.scored.mutable_lead() = in.lead();
+  *plan.scored.mutable_sections() = in.sections();
+  plan.scored.set_language_code(in.language_code());
+  RETURN_IF_ERROR(ScoreRevision(&plan.scored));
+  plan.audience = in.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT : in.audience();
+  RETURN_IF_ERROR(
+      CheckReadingGrade(plan.scored, plan.audience, options.max_patient_reading_grade));
+  return plan;
+}
 
-  v1::Article result;
-  absl::Status status = storage_->Write([&](Database* db) -> absl::Status {
-    Transaction txn(db);
-    RETURN_IF_ERROR(txn.Begin());
+// The steps below run inside the write transaction (Storage::Write), in
+// this order; an error from any of them rolls the whole publish back.
 
-    // A retried request_id gets the first answer.
-    if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(Statement seen, db->Prepare(
-          "SELECT method, request_hash, response FROM requests WHERE request_id = ?1"));
-      seen.BindText(1, request.request_id());
-      ASSIGN_OR_RETURN(bool row, seen.Step());
-      if (row) {
-        if (seen.ColumnText(0) != kMethod || seen.ColumnText(1) != content_hash) {
-          return InvalidFieldError("request_id",
-                                   absl::StrCat("\"", request.request_id(),
-                                                "\" was already used for a different request"));
-        }
-        return DecodeStored(seen.ColumnBlob(2),
-                            absl::StrCat("the stored answer to request_id ", request.request_id()),
-                            &result);
-      }
+// Step 2: a retried request_id gets the first answer. True with `*answer`
+// set when the request_id was seen; InvalidArgument when it was used for a
+// different request.
+absl::StatusOr<bool> ReplayRequest(Database* db, const PublishPlan& plan, v1::Article* answer) {
+  HC_DCHECK(db->InTransaction(), "ReplayRequest must run inside the write transaction");
+  const std::string& request_id = plan.request.request_id();
+  if (request_id.empty()) return false;
+  ASSIGN_OR_RETURN(Statement seen, db->Prepare(
+      "SELECT method, request_hash, response FROM requests WHERE request_id = ?1"));
+  seen.BindText(1, request_id);
+  ASSIGN_OR_RETURN(bool row, seen.Step());
+  if (!row) return false;
+  if (seen.ColumnText(0) != kPublishMethod || seen.ColumnText(1) != plan.content_hash) {
+    return InvalidFieldError(
+        "request_id",
+        absl::StrCat("\"", request_id, "\" was already used for a different request"));
+  }
+  RETURN_IF_ERROR(DecodeStored(seen.ColumnBlob(2),
+                               absl::StrCat("stored answer to request_id ", request_id), answer));
+  return true;
+}
+
+// Step 3: the article's row id, creating the article when it is new.
+// FailedPrecondition for a withdrawn article.
+absl::StatusOr<int64_t> FindOrCreateArticle(Database* db, const std::string& slug,
+                                            absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "FindOrCreateArticle must run inside the write transaction");
+  absl::StatusOr<ArticleRow> found = FindArticle(db, slug);
+  if (found.ok()) {
+    if (found->withdrawn) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(ArticleName(slug), " was withdrawn; it cannot take new revisions"));
     }
+    return found->id;
+  }
+  if (!absl::IsNotFound(found.status())) return found.status();
+  ASSIGN_OR_RETURN(Statement insert,
+                   db->Prepare("INSERT INTO articles (slug, create_time) VALUES (?1, ?2)"));
+  insert.BindText(1, slug).BindInt64(2, Micros(now));
+  RETURN_IF_ERROR(insert.Run());
+  return db->LastInsertRowId();
+}
 
-    // Find or create the article.
-    int64_t article_id = 0;
-    absl::StatusOr<ArticleRow> found = FindArticle(db, slug);
-    if (found.ok()) {
-      if (found->withdrawn) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            ArticleName(slug), " was withdrawn; it cannot take new revisions"));
-      }
-      article_id = found->id;
-    } else if (absl::IsNotFound(found.status())) {
-      ASSIGN_OR_RETURN(Statement insert, db->Prepare(
-          "INSERT INTO articles (slug, create_time) VALUES (?1, ?2)"));
-      insert.BindText(1, slug).BindInt64(2, Micros(now));
-      RETURN_IF_ERROR(insert.Run());
-      article_id = db->LastInsertRowId();
-    } else {
-      return found.status();
-    }
-
-    // Same review date: identical content is a no-op, different content a clash.
-    {
-      ASSIGN_OR_RETURN(Statement existing, db->Prepare(
-          "SELECT r.content_hash, b.body FROM revisions r JOIN revision_bodies b "
-          "ON b.article_id = r.article_id AND b.review_date = r.review_date "
-          "WHERE r.article_id = ?1 AND r.review_date = ?2"));
-      existing.BindInt64(1, article_id).BindText(2, review_text);
-      ASSIGN_OR_RETURN(bool row, existing.Step());
-      if (row) {
-        if (existing.ColumnText(0) != content_hash) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              RevisionResourceName(slug, review_date),
-              " already exists with different content; revisions are immutable, so publish "
+// Step 4: a revision already on the review date. True with `*stored` set
+// when it has the same content (the publish is a no-op); AlreadyExists when
+// its content differs; false when there is none.
+absl::StatusOr<bool> FindSameRevision(Database* db, int64_t article_id, const PublishPlan& plan,
+                                      v1::Article* stored) {
+  HC_DCHECK(db->InTransaction(), "FindSameRevision must run inside the write transaction");
+  ASSIGN_OR_RETURN(Statement existing, db->Prepare(
+      "SELECT r.content_hash, b.body FROM revisions r JOIN revision_bodies b "
+      "ON b.article_id = r.article_id AND b.review_date = r.review_date "
+      "WHERE r.article_id = ?1 AND r.review_date = ?2"));
+  existing.BindInt64(1, article_id).BindText(2, plan.review_text);
+  ASSIGN_OR_RETURN(bool row, existing.Step());
+  if (!row) return false;
+  const std::string name = RevisionResourceName(plan.slug, plan.review_date);
+  if (existing.ColumnText(0) != plan.content_hash) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        name, " already exists with different content; revisions are immutable, so publish "
               "the change under a new review date"));
-        }
-        RETURN_IF_ERROR(
-            DecodeStored(existing.ColumnBlob(1),
-                         absl::StrCat("stored ", RevisionResourceName(slug, review_date)), &result));
-        return txn.Commit();
-      }
-    }
+  }
+  RETURN_IF_ERROR(DecodeStored(existing.ColumnBlob(1), absl::StrCat("stored ", name), stored));
+  return true;
+}
 
+// Step 5 (no database): the revision as it will be stored, before its
+// therapy types, references and etag are filled in. Output-only fields of
+// the request are replaced by the server's.
+v1::Article BuildRevision(const PublishPlan& plan, absl::Time now) {
+  v1::Article revision = plan.article();
+  revision.set_audience(plan.audience);
+  revision.clear_translation_status();
+  revision.clear_language_fallback();
+  revision.clear_readability();
+  if (plan.scored.has_readability()) *revision.mutable_readability() = plan.scored.readability();
+  revision.clear_etag();
+  revision.clear_not_modified();
+  revision.clear_scheduled();
+  revision.clear_review_status();
+  revision.set_revision_id(plan.review_text);
+  *revision.mutable_review_date() = ToProtoDate(plan.review_date);
+  *revision.mutable_next_review_date() = ToProtoDate(plan.next_review);
+  *revision.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(Micros(now));
+  return revision;
+}
+
+// Step 6: replaces each therapy type named in `revision` by its stored copy
+// (without update time and article count), which the revision keeps as it
+// is today. InvalidArgument with one field violation per unknown type.
+absl::Status EmbedTherapyTypes(Database* db, v1::Article* revision) {
+  HC_DCHECK(db->InTransaction(), "EmbedTherapyTypes must run inside the write transaction");
+  FieldViolations unknown_types;
+  for (int i = 0; i < revision->therapy_types_size(); ++i) {
+    v1::TherapyType* tt = revision->mutable_therapy_types(i);
+    ASSIGN_OR_RETURN(std::string tt_slug, ParseTherapyTypeName(tt->name(), "therapy type"));
+    ASSIGN_OR_RETURN(Statement get, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
+    get.BindText(1, tt_slug);
+    ASSIGN_OR_RETURN(bool row, get.Step());
+    if (!row) {
+      unknown_types.Add(absl::StrCat("article.therapy_types[", i, "].name"),
+                        absl::StrCat(tt->name(),
+                                     " does not exist; create it with UpsertTherapyType first"));
+      continue;
+    }
+    RETURN_IF_ERROR(DecodeStored(get.ColumnBlob(0), absl::StrCat("stored ", tt->name()), tt));
+    tt->clear_update_time();
+    tt->clear_article_count();
+  }
+  return unknown_types.ToStatus();
+}
+
+// Step 7: names each reference of `revision` (the id of the stored work it
+// matches, or a new id) and stores it as this latest citation has it.
+absl::Status StoreReferences(Database* db, v1::Article* revision) {
+  HC_DCHECK(db->InTransaction(), "StoreReferences must run inside the write transaction");
+  for (v1::Reference& ref : *revision->mutable_references()) {
+    std::string key = domain::ReferenceMatchKey(ref);
+    ASSIGN_OR_RETURN(Statement find, db->Prepare("SELECT id FROM refs WHERE match_key = ?1"));
+    find.BindText(1, key);
+    ASSIGN_OR_RETURN(bool row, find.Step());
+    std::string id = row ? std::string(find.ColumnText(0)) : domain::ReferenceIdForKey(key);
+    ref.set_name(ReferenceName(id));
+    ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
+        INSERT INTO refs (id, match_key, body) VALUES (?1, ?2, ?3)
+        ON CONFLICT (match_key) DO UPDATE SET body = excluded.body)sql"));
+    upsert.BindText(1, id).BindText(2, key).BindBlob(3, ref.SerializeAsString());
+    RETURN_IF_ERROR(upsert.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Inserts one link row per name in `names`, in order: `sql` takes
+// (article_id, review_date, position, the name without `prefix`).
+template <typename Named>
+absl::Status InsertLinks(Database* db, absl::string_view sql, int64_t article_id,
+                         const std::string& review_text,
+                         const google::protobuf::RepeatedPtrField<Named>& named,
+                         absl::string_view prefix) {
+  for (int i = 0; i < named.size(); ++i) {
+    ASSIGN_OR_RETURN(Statement link, db->Prepare(sql));
+    link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
+        4, named.Get(i).name().substr(prefix.size()));
+    RETURN_IF_ERROR(link.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Step 8: the revision's rows: its indexed columns, its body, and its links
+// to therapy types and references. `revision` is complete (etag set).
+absl::Status InsertRevision(Database* db, int64_t article_id, int64_t source_article_id,
+                            const PublishPlan& plan, const v1::Article& revision,
+                            absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "InsertRevision must run inside the write transaction");
+  ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
+      INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
+                             change_summary, publish_time, etag, content_hash, body,
+                             publisher, language_code, audience, source_article_id,
+                             source_review_date, reading_grade, reading_ease)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17))sql"));
+  insert.BindInt64(1, article_id)
+      .BindText(2, plan.review_text)
+      .BindText(3, FormatIsoDate(plan.next_review))
+      .BindText(4, revision.title())
+      .BindInt64(5, plan.request.change_type())
+      .BindText(6, plan.request.change_summary())
+      .BindInt64(7, Micros(now))
+      .BindText(8, revision.etag())
+      .BindText(9, plan.content_hash)
+      .BindBlob(10, "")  // bodies live in revision_bodies (schema v3)
+      .BindText(11, revision.publisher())
+      .BindText(12, revision.language_code())
+      .BindInt64(13, revision.audience())
+      .BindText(15, revision.translation_of().revision_id());
+  if (source_article_id != 0) {
+    insert.BindInt64(14, source_article_id);
+  } else {
+    insert.BindNull(14);
+  }
+  BindFigures(revision, 16, &insert);
+  RETURN_IF_ERROR(insert.Run());
+  ASSIGN_OR_RETURN(Statement insert_body, db->Prepare(
+      "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
+  insert_body.BindInt64(1, article_id).BindText(2, plan.review_text).BindBlob(
+      3, revision.SerializeAsString());
+  RETURN_IF_ERROR(insert_body.Run());
+  RETURN_IF_ERROR(InsertLinks(db, R"sql(
+      INSERT INTO revision_therapy_types (article_id, review_date, position, therapy_type_slug)
+      VALUES (?1, ?2, ?3, ?4))sql", article_id, plan.review_text, revision.therapy_types(),
+                              "therapyTypes/"));
+  return InsertLinks(db, R"sql(
+      INSERT INTO revision_references (article_id, review_date, position, reference_id)
+      VALUES (?1, ?2, ?3, ?4))sql", article_id, plan.review_text, revision.references(),
+                     "references/");
+}
+
+// Step 9: what follows from the new revision, in the same transaction: the
+// feed's change (REVISION_PUBLISHED, or REVISION_SCHEDULED for a future
+// review date, which ApplyDueSchedules announces on its day), translations
+// a clinical review leaves stale, the article's coding and code index, and
+// the in-force index.
+absl::Status RecordRevisionEffects(Database* db, int64_t article_id, const PublishPlan& plan,
+                                   const v1::Article& revision, absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "RecordRevisionEffects must run inside the write transaction");
+  const absl::CivilDay today = UtcDay(now);
+  const bool scheduled = plan.review_date > today;
+  v1::Change change;
+  change.set_kind(scheduled ? v1::Change::REVISION_SCHEDULED : v1::Change::REVISION_PUBLISHED);
+  change.set_resource(ArticleName(plan.slug));
+  change.set_revision_id(plan.review_text);
+  change.set_etag(revision.etag());
+  *change.mutable_effective_date() = ToProtoDate(plan.review_date);
+  RETURN_IF_ERROR(RecordChange(db, change, now));
+  if (!scheduled && plan.request.change_type() == v1::CHANGE_TYPE_CLINICAL_REVIEW) {
+    RETURN_IF_ERROR(RecordStaleTranslations(db, article_id, plan.review_date, today, now));
+  }
+  // A publish that sets codes codes the article from this review date on.
+  if (revision.codes_size() > 0) {
+    RETURN_IF_ERROR(RecordArticleCoding(db, article_id, plan.slug, plan.review_date,
+                                        revision.codes(), db->LastInsertRowId(),
+                                        RevisionResourceName(plan.slug, plan.review_date), now)
+                        .status());
+  }
+  RETURN_IF_ERROR(IndexRevisionTherapyTypeCodes(db, article_id, revision));
+  if (scheduled) {
+    ASSIGN_OR_RETURN(Statement schedule, db->Prepare(
+        "INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));
+    schedule.BindInt64(1, article_id).BindText(2, plan.review_text);
+    RETURN_IF_ERROR(schedule.Run());
+  }
+  return RefreshLiveArticle(db, article_id, today);
+}
+
+// Step 10: remembers the answer under the request's request_id, if any, for
+// ReplayRequest.
+absl::Status RememberAnswer(Database* db, const PublishPlan& plan, const v1::Article& answer,
+                            absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "RememberAnswer must run inside the write transaction");
+  if (plan.request.request_id().empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Statement remember, db->Prepare(R"sql(
+      INSERT INTO requests (request_id, method, request_hash, response, create_time)
+      VALUES (?1, ?2, ?3, ?4, ?5))sql"));
+  remember.BindText(1, plan.request.request_id())
+      .BindText(2, kPublishMethod)
+      .BindText(3, plan.content_hash)
+      .BindBlob(4, answer.SerializeAsString())
+      .BindInt64(5, Micros(now));
+  return remember.Run();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Article> ArticleStore::Publish(
+    const v1::PublishArticleRevisionRequest& original, absl::Time now) {
+  ASSIGN_OR_RETURN(const PublishPlan plan, PlanPublish(original, options_));
+  v1::Article result;
+  RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
+    ASSIGN_OR_RETURN(bool replayed, ReplayRequest(db, plan, &result));
+    if (replayed) return absl::OkStatus();
+    ASSIGN_OR_RETURN(int64_t article_id, FindOrCreateArticle(db, plan.slug, now));
+    ASSIGN_OR_RETURN(bool unchanged, FindSameRevision(db, article_id, plan, &result));
+    if (unchanged) return absl::OkStatus();
     int64_t source_article_id = 0;
-    if (in.has_translation_of()) {
-      ASSIGN_OR_RETURN(source_article_id, CheckTranslationSource(db, article_id, in));
+    if (plan.article().has_translation_of()) {
+      ASSIGN_OR_RETURN(source_article_id,
+                       CheckTranslationSource(db, article_id, plan.article()));
     }
-
-    // Build the stored revision.
-    result = in;
-    result.set_audience(audience);
-    result.clear_translation_status();
-    result.clear_language_fallback();
-    result.clear_readability();
-    if (scored.has_readability()) *result.mutable_readability() = scored.readability();
-    result.clear_etag();
-    result.clear_not_modified();
-    result.clear_scheduled();
-    result.clear_review_status();
-    result.set_revision_id(review_text);
-    *result.mutable_review_date() = ToProtoDate(review_date);
-    absl::CivilDay next_review = IsEmptyDate(in.next_review_date())
-                                     ? default_next_review
-                                     : FromProtoDate(in.next_review_date()).value_or(review_date);
-    *result.mutable_next_review_date() = ToProtoDate(next_review);
-    *result.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(Micros(now));
-
-    FieldViolations unknown_types;
-    for (int i = 0; i < result.therapy_types_size(); ++i) {
-      v1::TherapyType* tt = result.mutable_therapy_types(i);
-      ASSIGN_OR_RETURN(std::string tt_slug, ParseTherapyTypeName(tt->name(), "therapy type"));
-      ASSIGN_OR_RETURN(Statement get, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
-      get.BindText(1, tt_slug);
-      ASSIGN_OR_RETURN(bool row, get.Step());
-      if (!row) {
-        unknown_types.Add(absl::StrCat("article.therapy_types[", i, "].name"),
-                          absl::StrCat(tt->name(),
-                                       " does not exist; create it with UpsertTherapyType first"));
-        continue;
-      }
-      RETURN_IF_ERROR(DecodeStored(get.ColumnBlob(0), absl::StrCat("stored ", tt->name()), tt));
-      tt->clear_update_time();
-      tt->clear_article_count();
-    }
-    RETURN_IF_ERROR(unknown_types.ToStatus());
-
-    for (v1::Reference& ref : *result.mutable_references()) {
-      std::string key = domain::ReferenceMatchKey(ref);
-      ASSIGN_OR_RETURN(Statement find, db->Prepare("SELECT id FROM refs WHERE match_key = ?1"));
-      find.BindText(1, key);
-      ASSIGN_OR_RETURN(bool row, find.Step());
-      std::string id = row ? std::string(find.ColumnText(0)) : domain::ReferenceIdForKey(key);
-      ref.set_name(ReferenceName(id));
-      ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
-          INSERT INTO refs (id, match_key, body) VALUES (?1, ?2, ?3)
-          ON CONFLICT (match_key) DO UPDATE SET body = excluded.body)sql"));
-      upsert.BindText(1, id).BindText(2, key).BindBlob(3, ref.SerializeAsString());
-      RETURN_IF_ERROR(upsert.Run());
-    }
+    result = BuildRevision(plan, now);
+    RETURN_IF_ERROR(EmbedTherapyTypes(db, &result));
+    RETURN_IF_ERROR(StoreReferences(db, &result));
     result.set_etag(domain::ComputeEtag(result));
-
-    ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
-        INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
-                               change_summary, publish_time, etag, content_hash, body,
-                               publisher, language_code, audience, source_article_id,
-                               source_review_date, reading_grade, reading_ease)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17))sql"));
-    insert.BindInt64(1, article_id)
-        .BindText(2, review_text)
-        .BindText(3, FormatIsoDate(next_review))
-        .BindText(4, result.title())
-        .BindInt64(5, request.change_type())
-        .BindText(6, request.change_summary())
-        .BindInt64(7, Micros(now))
-        .BindText(8, result.etag())
-        .BindText(9, content_hash)
-        .BindBlob(10, "")  // bodies live in revision_bodies (schema v3)
-        .BindText(11, result.publisher())
-        .BindText(12, result.language_code())
-        .BindInt64(13, result.audience())
-        .BindText(15, result.translation_of().revision_id());
-    if (source_article_id != 0) {
-      insert.BindInt64(14, source_article_id);
-    } else {
-      insert.BindNull(14);
-    }
-    BindFigures(result, 16, &insert);
-    RETURN_IF_ERROR(insert.Run());
-    ASSIGN_OR_RETURN(Statement insert_body, db->Prepare(
-        "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
-    insert_body.BindInt64(1, article_id).BindText(2, review_text).BindBlob(
-        3, result.SerializeAsString());
-    RETURN_IF_ERROR(insert_body.Run());
-
-    for (int i = 0; i < result.therapy_types_size(); ++i) {
-      ASSIGN_OR_RETURN(Statement link, db->Prepare(R"sql(
-          INSERT INTO revision_therapy_types (article_id, review_date, position, therapy_type_slug)
-          VALUES (?1, ?2, ?3, ?4))sql"));
-      link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
-          4, result.therapy_types(i).name().substr(sizeof("therapyTypes/") - 1));
-      RETURN_IF_ERROR(link.Run());
-    }
-    for (int i = 0; i < result.references_size(); ++i) {
-      ASSIGN_OR_RETURN(Statement link, db->Prepare(R"sql(
-          INSERT INTO revision_references (article_id, review_date, position, reference_id)
-          VALUES (?1, ?2, ?3, ?4))sql"));
-      link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
-          4, result.references(i).name().substr(sizeof("references/") - 1));
-      RETURN_IF_ERROR(link.Run());
-    }
-
-    // The feed learns of the revision in the same transaction. A future
-    // review date is scheduled; ApplyDueSchedules announces it on its day.
-    const bool scheduled = review_date > UtcDay(now);
-    v1::Change change;
-    change.set_kind(scheduled ? v1::Change::REVISION_SCHEDULED : v1::Change::REVISION_PUBLISHED);
-    change.set_resource(ArticleName(slug));
-    change.set_revision_id(review_text);
-    change.set_etag(result.etag());
-    *change.mutable_effective_date() = ToProtoDate(review_date);
-    RETURN_IF_ERROR(RecordChange(db, change, now));
-    if (!scheduled && request.change_type() == v1::CHANGE_TYPE_CLINICAL_REVIEW) {
-      RETURN_IF_ERROR(RecordStaleTranslations(db, article_id, review_date, UtcDay(now), now));
-    }
-    // A publish that sets codes codes the article from this review date on.
-    if (result.codes_size() > 0) {
-      RETURN_IF_ERROR(RecordArticleCoding(db, article_id, slug, review_date, result.codes(),
-                                          db->LastInsertRowId(),
-                                          RevisionResourceName(slug, review_date), now)
-                          .status());
-    }
-    RETURN_IF_ERROR(IndexRevisionTherapyTypeCodes(db, article_id, result));
-    if (scheduled) {
-      ASSIGN_OR_RETURN(Statement schedule, db->Prepare(
-          "INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));
-      schedule.BindInt64(1, article_id).BindText(2, review_text);
-      RETURN_IF_ERROR(schedule.Run());
-    }
-    RETURN_IF_ERROR(RefreshLiveArticle(db, article_id, UtcDay(now)));
-
-    if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(Statement remember, db->Prepare(R"sql(
-          INSERT INTO requests (request_id, method, request_hash, response, create_time)
-          VALUES (?1, ?2, ?3, ?4, ?5))sql"));
-      remember.BindText(1, request.request_id())
-          .BindText(2, kMethod)
-          .BindText(3, content_hash)
-          .BindBlob(4, result.SerializeAsString())
-          .BindInt64(5, Micros(now));
-      RETURN_IF_ERROR(remember.Run());
-    }
-    return txn.Commit();
-  });
-  RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(InsertRevision(db, article_id, source_article_id, plan, result, now));
+    RETURN_IF_ERROR(RecordRevisionEffects(db, article_id, plan, result, now));
+    return RememberAnswer(db, plan, result, now);
+  }));
   return result;
 }
 
 absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& reason,
                                     absl::Time now) {
   return storage_->Write([&](Database* db) -> absl::Status {
-    Transaction txn(db);
-    RETURN_IF_ERROR(txn.Begin());
     ASSIGN_OR_RETURN(ArticleRow row, FindArticle(db, slug));
-    if (row.withdrawn) return txn.Commit();
+    if (row.withdrawn) return absl::OkStatus();
     ASSIGN_OR_RETURN(Statement update, db->Prepare(
         "UPDATE articles SET withdraw_time = ?2, withdraw_reason = ?3 WHERE id = ?1"));
     update.BindInt64(1, row.id).BindInt64(2, Micros(now)).BindText(3, reason);
@@ -724,8 +812,7 @@ absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& 
     change.set_resource(ArticleName(slug));
     *change.mutable_effective_date() = ToProtoDate(UtcDay(now));
     RETURN_IF_ERROR(RecordChange(db, change, now));
-    RETURN_IF_ERROR(RefreshLiveArticle(db, row.id, UtcDay(now)));
-    return txn.Commit();
+    return RefreshLiveArticle(db, row.id, UtcDay(now));
   });
 }
 
@@ -810,9 +897,6 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
                        find.ColumnInt64(5) == v1::CHANGE_TYPE_CLINICAL_REVIEW});
       }
     }
-    if (due.empty()) return absl::OkStatus();
-    Transaction txn(db);
-    RETURN_IF_ERROR(txn.Begin());
     for (const Due& d : due) {
       if (!d.withdrawn) {
         v1::Change change;
@@ -834,7 +918,7 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
       done.BindInt64(1, d.article_id).BindText(2, d.review_date);
       RETURN_IF_ERROR(done.Run());
     }
-    return txn.Commit();
+    return absl::OkStatus();
   }));
   return applied;
 }

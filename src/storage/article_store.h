@@ -36,6 +36,7 @@ class ArticleStore {
   // A stored revision as the database holds it, for reads that serve the
   // bytes without parsing them (domain/article_wire.h).
   struct StoredRevision {
+    std::string slug;  // the article's
     std::string body;  // serialized v1::Article, without per-request fields
     absl::CivilDay review_date;
     absl::CivilDay next_review_date;

@@ -3,12 +3,14 @@
 #include "common/date.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "storage/debug_check.h"
 
 namespace healthcontent::storage {
 
 using google::protobuf::util::TimeUtil;
 
 absl::Status RecordChange(Database* db, v1::Change change, absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "RecordChange must run inside the write transaction");
   // Writers are serialised (Storage::Write), so max + 1 has no gaps and no races.
   ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
       INSERT INTO changes (sequence, kind, resource, revision_id, etag, commit_time, effective_date)

@@ -16,7 +16,8 @@
 namespace healthcontent::storage {
 
 // Appends a change with the next sequence number. Must run inside the write
-// transaction of the change it records, so both commit or neither does.
+// transaction of the change it records, so both commit or neither does
+// (checked: HC_DCHECK).
 // `change.sequence` and `commit_time` are assigned here.
 absl::Status RecordChange(Database* db, v1::Change change, absl::Time now);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/debug_check.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -68,6 +69,13 @@ absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
           return absl::FailedPreconditionError(
               absl::StrCat(message, " (it refers to a row that does not exist)"));
         default:
+          // NOT NULL, CHECK, a trigger's RAISE, a STRICT type: Internal, not
+          // InvalidArgument. Every value a store binds comes from a request
+          // that domain validation has already accepted (field by field, with
+          // a BadRequest naming the field), or from the service itself, so
+          // the schema's rules restate what validation guarantees; a write
+          // that breaks one is a bug of ours, and the caller could do nothing
+          // to its request to fix it.
           return absl::InternalError(
               absl::StrCat(message, " (a write broke a rule of the schema)"));
       }
@@ -93,7 +101,7 @@ absl::Status DecodeStored(absl::string_view bytes, absl::string_view what,
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
       db_(other.db_),
-      owned_(other.owned_),
+      in_use_(std::exchange(other.in_use_, nullptr)),
       bind_error_(other.bind_error_) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
@@ -101,7 +109,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     Release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
-    owned_ = other.owned_;
+    in_use_ = std::exchange(other.in_use_, nullptr);
     bind_error_ = other.bind_error_;
   }
   return *this;
@@ -111,13 +119,15 @@ Statement::~Statement() { Release(); }
 
 void Statement::Release() {
   if (stmt_ == nullptr) return;
-  if (owned_) {
+  if (in_use_ == nullptr) {
     sqlite3_finalize(stmt_);
   } else {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
   }
   stmt_ = nullptr;
+  in_use_ = nullptr;
 }
 
 Statement& Statement::BindInt64(int index, int64_t value) {
@@ -223,7 +233,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
 }
 
 Database::~Database() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached->stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -240,20 +250,31 @@ absl::Status Database::Execute(absl::string_view sql) {
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return Statement(it->second, db_, /*owned=*/false);
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(rc, absl::StrCat("preparing ", sql), db_);
-  cache_.emplace(std::string(sql), stmt);
-  return Statement(stmt, db_, /*owned=*/false);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(rc, absl::StrCat("preparing ", sql), db_);
+    auto cached = std::make_unique<CachedStatement>();
+    cached->stmt = stmt;
+    it = cache_.emplace(std::string(sql), std::move(cached)).first;
+  }
+  CachedStatement& cached = *it->second;
+  // A second Statement would reset and rebind the first one's statement
+  // under it.
+  HC_DCHECK(!cached.in_use,
+            absl::StrCat("Database::Prepare: a Statement for this SQL is still alive (only one "
+                         "may be; use PrepareUncached for a second): ",
+                         sql));
+  cached.in_use = true;
+  return Statement(cached.stmt, db_, &cached.in_use);
 }
 
 absl::StatusOr<Statement> Database::PrepareUncached(absl::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(rc, absl::StrCat("preparing ", sql), db_);
-  return Statement(stmt, db_, /*owned=*/true);
+  return Statement(stmt, db_, /*in_use=*/nullptr);
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
@@ -261,9 +282,9 @@ int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_
 bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Transaction::~Transaction() {
-  if (!active_) return;
+  // Nothing to undo when SQLite already rolled the whole transaction back.
+  if (!active_ || !db_->InTransaction()) return;
   if (nested_) {
-    // Fails harmlessly when SQLite already rolled the whole transaction back.
     db_->Execute("ROLLBACK TO hc_transaction; RELEASE hc_transaction;").IgnoreError();
   } else {
     db_->Execute("ROLLBACK;").IgnoreError();
@@ -271,6 +292,7 @@ Transaction::~Transaction() {
 }
 
 absl::Status Transaction::Begin() {
+  HC_DCHECK(!active_, "Transaction::Begin called twice");
   nested_ = db_->InTransaction();
   RETURN_IF_ERROR(db_->Execute(nested_ ? "SAVEPOINT hc_transaction;" : "BEGIN IMMEDIATE;"));
   active_ = true;
@@ -278,6 +300,7 @@ absl::Status Transaction::Begin() {
 }
 
 absl::Status Transaction::Commit() {
+  HC_DCHECK(active_, "Transaction::Commit without an open transaction (no Begin, or committed)");
   absl::Status status = db_->Execute(nested_ ? "RELEASE hc_transaction;" : "COMMIT;");
   // A failed COMMIT leaves the transaction open; the destructor rolls it back.
   if (status.ok()) active_ = false;

@@ -15,24 +15,36 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message_lite.h"
+#include "storage/debug_check.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace healthcontent::storage {
 
-// Maps a SQLite result code to the most specific absl::Status:
-// BUSY/LOCKED/IOERR -> Unavailable, FULL -> ResourceExhausted,
-// CONSTRAINT by its extended code: UNIQUE/PRIMARYKEY/ROWID -> AlreadyExists,
-// FOREIGNKEY -> FailedPrecondition (it refers to a row that does not exist),
-// NOT NULL, CHECK and the rest -> Internal (a write the code must never
-// make); READONLY -> FailedPrecondition,
-// CORRUPT/NOTADB -> Internal ("database is corrupt"), others Internal.
+// Maps a SQLite result code (extended codes are on for every connection, so
+// `rc` is one) to the most specific absl::Status:
+//   BUSY, LOCKED, IOERR, CANTOPEN      Unavailable (retry)
+//   FULL                               ResourceExhausted
+//   CONSTRAINT_UNIQUE, _PRIMARYKEY,
+//     _ROWID                           AlreadyExists (a clash with a row)
+//   CONSTRAINT_FOREIGNKEY              FailedPrecondition (the row it refers
+//                                      to does not exist)
+//   CONSTRAINT_NOTNULL, _CHECK and any
+//     other constraint                 Internal (our bug: see database.cc)
+//   READONLY                           FailedPrecondition
+//   CORRUPT, NOTADB                    Internal ("database is corrupt")
+//   anything else                      Internal
+// The message is `context`, SQLite's own message (from `db` when given) and
+// what the code means.
 absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db = nullptr);
 
-// Parses protobuf bytes read from the database into `out`. DataLoss naming
-// `what` ("stored revision articles/x@2024-01-02") when they do not parse:
-// the file is damaged, or something other than this service wrote it.
+// Parses protobuf bytes read from the database into `out`: the one decoder of
+// stored messages. DataLoss "<what> cannot be decoded (the database is
+// damaged)" when they do not parse: the file is damaged, or something other
+// than this service wrote it. `what` names the row, e.g. "stored
+// articles/x/revisions/2024-01-02" or "stored references/doi-..." (the table
+// follows from the resource).
 absl::Status DecodeStored(absl::string_view bytes, absl::string_view what,
                           google::protobuf::MessageLite* out);
 
@@ -73,13 +85,15 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* stmt, sqlite3* db, bool owned)
-      : stmt_(stmt), db_(db), owned_(owned) {}
+  // `in_use` is the cache entry's flag of a borrowed statement, cleared on
+  // release; nullptr for an owned statement, which is finalized.
+  Statement(sqlite3_stmt* stmt, sqlite3* db, bool* in_use)
+      : stmt_(stmt), db_(db), in_use_(in_use) {}
   void Release();
 
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
-  bool owned_ = false;
+  bool* in_use_ = nullptr;
   int bind_error_ = 0;
 };
 
@@ -118,7 +132,8 @@ class Database {
 
   // A statement prepared once per connection and cached by its SQL text:
   // frequent queries pay for parsing once. Only one Statement for the same SQL
-  // may be alive at a time.
+  // may be alive at a time (checked: HC_DCHECK); a second one, for a query
+  // nested in its own loop, comes from PrepareUncached.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
   // A statement prepared just for this use (not cached).
@@ -127,7 +142,8 @@ class Database {
   int64_t LastInsertRowId() const;
   // True while a transaction is open on this connection. SQLite may roll a
   // transaction back by itself on some errors (disk full, I/O error), so
-  // callers that keep one open across several steps check this.
+  // callers that keep one open across several steps check this. Functions
+  // that must run inside the write transaction check it too (HC_DCHECK).
   bool InTransaction() const;
   const std::string& path() const { return path_; }
   sqlite3* raw() { return db_; }
@@ -135,17 +151,29 @@ class Database {
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;  // a Statement holds it
+  };
+
   sqlite3* db_;
   std::string path_;
-  absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
+  // Entries are boxed so that a Statement's pointer to `in_use` survives
+  // rehashing.
+  absl::flat_hash_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT. The destructor rolls back unless Commit()
-// succeeded, so every early return leaves the database unchanged.
-// Inside a transaction that is already open (Storage::Write groups several
-// writes into one), it is a savepoint instead: Commit() releases it into the
-// enclosing transaction, which makes it durable when that one commits, and
-// the destructor rolls back only this transaction's work.
+// The one transaction mechanism: BEGIN IMMEDIATE ... COMMIT, rolled back by
+// the destructor unless Commit() succeeded, so every early return leaves the
+// database unchanged.
+// Begun while a transaction is already open on the connection, it is a
+// savepoint instead: Commit() releases it into the enclosing transaction,
+// which makes it durable when that one commits, and the destructor rolls
+// back only this transaction's work. Storage::Write is built on that: one
+// Transaction per group of writes and one nested in it per write, so code
+// running inside Storage::Write needs none of its own.
+// When SQLite has already rolled the whole transaction back by itself (disk
+// full, I/O error), the destructor has nothing left to undo and does nothing.
 class Transaction {
  public:
   explicit Transaction(Database* db) : db_(db) {}
@@ -154,8 +182,9 @@ class Transaction {
   ~Transaction();
 
   // Takes the write lock now (IMMEDIATE), so a busy database fails here, not
-  // half-way through the work.
+  // half-way through the work. At most once per Transaction.
   absl::Status Begin();
+  // Requires a successful Begin() and no successful Commit() yet.
   absl::Status Commit();
 
  private:

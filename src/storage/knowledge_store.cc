@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
+#include "storage/debug_check.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -58,6 +59,7 @@ absl::StatusOr<v1::ArticleCoding> RecordArticleCoding(
     Database* db, int64_t article_id, const std::string& slug, absl::CivilDay effective,
     const google::protobuf::RepeatedPtrField<v1::Coding>& codes, int64_t sequence,
     const std::string& source, absl::Time now) {
+  HC_DCHECK(db->InTransaction(), "RecordArticleCoding must run inside the write transaction");
   v1::ArticleCoding coding;
   coding.set_article(ArticleName(slug));
   *coding.mutable_effective_date() = ToProtoDate(effective);
@@ -83,6 +85,8 @@ absl::StatusOr<v1::ArticleCoding> RecordArticleCoding(
 
 absl::Status IndexRevisionTherapyTypeCodes(Database* db, int64_t article_id,
                                            const v1::Article& revision) {
+  HC_DCHECK(db->InTransaction(),
+            "IndexRevisionTherapyTypeCodes must run inside the write transaction");
   ASSIGN_OR_RETURN(absl::CivilDay review_date, FromProtoDate(revision.review_date()));
   const std::string review_text = FormatIsoDate(review_date);
   for (const v1::TherapyType& therapy_type : revision.therapy_types()) {
@@ -172,8 +176,6 @@ absl::StatusOr<v1::ArticleCoding> KnowledgeStore::SetArticleCodes(
     absl::CivilDay effective, absl::Time now) {
   v1::ArticleCoding result;
   RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
-    Transaction txn(db);
-    RETURN_IF_ERROR(txn.Begin());
     ASSIGN_OR_RETURN(LiveArticle article, FindLiveArticle(db, slug));
     v1::Change change;
     change.set_kind(v1::Change::ARTICLE_CODES_CHANGED);
@@ -183,7 +185,7 @@ absl::StatusOr<v1::ArticleCoding> KnowledgeStore::SetArticleCodes(
     ASSIGN_OR_RETURN(result, RecordArticleCoding(db, article.id, slug, effective, codes,
                                                  db->LastInsertRowId(), kSetArticleCodesSource,
                                                  now));
-    return txn.Commit();
+    return absl::OkStatus();
   }));
   return result;
 }
@@ -193,16 +195,18 @@ absl::StatusOr<std::vector<v1::ArticleCoding>> KnowledgeStore::ListCodings(
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(LiveArticle article, FindLiveArticle(db, slug));
   ASSIGN_OR_RETURN(Statement stmt, db->Prepare(R"sql(
-      SELECT body FROM article_codings WHERE article_id = ?1
+      SELECT body, effective_date, sequence FROM article_codings WHERE article_id = ?1
       ORDER BY effective_date DESC, sequence DESC)sql"));
   stmt.BindInt64(1, article.id);
   std::vector<v1::ArticleCoding> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    RETURN_IF_ERROR(DecodeStored(stmt.ColumnBlob(0),
-                                 absl::StrCat("a stored coding of ", ArticleName(slug)),
-                                 &out.emplace_back()));
+    RETURN_IF_ERROR(DecodeStored(
+        stmt.ColumnBlob(0),
+        absl::StrCat("stored coding of ", ArticleName(slug), " effective ", stmt.ColumnText(1),
+                     " (change ", stmt.ColumnInt64(2), ")"),
+        &out.emplace_back()));
   }
   return out;
 }

@@ -26,7 +26,8 @@
 
 namespace healthcontent::storage {
 
-// Write side, for ArticleStore::Publish; call inside its write transaction.
+// Write side, for ArticleStore::Publish and SetArticleCodes; both must run
+// inside the write transaction (Storage::Write; checked: HC_DCHECK).
 //
 // Records that articles/{slug} (row `article_id`) is coded `codes` (already
 // normalized: domain::NormalizeCodings) from `effective` on, as the write

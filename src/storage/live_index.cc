@@ -9,6 +9,7 @@
 #include "domain/article_rules.h"
 #include "domain/article_wire.h"
 #include "healthcontent/v1/article.pb.h"
+#include "storage/debug_check.h"
 
 namespace healthcontent::storage {
 namespace {
@@ -29,6 +30,7 @@ absl::StatusOr<std::string> ListingEntry(absl::string_view body) {
 }  // namespace
 
 absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today) {
+  HC_DCHECK(db->InTransaction(), "RefreshLiveArticle must run inside the write transaction");
   // The therapy types of the revision leaving the index count one article
   // less; those of the one entering, below, one more.
   ASSIGN_OR_RETURN(Statement uncount, db->Prepare(R"sql(
@@ -101,6 +103,7 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
 namespace healthcontent::storage {
 
 absl::Status BackfillLiveListings(Database* db) {
+  HC_DCHECK(db->InTransaction(), "BackfillLiveListings must run inside a write transaction");
   std::vector<int64_t> ids;
   {
     ASSIGN_OR_RETURN(Statement live, db->PrepareUncached("SELECT article_id FROM live_articles"));

@@ -15,11 +15,12 @@ namespace healthcontent::storage {
 
 // Points the article's index rows at its revision in force on `today`, or
 // removes them when it is withdrawn or has none. Call inside the write
-// transaction of every change to the article.
+// transaction of every change to the article (checked: HC_DCHECK).
 absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay today);
 
 // Fills live_listings for every live article from its in-force
-// revision's body (schema migration 4 -> 5). Call inside a write transaction.
+// revision's body (schema migration 4 -> 5). Call inside a write transaction
+// (checked: HC_DCHECK).
 absl::Status BackfillLiveListings(Database* db);
 
 }  // namespace healthcontent::storage

@@ -1,40 +1,35 @@
 #include "storage/reference_store.h"
 
-#include "absl/strings/str_cat.h"
+#include <utility>
+
 #include "common/resource_name.h"
 #include "common/status_macros.h"
+#include "storage/stored_rows.h"
 
 namespace healthcontent::storage {
+namespace {
+
+const StoredMessageTable<v1::Reference> kReferences = {
+    "SELECT body FROM refs WHERE id = ?1",
+    "SELECT id, body FROM refs WHERE id > ?1 ORDER BY id LIMIT ?2",
+    ReferenceName,
+};
+
+}  // namespace
 
 absl::StatusOr<v1::Reference> ReferenceStore::Get(const std::string& id) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT body FROM refs WHERE id = ?1"));
-  stmt.BindText(1, id);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat(ReferenceName(id), " does not exist"));
-  v1::Reference out;
-  RETURN_IF_ERROR(
-      DecodeStored(stmt.ColumnBlob(0), absl::StrCat("stored ", ReferenceName(id)), &out));
-  return out;
+  return ReadStoredMessage(db, kReferences, id);
 }
 
 absl::StatusOr<ReferenceStore::Page> ReferenceStore::List(const std::string& after_id,
                                                           int limit) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db->Prepare("SELECT body FROM refs WHERE id > ?1 ORDER BY id LIMIT ?2"));
-  stmt.BindText(1, after_id).BindInt64(2, limit + 1);
+  ASSIGN_OR_RETURN(StoredMessagePage<v1::Reference> stored,
+                   ReadStoredMessages(db, kReferences, after_id, limit));
   Page page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.references.size()) == limit) {
-      page.has_more = true;
-      break;
-    }
-    RETURN_IF_ERROR(
-        DecodeStored(stmt.ColumnBlob(0), "a stored reference", &page.references.emplace_back()));
-  }
+  page.references = std::move(stored.messages);
+  page.has_more = stored.has_more;
   return page;
 }
 

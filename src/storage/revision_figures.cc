@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/debug_check.h"
 #include "storage/live_index.h"
 #include "storage/storage.h"
 
@@ -48,6 +49,8 @@ absl::Status AddColumnIfMissing(Database* db, absl::string_view table, absl::str
 }  // namespace
 
 absl::Status BackfillRevisionFigures(Database* db) {
+  HC_DCHECK(db->InTransaction(),
+            "BackfillRevisionFigures must run inside the migration's transaction");
   for (absl::string_view table : {"revisions", "live_articles"}) {
     RETURN_IF_ERROR(AddColumnIfMissing(db, table, "audience", "INTEGER NOT NULL DEFAULT 1"));
     RETURN_IF_ERROR(AddColumnIfMissing(
@@ -74,7 +77,11 @@ absl::Status BackfillRevisionFigures(Database* db) {
     ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) break;
     v1::Article article;
-    RETURN_IF_ERROR(DecodeStored(read.ColumnBlob(3), "a stored revision", &article));
+    RETURN_IF_ERROR(DecodeStored(
+        read.ColumnBlob(3),
+        absl::StrCat("stored revision_bodies row ", read.ColumnInt64(0), " (article ",
+                     read.ColumnInt64(1), ", review date ", read.ColumnText(2), ")"),
+        &article));
     RETURN_IF_ERROR(ScoreRevision(&article));
     if (!article.has_readability()) continue;
     write_body.Reset();

@@ -22,7 +22,8 @@ absl::Status ScoreRevision(v1::Article* article);
 // Schema migration 7 -> 8: scores every stored revision, adds the figures
 // to its stored body (the etag is kept: it validates the text, which did
 // not change), fills the revisions and live_articles figure columns and
-// rebuilds the listing entries. Call inside the migration's transaction.
+// rebuilds the listing entries. Call inside the migration's transaction
+// (checked: HC_DCHECK).
 absl::Status BackfillRevisionFigures(Database* db);
 
 }  // namespace healthcontent::storage

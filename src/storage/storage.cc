@@ -1,10 +1,10 @@
 #include "storage/storage.h"
 
-#include <cassert>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/debug_check.h"
 #include "storage/schema.h"
 
 namespace healthcontent::storage {
@@ -44,7 +44,7 @@ struct Storage::PendingWrite {
 };
 
 void Storage::RefuseWrites(absl::Status why) {
-  assert(!why.ok());
+  HC_DCHECK(!why.ok(), "RefuseWrites needs the reason writes are refused");
   absl::MutexLock lock(&queue_mu_);
   refused_ = std::move(why);
 }
@@ -112,48 +112,54 @@ void Storage::CommitGroup(const std::vector<PendingWrite*>& group) {
   Database* db = writer_.get();
   size_t next = 0;
   while (next < group.size()) {
+    HC_DCHECK(!db->InTransaction(), "a write left its transaction open");
     const size_t first = next;
-    absl::Status begun = db->Execute("BEGIN IMMEDIATE;");
+    Transaction transaction(db);
+    absl::Status begun = transaction.Begin();
     if (!begun.ok()) {
       for (; next < group.size(); ++next) group[next]->status = begun;
       break;
     }
-    bool transaction_lost = false;
-    for (; next < group.size() && !transaction_lost; ++next) {
-      PendingWrite* write = group[next];
-      absl::Status status = db->Execute("SAVEPOINT hc_write;");
-      if (status.ok()) status = write->fn(db);
-      if (!db->InTransaction()) {
-        // SQLite rolled the whole transaction back (disk full, I/O error):
-        // the writes before this one in the transaction are gone too.
-        if (status.ok()) {
-          status = absl::InternalError("the write transaction was rolled back unexpectedly");
-        }
-        for (size_t i = first; i < next; ++i) {
-          if (group[i]->status.ok()) group[i]->status = status;
-        }
-        transaction_lost = true;
-      } else if (status.ok()) {
-        status = db->Execute("RELEASE hc_write;");
-      } else {
-        db->Execute("ROLLBACK TO hc_write; RELEASE hc_write;").IgnoreError();
-      }
-      write->status = status;
-    }
+    next = RunWrites(group, first);
     {
       absl::MutexLock lock(&queue_mu_);
       stats_.writes += static_cast<int64_t>(next - first);
       stats_.commits += 1;
     }
-    if (transaction_lost) continue;  // the rest start a new transaction
-    absl::Status committed = db->Execute("COMMIT;");
+    if (!db->InTransaction()) {
+      // SQLite rolled the whole transaction back (disk full, I/O error): the
+      // writes before the last one run are gone too. The rest start a new
+      // transaction.
+      absl::Status lost = group[next - 1]->status;
+      if (lost.ok()) lost = absl::InternalError("the write transaction was rolled back unexpectedly");
+      for (size_t i = first; i < next; ++i) {
+        if (group[i]->status.ok()) group[i]->status = lost;
+      }
+      continue;
+    }
+    // Nothing of the group is acknowledged before this COMMIT: the statuses
+    // reach the writers only after CommitGroup returns.
+    absl::Status committed = transaction.Commit();
     if (!committed.ok()) {
-      if (db->InTransaction()) db->Execute("ROLLBACK;").IgnoreError();
       for (size_t i = first; i < next; ++i) {
         if (group[i]->status.ok()) group[i]->status = committed;
       }
     }
   }
+}
+
+size_t Storage::RunWrites(const std::vector<PendingWrite*>& group, size_t next) {
+  Database* db = writer_.get();
+  for (; next < group.size(); ++next) {
+    PendingWrite* write = group[next];
+    Transaction savepoint(db);
+    write->status = savepoint.Begin();
+    if (write->status.ok()) write->status = write->fn(db);
+    if (write->status.ok() && db->InTransaction()) write->status = savepoint.Commit();
+    if (!db->InTransaction()) return next + 1;
+    // On an error the savepoint's destructor rolls back this write alone.
+  }
+  return next;
 }
 
 Storage::WriteStats Storage::write_stats() const {

@@ -42,17 +42,21 @@ class Storage {
   absl::StatusOr<Database*> Reader() { return readers_.ForThisThread(); }
 
   // Runs `fn` on the write connection inside a write transaction and returns
-  // its status once that transaction has committed durably, or the error
-  // that kept it from committing. A write that returns OK is on disk.
+  // its status once that transaction has committed durably
+  // (synchronous=FULL), or the error that kept it from committing. A write
+  // that returns OK is on disk; nothing is acknowledged before its COMMIT.
   //
   // Group commit: calls that arrive while a commit is in progress queue up,
   // and the next caller in line runs up to kMaxWritesPerCommit of them in one
-  // transaction with one fsync. Each `fn` runs in its own savepoint, so one
-  // that fails is rolled back alone and the others still commit; if the
-  // COMMIT itself fails, every write of the group fails with that error.
-  // `fn` sees the writes queued before it as committed (they run in order);
-  // a Transaction inside `fn` nests as a savepoint. `fn` must not COMMIT or
-  // ROLLBACK on its own. FailedPrecondition on a read-only storage.
+  // transaction with one fsync. Each `fn` runs in its own Transaction nested
+  // in the group's (a savepoint): returning OK keeps its writes, returning an
+  // error rolls back only them and the others still commit; if the COMMIT
+  // itself fails, every write of the group fails with that error. So `fn`
+  // opens no Transaction of its own (one would nest again, harmlessly), and
+  // whatever it calls that "must run inside the write transaction" does.
+  // `fn` sees the writes queued before it as committed (they run in order).
+  // `fn` must not COMMIT or ROLLBACK on its own. FailedPrecondition on a
+  // read-only storage.
   absl::Status Write(absl::FunctionRef<absl::Status(Database*)> fn);
 
   static constexpr int kMaxWritesPerCommit = 64;
@@ -112,6 +116,11 @@ class Storage {
   struct PendingWrite;
   // Runs `group` in as few transactions as possible and sets each status.
   void CommitGroup(const std::vector<PendingWrite*>& group) ABSL_LOCKS_EXCLUDED(queue_mu_);
+  // Runs group[next], group[next + 1], ... each in its own nested Transaction
+  // of the open group transaction, until the group ends or SQLite rolls that
+  // transaction back by itself; returns the index after the last one run.
+  size_t RunWrites(const std::vector<PendingWrite*>& group, size_t next)
+      ABSL_LOCKS_EXCLUDED(queue_mu_);
 
   ConnectionPool readers_;
   // Only the group leader (leader_active_) touches writer_.

@@ -1,6 +1,7 @@
 #include "storage/therapy_type_store.h"
 
-#include "absl/strings/str_cat.h"
+#include <utility>
+
 #include "common/date.h"
 #include "common/resource_name.h"
 #include "common/field_errors.h"
@@ -8,9 +9,16 @@
 #include "domain/coding.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/change_log.h"
+#include "storage/stored_rows.h"
 
 namespace healthcontent::storage {
 namespace {
+
+const StoredMessageTable<v1::TherapyType> kTherapyTypes = {
+    "SELECT body FROM therapy_types WHERE slug = ?1",
+    "SELECT slug, body FROM therapy_types WHERE slug > ?1 ORDER BY slug LIMIT ?2",
+    TherapyTypeName,
+};
 
 // Live articles whose revision in force (live_articles) lists therapy type
 // ?1, as RefreshLiveArticle keeps it.
@@ -29,13 +37,7 @@ absl::Status FillArticleCount(Database* db, const std::string& slug, v1::Therapy
 
 absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT body FROM therapy_types WHERE slug = ?1"));
-  stmt.BindText(1, slug);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat(TherapyTypeName(slug), " does not exist"));
-  v1::TherapyType out;
-  RETURN_IF_ERROR(
-      DecodeStored(stmt.ColumnBlob(0), absl::StrCat("stored ", TherapyTypeName(slug)), &out));
+  ASSIGN_OR_RETURN(v1::TherapyType out, ReadStoredMessage(db, kTherapyTypes, slug));
   RETURN_IF_ERROR(FillArticleCount(db, slug, &out));
   return out;
 }
@@ -43,25 +45,13 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Get(const std::string& slug) c
 absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string& after_slug,
                                                               int limit) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
-      "SELECT slug, body FROM therapy_types WHERE slug > ?1 ORDER BY slug LIMIT ?2"));
-  stmt.BindText(1, after_slug).BindInt64(2, limit + 1);
+  ASSIGN_OR_RETURN(StoredMessagePage<v1::TherapyType> stored,
+                   ReadStoredMessages(db, kTherapyTypes, after_slug, limit));
   Page page;
-  std::vector<std::string> slugs;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (static_cast<int>(page.therapy_types.size()) == limit) {
-      page.has_more = true;
-      break;
-    }
-    slugs.emplace_back(stmt.ColumnText(0));
-    RETURN_IF_ERROR(DecodeStored(stmt.ColumnBlob(1),
-                                 absl::StrCat("stored ", TherapyTypeName(slugs.back())),
-                                 &page.therapy_types.emplace_back()));
-  }
-  for (size_t i = 0; i < slugs.size(); ++i) {
-    RETURN_IF_ERROR(FillArticleCount(db, slugs[i], &page.therapy_types[i]));
+  page.therapy_types = std::move(stored.messages);
+  page.has_more = stored.has_more;
+  for (size_t i = 0; i < stored.keys.size(); ++i) {
+    RETURN_IF_ERROR(FillArticleCount(db, stored.keys[i], &page.therapy_types[i]));
   }
   return page;
 }
@@ -79,8 +69,6 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& 
   *stored.mutable_update_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
-    Transaction txn(db);
-    RETURN_IF_ERROR(txn.Begin());
     ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
         INSERT INTO therapy_types (slug, body, update_time) VALUES (?1, ?2, ?3)
         ON CONFLICT (slug) DO UPDATE SET body = excluded.body, update_time = excluded.update_time)sql"));
@@ -90,8 +78,7 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& 
     v1::Change change;
     change.set_kind(v1::Change::THERAPY_TYPE_CHANGED);
     change.set_resource(therapy_type.name());
-    RETURN_IF_ERROR(RecordChange(db, change, now));
-    return txn.Commit();
+    return RecordChange(db, change, now);
   }));
   return stored;
 }

@@ -70,6 +70,45 @@ TEST(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM t"), 1);
 }
 
+// The one transaction mechanism nests: a Transaction begun inside another is
+// a savepoint, rolled back alone or released into the outer one, which alone
+// makes it durable.
+TEST(DatabaseTest, ATransactionInsideAnotherIsASavepoint) {
+  TempDir dir;
+  auto db = *Database::Open(dir.File("a.db"), {});
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (x INTEGER)").ok());
+  {
+    Transaction outer(db.get());
+    ASSERT_TRUE(outer.Begin().ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (1)").ok());
+    {
+      Transaction rolled_back(db.get());
+      ASSERT_TRUE(rolled_back.Begin().ok());
+      ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (2)").ok());
+    }
+    {
+      Transaction released(db.get());
+      ASSERT_TRUE(released.Begin().ok());
+      ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (3)").ok());
+      ASSERT_TRUE(released.Commit().ok());
+    }
+    EXPECT_TRUE(db->InTransaction());
+    ASSERT_TRUE(outer.Commit().ok());
+  }
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(QueryInt(db.get(), "SELECT group_concat(x) = '1,3' FROM t"), 1);
+  {
+    Transaction outer(db.get());
+    ASSERT_TRUE(outer.Begin().ok());
+    Transaction released(db.get());
+    ASSERT_TRUE(released.Begin().ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (4)").ok());
+    ASSERT_TRUE(released.Commit().ok());
+    // `outer` is destroyed without Commit(): the released savepoint goes too.
+  }
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM t"), 2);
+}
+
 TEST(DatabaseTest, CachedStatementsResetAndClearBindingsWhenReleased) {
   TempDir dir;
   auto db = *Database::Open(dir.File("a.db"), {});
