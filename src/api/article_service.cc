@@ -1,40 +1,35 @@
 #include "api/article_service.h"
 
-#include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/slice.h>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "api/response_cache.h"
-#include "api/status.h"
-#include "common/date.h"
-#include "common/field_errors.h"
-#include "common/page_token.h"
-#include "common/resource_name.h"
+#include "api/unary_call.h"
 #include "common/status_macros.h"
-#include "domain/article_diff.h"
-#include "domain/article_rules.h"
-#include "domain/article_wire.h"
-#include "domain/filter.h"
-#include "domain/language.h"
-#include "search/article_search.h"
-#include "search/index_follower.h"
-#include "storage/database.h"
 
 namespace healthcontent::api {
 namespace {
 
-// Separates the sort value from the slug in a ListArticles cursor; control
-// characters cannot occur in titles (validation refuses them).
-constexpr absl::string_view kCursorSeparator = "\x1f";
+#define HC_ARTICLE_METHOD(name) "/healthcontent.v1.ArticleService/" name
+constexpr UnaryMethod kGetArticle{HC_ARTICLE_METHOD("GetArticle"), Role::kNone};
+// Admins also see withdrawn articles' revisions.
+constexpr UnaryMethod kGetArticleRevision{HC_ARTICLE_METHOD("GetArticleRevision"), Role::kNone,
+                                          /*needs_admin=*/true};
+constexpr UnaryMethod kListArticles{HC_ARTICLE_METHOD("ListArticles"), Role::kNone};
+constexpr UnaryMethod kSearchArticles{HC_ARTICLE_METHOD("SearchArticles"), Role::kNone};
+constexpr UnaryMethod kListArticleRevisions{HC_ARTICLE_METHOD("ListArticleRevisions"),
+                                            Role::kNone, /*needs_admin=*/true};
+constexpr UnaryMethod kDiffArticleRevisions{HC_ARTICLE_METHOD("DiffArticleRevisions"),
+                                            Role::kNone, /*needs_admin=*/true};
+constexpr UnaryMethod kPublishArticleRevision{HC_ARTICLE_METHOD("PublishArticleRevision"),
+                                              Role::kPublisher};
+constexpr UnaryMethod kWithdrawArticle{HC_ARTICLE_METHOD("WithdrawArticle"), Role::kAdmin};
+#undef HC_ARTICLE_METHOD
 
 // Parses the request of a raw method. InvalidArgument when the bytes are not
 // a `request`, as for the generated (non-raw) methods.
@@ -51,445 +46,120 @@ absl::Status ParseRawRequest(const grpc::ByteBuffer& bytes, google::protobuf::Me
 
 // Hands `bytes` to gRPC without copying them: the slice owns the string and
 // frees it when the response has been sent.
-void SetBytes(std::string bytes, grpc::ByteBuffer* response) {
+grpc::Slice OwningSlice(std::string bytes) {
   auto* owned = new std::string(std::move(bytes));
-  grpc::Slice slice(
+  return grpc::Slice(
       owned->data(), owned->size(), [](void* string) { delete static_cast<std::string*>(string); },
       owned);
-  *response = grpc::ByteBuffer(&slice, 1);
 }
 
 }  // namespace
 
-absl::Status ArticleService::Shape(v1::ArticleView view, const std::string& if_none_match,
-                                   v1::Article* article) const {
-  if (!v1::ArticleView_IsValid(view)) {
-    return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
-  }
-  if (!if_none_match.empty() && if_none_match == article->etag()) {
-    domain::ReduceToNotModified(article);
-    return absl::OkStatus();
-  }
-  if (view == v1::ARTICLE_VIEW_BASIC) domain::ApplyBasicView(article);
-  absl::StatusOr<absl::CivilDay> next_review = FromProtoDate(article->next_review_date());
-  if (next_review.ok()) {
-    article->set_review_status(domain::ComputeReviewStatus(*next_review, services_->Today(),
-                                                           services_->due_soon_days));
-  }
-  return absl::OkStatus();
+std::set<std::string> ArticleService::RawMethodNames() {
+  return {kGetArticle.path, kGetArticleRevision.path, kListArticles.path};
 }
 
 grpc::ServerUnaryReactor* ArticleService::GetArticle(grpc::CallbackServerContext* context,
-                                                     const grpc::ByteBuffer* request_bytes,
+                                                     const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) {
-    status = Cached('g', false, *request_bytes, response, [&](grpc::ByteBuffer* out) {
-      v1::GetArticleRequest request;
-      RETURN_IF_ERROR(ParseRawRequest(*request_bytes, &request));
-      return Get(request, out);
-    });
-  }
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kGetArticle, *request, [&](const CallScope& call) {
+    return RawRead<v1::GetArticleRequest>(call, 'g', *request, response, &ArticleQuery::Get);
+  });
 }
 
-grpc::ServerUnaryReactor* ArticleService::GetArticleRevision(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
-    grpc::ByteBuffer* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) {
-    // Admins also see withdrawn articles' revisions: a separate entry.
-    const bool admin = services_->authorizer->IsAdmin(*context);
-    status = Cached('r', admin, *request_bytes, response, [&](grpc::ByteBuffer* out) {
-      v1::GetArticleRevisionRequest request;
-      RETURN_IF_ERROR(ParseRawRequest(*request_bytes, &request));
-      return GetRevision(*context, request, out);
-    });
-  }
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+grpc::ServerUnaryReactor* ArticleService::GetArticleRevision(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* request,
+                                                             grpc::ByteBuffer* response) {
+  return Unary(*services_, context, kGetArticleRevision, *request, [&](const CallScope& call) {
+    return RawRead<v1::GetArticleRevisionRequest>(call, 'r', *request, response,
+                                                  &ArticleQuery::GetRevision);
+  });
 }
 
 grpc::ServerUnaryReactor* ArticleService::ListArticles(grpc::CallbackServerContext* context,
-                                                       const grpc::ByteBuffer* request_bytes,
+                                                       const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) {
-    status = Cached('l', false, *request_bytes, response, [&](grpc::ByteBuffer* out) {
-      v1::ListArticlesRequest request;
-      RETURN_IF_ERROR(ParseRawRequest(*request_bytes, &request));
-      return List(request, out);
-    });
-  }
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kListArticles, *request, [&](const CallScope& call) {
+    return RawRead<v1::ListArticlesRequest>(call, 'l', *request, response, &ArticleQuery::List);
+  });
 }
 
 grpc::ServerUnaryReactor* ArticleService::SearchArticles(
     grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
     v1::SearchArticlesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = Search(*request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kSearchArticles, *request,
+               [&](const CallScope& call) { return query_.Search(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* ArticleService::ListArticleRevisions(
     grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
     v1::ListArticleRevisionsResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = ListRevisions(*context, *request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kListArticleRevisions, *request, [&](const CallScope& call) {
+    return query_.ListRevisions(call, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArticleService::DiffArticleRevisions(
     grpc::CallbackServerContext* context, const v1::DiffArticleRevisionsRequest* request,
     v1::ArticleDiff* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = Diff(*context, *request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kDiffArticleRevisions, *request,
+               [&](const CallScope& call) { return query_.Diff(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* ArticleService::PublishArticleRevision(
     grpc::CallbackServerContext* context, const v1::PublishArticleRevisionRequest* request,
     v1::Article* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kPublisher);
-  if (status.ok()) status = Publish(*request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kPublishArticleRevision, *request,
+               [&](const CallScope& call) { return query_.Publish(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
     grpc::CallbackServerContext* context, const v1::WithdrawArticleRequest* request,
     google::protobuf::Empty* /*response*/) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kAdmin);
-  if (status.ok()) status = Withdraw(*request);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  return Unary(*services_, context, kWithdrawArticle, *request,
+               [&](const CallScope& call) { return query_.Withdraw(call, *request); });
 }
 
-absl::Status ArticleService::Cached(
-    char method, bool admin, const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
-    absl::FunctionRef<absl::Status(grpc::ByteBuffer*)> compute) const {
+template <typename Request>
+absl::Status ArticleService::RawRead(
+    const CallScope& call, char method, const grpc::ByteBuffer& request,
+    grpc::ByteBuffer* response,
+    absl::Status (ArticleQuery::*read)(const CallScope&, const Request&, std::string*) const)
+    const {
+  auto compute = [&]() -> absl::StatusOr<grpc::Slice> {
+    Request parsed;
+    RETURN_IF_ERROR(ParseRawRequest(request, &parsed));
+    std::string bytes;
+    RETURN_IF_ERROR((query_.*read)(call, parsed, &bytes));
+    return OwningSlice(std::move(bytes));
+  };
   ResponseCache* cache = services_->response_cache;
-  if (cache == nullptr) return compute(response);
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  // Before anything is read (see ResponseCache).
-  const ResponseCache::Version version = ResponseCache::VersionOf(*data);
-  const int64_t day = (services_->Today() - absl::CivilDay(1970, 1, 1));
   std::string key;
-  key.reserve(16 + request.Length());
-  key.push_back(method);
-  key.push_back(admin ? 'a' : '-');
-  key.append(reinterpret_cast<const char*>(&day), sizeof(day));
-  std::vector<grpc::Slice> request_slices;
-  if (!request.Dump(&request_slices).ok()) return compute(response);
-  for (const grpc::Slice& slice : request_slices) {
-    key.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  }
-  if (std::optional<grpc::Slice> hit = cache->Find(key, version)) {
-    *response = grpc::ByteBuffer(&*hit, 1);
-    return absl::OkStatus();
-  }
-  RETURN_IF_ERROR(compute(response));
-  std::vector<grpc::Slice> answer;
-  if (response->Dump(&answer).ok() && answer.size() == 1) {
-    cache->Insert(std::move(key), version, std::move(answer[0]));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ArticleService::Get(const v1::GetArticleRequest& request,
-                                 grpc::ByteBuffer* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
-  absl::CivilDay today = services_->Today();
-  absl::CivilDay day = today;
-  if (request.has_as_of()) {
-    absl::StatusOr<absl::CivilDay> as_of = FromProtoDate(request.as_of());
-    if (!as_of.ok()) return InvalidFieldError("as_of", as_of.status().message());
-    day = *as_of;
-  }
-  bool language_fallback = false;
-  if (!request.language_codes().empty()) {
-    RETURN_IF_ERROR(domain::ValidateLanguageCodes(request.language_codes(), "language_codes"));
-    ASSIGN_OR_RETURN(storage::ArticleStore::LanguageChoice choice,
-                     data->articles->ChooseLanguage(
-                         slug, day,
-                         std::vector<std::string>(request.language_codes().begin(),
-                                                  request.language_codes().end()),
-                         !request.no_language_fallback()));
-    slug = std::move(choice.slug);
-    language_fallback = choice.fallback;
-  }
-  ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
-                   data->articles->GetInForceStored(slug, day));
-  return Serve(stored, request.view(), request.if_none_match(), response, language_fallback);
-}
-
-absl::Status ArticleService::GetRevision(const grpc::CallbackServerContext& context,
-                                         const v1::GetArticleRevisionRequest& request,
-                                         grpc::ByteBuffer* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(RevisionName name, ParseRevisionName(request.name(), "name"));
-  ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
-                   data->articles->GetRevisionStored(name.article_slug, name.review_date,
-                                                     services_->Today(),
-                                                     services_->authorizer->IsAdmin(context)));
-  return Serve(stored, request.view(), request.if_none_match(), response);
-}
-
-absl::Status ArticleService::Serve(const storage::ArticleStore::StoredRevision& stored,
-                                   v1::ArticleView view, const std::string& if_none_match,
-                                   grpc::ByteBuffer* response, bool language_fallback) const {
-  if (!v1::ArticleView_IsValid(view)) {
-    return InvalidFieldError("view", absl::StrCat("has unknown value ", view));
-  }
-  const std::string etag = domain::ServedEtag(stored.etag, stored.translation_status);
-  if (!if_none_match.empty() && if_none_match == etag) {
-    // Rare: the reduced answer is built from the parsed revision.
-    v1::Article article;
-    RETURN_IF_ERROR(storage::DecodeStored(stored.body, "a stored revision", &article));
-    article.set_etag(etag);
-    domain::ReduceToNotModified(&article);
-    SetBytes(article.SerializeAsString(), response);
-    return absl::OkStatus();
-  }
-  const absl::CivilDay today = services_->Today();
-  domain::ServedFields fields;
-  fields.basic_view = view == v1::ARTICLE_VIEW_BASIC;
-  fields.scheduled = stored.review_date > today;
-  fields.review_status =
-      domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
-  fields.translation_status = stored.translation_status;
-  fields.language_fallback = language_fallback;
-  if (etag != stored.etag) fields.etag = etag;
-  std::string bytes;
-  RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &bytes));
-  SetBytes(std::move(bytes), response);
-  return absl::OkStatus();
-}
-
-absl::Status ArticleService::List(const v1::ListArticlesRequest& request,
-                                  grpc::ByteBuffer* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
-  if (!v1::ArticleView_IsValid(request.view())) {
-    return InvalidFieldError("view", absl::StrCat("has unknown value ", request.view()));
-  }
-  ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
-                   domain::ParseFilter(request.filter()));
-  storage::ArticleStore::ListQuery query;
-  ASSIGN_OR_RETURN(query.order, domain::ParseArticleOrderBy(request.order_by()));
-  // The token is bound to the filter and ordering it was issued for.
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("ListArticles\n", request.filter(), "\n", request.order_by()));
-  ASSIGN_OR_RETURN(std::string cursor,
-                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  if (!cursor.empty()) {
-    size_t separator = cursor.rfind(kCursorSeparator[0]);
-    if (separator == std::string::npos) {
-      return InvalidFieldError("page_token", "is not a page token issued by this service");
+  std::optional<ResponseCache::Version> version;
+  if (cache != nullptr) {
+    // Before anything is read (see ResponseCache).
+    version = ResponseCache::VersionOf(*call.data);
+    const int64_t day = call.today - absl::CivilDay(1970, 1, 1);
+    key.reserve(16 + request.Length());
+    key.push_back(method);
+    key.push_back(call.admin ? 'a' : '-');
+    key.append(reinterpret_cast<const char*>(&day), sizeof(day));
+    std::vector<grpc::Slice> request_slices;
+    if (!request.Dump(&request_slices).ok()) version.reset();
+    for (const grpc::Slice& slice : request_slices) {
+      key.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
     }
-    query.has_cursor = true;
-    query.after_value = cursor.substr(0, separator);
-    query.after_slug = cursor.substr(separator + 1);
-  }
-  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
-  query.filter = filter.get();
-  query.limit = page_size;
-  // A page never outgrows one message: 64 KiB for the token and framing,
-  // and per entry the computed fields and its length prefix.
-  query.max_bytes = services_->max_response_bytes -
-                    std::min<int64_t>(64 << 10, services_->max_response_bytes / 4);
-  query.entry_overhead_bytes = 256;
-  query.today = services_->Today();
-  query.due_soon_days = services_->due_soon_days;
-  const absl::CivilDay today = query.today;  // one day for the whole page
-  domain::ServedFields fields;
-  // A listing shows the basic view unless the caller asks for more.
-  fields.basic_view = request.view() != v1::ARTICLE_VIEW_FULL;
-  query.basic_view = fields.basic_view;
-  ASSIGN_OR_RETURN(storage::ArticleStore::StoredArticlePage page,
-                   data->articles->ListStored(query));
-  // ListArticlesResponse: articles = 1 (each a length-delimited Article),
-  // next_page_token = 2.
-  std::string bytes;
-  std::string article;
-  for (const storage::ArticleStore::StoredRevision& stored : page.revisions) {
-    fields.scheduled = stored.review_date > today;
-    fields.review_status =
-        domain::ComputeReviewStatus(stored.next_review_date, today, services_->due_soon_days);
-    fields.translation_status = stored.translation_status;
-    fields.etag.clear();
-    if (stored.translation_status == v1::Article::TRANSLATION_STALE) {
-      // Listing entries hold no etag (ListStored); the parsed entry does.
-      v1::Article entry;
-      RETURN_IF_ERROR(storage::DecodeStored(stored.body, "a listing entry", &entry));
-      fields.etag = domain::ServedEtag(entry.etag(), stored.translation_status);
+    if (version.has_value()) {
+      if (std::optional<grpc::Slice> hit = cache->Find(key, *version)) {
+        *response = grpc::ByteBuffer(&*hit, 1);
+        return absl::OkStatus();
+      }
     }
-    article.clear();
-    RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &article));
-    domain::AppendLengthDelimitedField(v1::ListArticlesResponse::kArticlesFieldNumber, article, &bytes);
   }
-  if (page.has_more) {
-    domain::AppendLengthDelimitedField(
-        v1::ListArticlesResponse::kNextPageTokenFieldNumber,
-        EncodePageToken(fingerprint,
-                        absl::StrCat(page.last_value, kCursorSeparator, page.last_slug)),
-        &bytes);
-  }
-  SetBytes(std::move(bytes), response);
+  ASSIGN_OR_RETURN(grpc::Slice answer, compute());
+  *response = grpc::ByteBuffer(&answer, 1);
+  if (version.has_value()) cache->Insert(std::move(key), *version, std::move(answer));
   return absl::OkStatus();
-}
-
-absl::Status ArticleService::Search(const v1::SearchArticlesRequest& request,
-                                    v1::SearchArticlesResponse* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  RETURN_IF_ERROR(search::ValidateQuery(request.query()));
-  if (request.page_size() < 0) {
-    return InvalidFieldError("page_size",
-                             absl::StrCat("must not be negative, got ", request.page_size()));
-  }
-  if (!request.language_code().empty() && !domain::IsValidLanguageCode(request.language_code())) {
-    return InvalidFieldError("language_code",
-                             "is not a BCP-47 language code like \"en\" or \"es-MX\"");
-  }
-  ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
-                   domain::ParseFilter(request.filter()));
-  const uint64_t fingerprint =
-      QueryFingerprint(absl::StrCat("SearchArticles\n", request.query(), "\n", request.filter(),
-                                    "\n", request.language_code()));
-  ASSIGN_OR_RETURN(std::string cursor,
-                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  // A search cursor is "offset:index sequence".
-  search::SearchParams params;
-  if (!cursor.empty()) {
-    const std::pair<std::string, std::string> parts = absl::StrSplit(cursor, ':');
-    int64_t sequence = 0;
-    if (!absl::SimpleAtoi(parts.first, &params.offset) || params.offset < 0 ||
-        !absl::SimpleAtoi(parts.second, &sequence) || sequence < 0) {
-      return InvalidFieldError("page_token", "is not a page token issued by this service");
-    }
-    params.index_sequence = sequence;
-  }
-  if (services_->search == nullptr) {
-    return absl::UnavailableError("search is off on this server (--search=false)");
-  }
-  std::shared_ptr<const search::SearchIndex> index = services_->search->index();
-  if (index == nullptr) {
-    return absl::UnavailableError(
-        "the search index is being built; every other read works meanwhile, and search "
-        "will once health service healthcontent.search is SERVING");
-  }
-  RETURN_IF_ERROR(CatchUpSchedules(*services_, *data));
-  params.text = request.query();
-  params.language_code = request.language_code();
-  params.filter = filter.get();
-  params.limit = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
-  params.facets = request.include_facets();
-  params.today = services_->Today();
-  params.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(search::SearchOutcome outcome, search::SearchArticles(*index, *data, params));
-  for (search::SearchHit& hit : outcome.hits) {
-    v1::SearchResult* result = response->add_results();
-    RETURN_IF_ERROR(Shape(v1::ARTICLE_VIEW_BASIC, "", &hit.article));
-    *result->mutable_article() = std::move(hit.article);
-    result->set_snippet(std::move(hit.snippet));
-    result->set_score(hit.score);
-  }
-  if (outcome.next_offset.has_value()) {
-    response->set_next_page_token(EncodePageToken(
-        fingerprint, absl::StrCat(*outcome.next_offset, ":", outcome.index_sequence)));
-  }
-  response->set_total_size(static_cast<int64_t>(outcome.estimated_matches));
-  response->set_total_size_exact(outcome.matches_exact);
-  response->set_suggested_query(std::move(outcome.suggested_query));
-  for (const auto& facet : outcome.therapy_type_counts) {
-    v1::FacetCount* count = response->add_therapy_type_facets();
-    count->set_value(absl::StrCat("therapyTypes/", facet.value));
-    count->set_count(facet.count);
-  }
-  for (const auto& facet : outcome.review_status_counts) {
-    v1::FacetCount* count = response->add_review_status_facets();
-    count->set_value(facet.value);
-    count->set_count(facet.count);
-  }
-  response->set_facets_exact(outcome.facets_exact);
-  return absl::OkStatus();
-}
-
-absl::Status ArticleService::ListRevisions(const grpc::CallbackServerContext& context,
-                                           const v1::ListArticleRevisionsRequest& request,
-                                           v1::ListArticleRevisionsResponse* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.parent(), "parent"));
-  ASSIGN_OR_RETURN(int page_size, ResolvePageSize(request.page_size(), "page_size"));
-  const uint64_t fingerprint = QueryFingerprint(absl::StrCat("ListArticleRevisions|", slug));
-  ASSIGN_OR_RETURN(std::string before,
-                   DecodePageToken(request.page_token(), fingerprint, "page_token"));
-  if (!before.empty() && !ParseIsoDate(before).ok()) {
-    return InvalidFieldError("page_token", "is not a page token issued by this service");
-  }
-  ASSIGN_OR_RETURN(auto page, data->articles->ListRevisions(
-                                  slug, before, page_size, services_->Today(),
-                                  services_->authorizer->IsAdmin(context)));
-  for (v1::ArticleRevision& revision : page.revisions) {
-    *response->add_revisions() = std::move(revision);
-  }
-  if (page.has_more) {
-    response->set_next_page_token(
-        EncodePageToken(fingerprint, response->revisions().rbegin()->revision_id()));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ArticleService::Diff(const grpc::CallbackServerContext& context,
-                                  const v1::DiffArticleRevisionsRequest& request,
-                                  v1::ArticleDiff* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
-  FieldViolations violations;
-  absl::StatusOr<absl::CivilDay> from = ParseIsoDate(request.from_revision());
-  if (!from.ok()) violations.Add("from_revision", from.status().message());
-  absl::StatusOr<absl::CivilDay> to = ParseIsoDate(request.to_revision());
-  if (!to.ok()) violations.Add("to_revision", to.status().message());
-  RETURN_IF_ERROR(violations.ToStatus());
-  const bool admin = services_->authorizer->IsAdmin(context);
-  const absl::CivilDay today = services_->Today();
-  ASSIGN_OR_RETURN(v1::Article older, data->articles->GetRevision(slug, *from, today, admin));
-  ASSIGN_OR_RETURN(v1::Article newer, data->articles->GetRevision(slug, *to, today, admin));
-  *response = domain::DiffArticles(older, newer);
-  return absl::OkStatus();
-}
-
-absl::Status ArticleService::Publish(const v1::PublishArticleRevisionRequest& request,
-                                     v1::Article* response) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  RETURN_IF_ERROR(domain::ValidatePublishRequest(request));
-  ASSIGN_OR_RETURN(*response, data->articles->Publish(request, services_->now()));
-  response->set_scheduled(FromProtoDate(response->review_date()).value() > services_->Today());
-  return Shape(v1::ARTICLE_VIEW_FULL, "", response);
-}
-
-absl::Status ArticleService::Withdraw(const v1::WithdrawArticleRequest& request) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
-  if (request.reason().size() > 2000) {
-    return InvalidFieldError("reason", "is longer than 2000 bytes");
-  }
-  return data->articles->Withdraw(slug, request.reason(), services_->now());
 }
 
 }  // namespace healthcontent::api

@@ -1,5 +1,5 @@
-// healthcontent.v1.ArticleService over the callback API. Handlers only check
-// the call, translate the request for the ArticleStore and finish.
+// healthcontent.v1.ArticleService over the callback API. Each handler is a
+// few lines: Unary() (api/unary_call.h) over ArticleQuery (api/article_query.h).
 //
 // GetArticle, GetArticleRevision and ListArticles are registered as raw
 // methods: they parse the (small) request themselves and answer with the
@@ -14,7 +14,7 @@
 #include <set>
 #include <string>
 
-#include "absl/functional/function_ref.h"
+#include "api/article_query.h"
 #include "api/service_context.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
 
@@ -30,12 +30,9 @@ class ArticleService final : public ArticleServiceBase {
   // The full names ("/healthcontent.v1.ArticleService/GetArticle") of the
   // methods ArticleServiceBase makes raw; whoever inspects requests (the
   // server's RpcObserver) must know them. Keep in step with the base above.
-  static std::set<std::string> RawMethodNames() {
-    const std::string prefix = std::string("/") + v1::ArticleService::service_full_name() + "/";
-    return {prefix + "GetArticle", prefix + "GetArticleRevision", prefix + "ListArticles"};
-  }
+  static std::set<std::string> RawMethodNames();
 
-  explicit ArticleService(const ServiceContext* services) : services_(services) {}
+  explicit ArticleService(const ServiceContext* services) : services_(services), query_(services) {}
 
   // Raw: the request is a serialized GetArticleRequest, the response a
   // serialized Article.
@@ -67,41 +64,19 @@ class ArticleService final : public ArticleServiceBase {
                                             google::protobuf::Empty* response) override;
 
  private:
-  // Answers a raw read from the response cache when it holds the answer for
-  // this request, day and caller kind (`admin`) at the current data version,
-  // else with `compute`, whose single-slice answer it then keeps. Without a
-  // cache, just `compute`.
-  absl::Status Cached(char method, bool admin, const grpc::ByteBuffer& request,
-                      grpc::ByteBuffer* response,
-                      absl::FunctionRef<absl::Status(grpc::ByteBuffer*)> compute) const;
-  absl::Status Get(const v1::GetArticleRequest& request, grpc::ByteBuffer* response) const;
-  absl::Status GetRevision(const grpc::CallbackServerContext& context,
-                           const v1::GetArticleRevisionRequest& request,
-                           grpc::ByteBuffer* response) const;
-  // The answer of a single-article read: the stored revision with the view,
-  // a conditional read's etag and the computed fields applied.
-  absl::Status Serve(const storage::ArticleStore::StoredRevision& stored, v1::ArticleView view,
-                     const std::string& if_none_match, grpc::ByteBuffer* response,
-                     bool language_fallback = false) const;
-  // Writes a serialized ListArticlesResponse: each listed article is its
-  // stored revision with the view and computed fields applied on the wire.
-  absl::Status List(const v1::ListArticlesRequest& request, grpc::ByteBuffer* response) const;
-  absl::Status Search(const v1::SearchArticlesRequest& request,
-                      v1::SearchArticlesResponse* response) const;
-  absl::Status ListRevisions(const grpc::CallbackServerContext& context,
-                             const v1::ListArticleRevisionsRequest& request,
-                             v1::ListArticleRevisionsResponse* response) const;
-  absl::Status Diff(const grpc::CallbackServerContext& context,
-                    const v1::DiffArticleRevisionsRequest& request,
-                    v1::ArticleDiff* response) const;
-  // Applies the view, a conditional read's etag and the review status.
-  absl::Status Shape(v1::ArticleView view, const std::string& if_none_match,
-                     v1::Article* article) const;
-  absl::Status Publish(const v1::PublishArticleRevisionRequest& request,
-                       v1::Article* response) const;
-  absl::Status Withdraw(const v1::WithdrawArticleRequest& request) const;
+  // A raw read: parses `request` as a Request and answers with `read`'s
+  // bytes, or from the response cache when it holds the answer for these
+  // request bytes, day and caller kind (`method` tells the reads apart) at
+  // the call's data version; a computed answer is then kept there.
+  template <typename Request>
+  absl::Status RawRead(
+      const CallScope& call, char method, const grpc::ByteBuffer& request,
+      grpc::ByteBuffer* response,
+      absl::Status (ArticleQuery::*read)(const CallScope&, const Request&, std::string*) const)
+      const;
 
   const ServiceContext* services_;
+  const ArticleQuery query_;
 };
 
 }  // namespace healthcontent::api

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/catalog_query.h"
 #include "api/status.h"
+#include "api/unary_call.h"
 #include "common/field_errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -331,14 +333,26 @@ void ChangeHub::Shutdown() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
+ChangeService::ChangeService(const ServiceContext* services, WatchLimits limits,
+                             std::function<void(const char*)> on_refused)
+    : services_(services),
+      hub_(services, limits, std::move(on_refused)),
+      listener_(services->serving->AddListener([this] { hub_.NotifyAll(); })) {}
+
+ChangeService::~ChangeService() {
+  services_->serving->RemoveListener(listener_);
+  Shutdown();
+}
+
+void ChangeService::Shutdown() { hub_.Shutdown(); }
+
 grpc::ServerUnaryReactor* ChangeService::ListChanges(grpc::CallbackServerContext* context,
                                                      const v1::ListChangesRequest* request,
                                                      v1::ListChangesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(*services_, *context, Role::kNone);
-  if (status.ok()) status = List(*request, response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+  static constexpr UnaryMethod kListChanges{"/healthcontent.v1.ChangeService/ListChanges",
+                                            Role::kNone};
+  return Unary(*services_, context, kListChanges, *request,
+               [&](const CallScope& call) { return api::ListChanges(call, *request, response); });
 }
 
 grpc::ServerWriteReactor<v1::Change>* ChangeService::WatchChanges(
@@ -347,8 +361,8 @@ grpc::ServerWriteReactor<v1::Change>* ChangeService::WatchChanges(
   if (status.ok() && request->since() < 0) {
     status = InvalidFieldError("since", "must not be negative");
   }
-  auto* reactor = new WatchReactor(services_, hub_, request->since());
-  if (status.ok()) status = hub_->Add(reactor, CallClient(*services_, *context));
+  auto* reactor = new WatchReactor(services_, &hub_, request->since());
+  if (status.ok()) status = hub_.Add(reactor, CallClient(*services_, *context));
   if (!status.ok()) {
     // Over a stream limit: clients with a retry policy wait this long.
     if (absl::IsResourceExhausted(status)) {
@@ -359,26 +373,6 @@ grpc::ServerWriteReactor<v1::Change>* ChangeService::WatchChanges(
   }
   reactor->Start();
   return reactor;
-}
-
-absl::Status ChangeService::List(const v1::ListChangesRequest& request,
-                                 v1::ListChangesResponse* response) const {
-  if (request.since() < 0) return InvalidFieldError("since", "must not be negative");
-  if (request.page_size() < 0) {
-    return InvalidFieldError("page_size", absl::StrCat("must not be negative, got ",
-                                                       request.page_size()));
-  }
-  int limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
-  ASSIGN_OR_RETURN(const std::shared_ptr<const storage::Dataset> data, CallData(*services_));
-  // Read the latest sequence first: every change listed is then <= it.
-  ASSIGN_OR_RETURN(int64_t latest, data->change_log->LatestSequence());
-  ASSIGN_OR_RETURN(auto changes, data->change_log->After(request.since(), limit));
-  for (auto& change : changes) *response->add_changes() = std::move(change);
-  response->set_next_since(response->changes().empty()
-                               ? request.since()
-                               : response->changes().rbegin()->sequence());
-  response->set_latest_sequence(std::max(latest, response->next_since()));
-  return absl::OkStatus();
 }
 
 }  // namespace healthcontent::api

@@ -133,10 +133,16 @@ class ChangeHub {
   std::thread thread_;
 };
 
+// The service. It owns its ChangeHub, which it wakes on every change the
+// serving state announces (a commit, a replica's bundle swap).
 class ChangeService final : public v1::ChangeService::CallbackService {
  public:
-  ChangeService(const ServiceContext* services, ChangeHub* hub)
-      : services_(services), hub_(hub) {}
+  // `services` (and its ServingState) outlive this object. Refused streams
+  // are reported through `on_refused` as for ChangeHub.
+  ChangeService(const ServiceContext* services, WatchLimits limits,
+                std::function<void(const char* reason)> on_refused = {});
+  // Shuts down (below).
+  ~ChangeService() override;
 
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const v1::ListChangesRequest* request,
@@ -144,12 +150,20 @@ class ChangeService final : public v1::ChangeService::CallbackService {
   grpc::ServerWriteReactor<v1::Change>* WatchChanges(
       grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override;
 
- private:
-  absl::Status List(const v1::ListChangesRequest& request,
-                    v1::ListChangesResponse* response) const;
+  // Ends every watch stream with UNAVAILABLE and refuses new ones, so that a
+  // server's drain waits only for ordinary calls. Idempotent.
+  void Shutdown();
 
-  const ServiceContext* services_;
-  ChangeHub* hub_;
+  // Watch streams open now.
+  int open_streams() const { return hub_.open_streams(); }
+  // Changes replayed from the database (not from the in-memory tail) so far.
+  int64_t replayed() const { return hub_.replayed(); }
+
+ private:
+  const ServiceContext* const services_;
+  ChangeHub hub_;
+  // The hub's registration with the serving state.
+  const int listener_;
 };
 
 }  // namespace healthcontent::api

@@ -1,35 +1,25 @@
 #include "api/knowledge_service.h"
 
-#include "absl/functional/function_ref.h"
 #include "api/knowledge_query.h"
-#include "api/status.h"
-#include "common/status_macros.h"
+#include "api/unary_call.h"
 
 namespace healthcontent::api {
 namespace {
 
-// The shape of every unary call here: the role check, then `run` on the
-// call's data, then one status to the client.
-grpc::ServerUnaryReactor* Unary(
-    const ServiceContext& services, grpc::CallbackServerContext* context, Role role,
-    absl::FunctionRef<absl::Status(const storage::Dataset&)> run) {
-  auto* reactor = context->DefaultReactor();
-  absl::Status status = BeginCall(services, *context, role);
-  if (status.ok()) {
-    absl::StatusOr<std::shared_ptr<const storage::Dataset>> data = CallData(services);
-    status = data.ok() ? run(**data) : data.status();
-  }
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+constexpr UnaryMethod kRetrieveKnowledge{"/healthcontent.v1.KnowledgeService/RetrieveKnowledge",
+                                         Role::kNone};
+constexpr UnaryMethod kSetArticleCodes{"/healthcontent.v1.KnowledgeService/SetArticleCodes",
+                                       Role::kPublisher};
+constexpr UnaryMethod kListArticleCodings{
+    "/healthcontent.v1.KnowledgeService/ListArticleCodings", Role::kNone};
 
 }  // namespace
 
 grpc::ServerUnaryReactor* KnowledgeService::RetrieveKnowledge(
     grpc::CallbackServerContext* context, const v1::RetrieveKnowledgeRequest* request,
     v1::RetrieveKnowledgeResponse* response) {
-  return Unary(*services_, context, Role::kNone, [&](const storage::Dataset& data) {
-    return api::RetrieveKnowledge(data, services_->Today(), services_->due_soon_days, *request,
+  return Unary(*services_, context, kRetrieveKnowledge, *request, [&](const CallScope& call) {
+    return api::RetrieveKnowledge(*call.data, call.today, services_->due_soon_days, *request,
                                   response);
   });
 }
@@ -37,16 +27,16 @@ grpc::ServerUnaryReactor* KnowledgeService::RetrieveKnowledge(
 grpc::ServerUnaryReactor* KnowledgeService::SetArticleCodes(
     grpc::CallbackServerContext* context, const v1::SetArticleCodesRequest* request,
     v1::ArticleCoding* response) {
-  return Unary(*services_, context, Role::kPublisher, [&](const storage::Dataset& data) {
-    return api::SetArticleCodes(data, services_->now(), *request, response);
+  return Unary(*services_, context, kSetArticleCodes, *request, [&](const CallScope& call) {
+    return api::SetArticleCodes(*call.data, call.now, *request, response);
   });
 }
 
 grpc::ServerUnaryReactor* KnowledgeService::ListArticleCodings(
     grpc::CallbackServerContext* context, const v1::ListArticleCodingsRequest* request,
     v1::ListArticleCodingsResponse* response) {
-  return Unary(*services_, context, Role::kNone, [&](const storage::Dataset& data) {
-    return api::ListArticleCodings(data, *request, response);
+  return Unary(*services_, context, kListArticleCodings, *request, [&](const CallScope& call) {
+    return api::ListArticleCodings(*call.data, *request, response);
   });
 }
 

@@ -1,4 +1,5 @@
-// healthcontent.v1.ReferenceService over the callback API.
+// healthcontent.v1.ReferenceService over the callback API: each handler is
+// Unary() (api/unary_call.h) over a query of api/catalog_query.h.
 #ifndef HEALTHCONTENT_API_REFERENCE_SERVICE_H_
 #define HEALTHCONTENT_API_REFERENCE_SERVICE_H_
 
@@ -19,10 +20,6 @@ class ReferenceService final : public v1::ReferenceService::CallbackService {
                                            v1::ListReferencesResponse* response) override;
 
  private:
-  absl::Status Get(const v1::GetReferenceRequest& request, v1::Reference* response) const;
-  absl::Status List(const v1::ListReferencesRequest& request,
-                    v1::ListReferencesResponse* response) const;
-
   const ServiceContext* services_;
 };
 

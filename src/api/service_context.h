@@ -1,22 +1,20 @@
-// What every gRPC service of ours is built from: the data (a Dataset), the
-// authorizer and the clock. Owned by the Server; services only borrow it.
+// What every service of ours is built from: the serving state (data, change
+// announcements, clock), the authorizer and the server's settings. Owned by
+// the Server; services and queries only borrow it. No gRPC in it: queries
+// (article_query.h and friends) take it and stay testable without a server.
 #ifndef HEALTHCONTENT_API_SERVICE_CONTEXT_H_
 #define HEALTHCONTENT_API_SERVICE_CONTEXT_H_
 
-#include <grpcpp/server_context.h>
-
 #include <atomic>
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "api/auth.h"
+#include "api/serving_state.h"
 #include "common/client_address.h"
 #include "storage/dataset.h"
 
@@ -26,9 +24,14 @@ class IndexFollower;
 
 namespace healthcontent::api {
 
+class Authorizer;
 class ResponseCache;
+class UnaryObserver;
 
 struct ServiceContext {
+  // The data served, its change announcements and the clock. Required.
+  ServingState* serving = nullptr;
+  // Required by the gRPC services (api/unary_call.h); queries do not use it.
   const Authorizer* authorizer = nullptr;
   // Review status is DUE_SOON this many days before the next review date.
   int due_soon_days = 90;
@@ -48,50 +51,39 @@ struct ServiceContext {
   int64_t max_response_bytes = 4 << 20;
   // Ready answers of the hot raw reads (api/response_cache.h); null: none.
   ResponseCache* response_cache = nullptr;
-  // The current time; tests replace it to move "today".
-  std::function<absl::Time()> now = [] { return absl::Now(); };
+  // Counts and logs each unary call of ours (api/unary_call.h); null: none.
+  UnaryObserver* observer = nullptr;
 
-  absl::CivilDay Today() const;
+  absl::Time Now() const { return serving->Now(); }
+  absl::CivilDay Today() const { return serving->Today(); }
+  // See ServingState::data().
+  std::shared_ptr<const storage::Dataset> data() const { return serving->data(); }
+};
 
-  // The data a call reads: take it once per call and use only that. Null
-  // on a replica that has no bundle yet.
-  std::shared_ptr<const storage::Dataset> data() const {
-    absl::ReaderMutexLock lock(&data_mu_);
-    return data_;
-  }
-  // Switches to `data` atomically; calls already holding the old one finish on it.
-  void set_data(std::shared_ptr<const storage::Dataset> data) {
-    absl::MutexLock lock(&data_mu_);
-    data_ = std::move(data);
-  }
-
- private:
-  mutable absl::Mutex data_mu_;
-  std::shared_ptr<const storage::Dataset> data_ ABSL_GUARDED_BY(data_mu_);
+// One call's fixed view of the service, taken as it begins. Queries read
+// only this (and the ServiceContext's settings), so one call sees one
+// dataset and one day throughout.
+struct CallScope {
+  std::shared_ptr<const storage::Dataset> data;  // never null
+  absl::Time now;
+  absl::CivilDay today;  // the UTC day of `now`
+  // The caller holds an admin token (it may see withdrawn articles'
+  // revisions). Set only for methods that ask for it (UnaryMethod).
+  bool admin = false;
 };
 
 // The data for one call: UNAVAILABLE while a replica has no bundle yet.
 absl::StatusOr<std::shared_ptr<const storage::Dataset>> CallData(const ServiceContext& services);
+
+// The scope of a call beginning now (UNAVAILABLE as CallData).
+absl::StatusOr<CallScope> BeginScope(const ServiceContext& services, bool admin = false);
 
 // Listings, search and counts read the in-force index, which moves when a
 // scheduled revision's day arrives. This brings it up to today first (a
 // no-op costing one indexed lookup unless something is due), and the search
 // index with it. Read-only servers skip it: their bundles are cut by the
 // primary.
-absl::Status CatchUpSchedules(const ServiceContext& services, const storage::Dataset& data);
-
-// The client a call is charged to: its IP address, or the address a
-// trusted proxy forwarded it for (common/client_address.h).
-std::string CallClient(const ServiceContext& services, const grpc::ServerContextBase& context);
-
-// The checks every call starts with: ResourceExhausted while the server
-// sheds load (ServiceContext::overloaded); DeadlineExceeded when the client's
-// deadline has already passed (so no database work is done for it);
-// FailedPrecondition for a write (`needed` above kReader) on a read-only
-// replica, naming the primary; then `needed` (Role::kNone means a read, open
-// unless reads require auth).
-absl::Status BeginCall(const ServiceContext& services, const grpc::ServerContextBase& context,
-                       Role needed);
+absl::Status CatchUpSchedules(const ServiceContext& services, const CallScope& call);
 
 }  // namespace healthcontent::api
 

@@ -1,4 +1,5 @@
-// healthcontent.v1.TherapyTypeService over the callback API.
+// healthcontent.v1.TherapyTypeService over the callback API: each handler is
+// Unary() (api/unary_call.h) over a query of api/catalog_query.h.
 #ifndef HEALTHCONTENT_API_THERAPY_TYPE_SERVICE_H_
 #define HEALTHCONTENT_API_THERAPY_TYPE_SERVICE_H_
 
@@ -22,12 +23,6 @@ class TherapyTypeService final : public v1::TherapyTypeService::CallbackService 
                                               v1::TherapyType* response) override;
 
  private:
-  absl::Status Get(const v1::GetTherapyTypeRequest& request, v1::TherapyType* response) const;
-  absl::Status List(const v1::ListTherapyTypesRequest& request,
-                    v1::ListTherapyTypesResponse* response) const;
-  absl::Status Upsert(const v1::UpsertTherapyTypeRequest& request,
-                      v1::TherapyType* response) const;
-
   const ServiceContext* services_;
 };
 

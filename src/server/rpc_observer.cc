@@ -25,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "common/client_address.h"
 #include "common/log.h"
+#include "common/status_names.h"
 
 namespace healthcontent::server {
 namespace {
@@ -45,7 +46,7 @@ constexpr int kNumCodes = 17;
 // The canonical name of a status code ("NOT_FOUND"): gRPC's and Abseil's
 // codes share values and names.
 std::string CodeName(int code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+  return std::string(StatusCodeName(static_cast<absl::StatusCode>(code)));
 }
 
 // A code outside the canonical ones counts as UNKNOWN.
@@ -151,212 +152,247 @@ struct RpcObserver::Method {
   // Null without metrics.
   prometheus::Histogram* duration = nullptr;
   // By status code, made on first use (under counters_mu_).
-  std::atomic<prometheus::Counter*> requests[kNumCodes]{};
+  mutable std::atomic<prometheus::Counter*> requests[kNumCodes]{};
 };
 
-// One call. The request id and the resource are written by the hooks of the
-// call's first batch, which run before the handler; the rest by the one
-// Finish that wins.
+namespace {
+
+// Starts `facts` for a call of `method`: the clock, and a random request id
+// that the client's own replaces when it sends a valid one.
+void StartFacts(const void* method, api::CallFacts& facts) {
+  facts.method = method;
+  facts.start = std::chrono::steady_clock::now();
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t bits = absl::Uniform<uint64_t>(Rng());
+  for (size_t i = 0; i < kGeneratedRequestIdLength; ++i, bits >>= 4) {
+    facts.request_id[i] = kHex[bits & 0xF];
+  }
+  facts.request_id_length = kGeneratedRequestIdLength;
+}
+
+// The client's x-request-id, when valid, replaces the generated one.
+template <typename Metadata>
+void ReadRequestId(const Metadata& metadata, api::CallFacts& facts) {
+  auto it = metadata.find(grpc::string_ref(kRequestIdKey));
+  if (it == metadata.end()) return;
+  absl::string_view id(it->second.data(), it->second.size());
+  if (!IsValidRequestId(id)) return;
+  std::memcpy(facts.request_id, id.data(), id.size());
+  facts.request_id_length = id.size();
+}
+
+// Keeps at most kMaxResourceBytes of value[0, length), not ending inside
+// a UTF-8 character.
+void SetResource(const char* value, size_t length, api::CallFacts& facts) {
+  size_t kept = length;
+  if (kept > kMaxResourceBytes) kept = WithoutCutCharacter(value, kMaxResourceBytes);
+  std::memcpy(facts.resource, value, kept);
+  facts.resource_length = kept;
+}
+
+// How a call the client no longer waits for ended. The client's own timer
+// usually cancels the call a little before the server's deadline (which
+// counts from the call's arrival): within kDeadlineSlack counts as expired.
+grpc::StatusCode EndedWithoutStatus(const grpc::ServerContextBase& context) {
+  const bool expired = context.deadline() <= std::chrono::system_clock::now() + kDeadlineSlack;
+  return expired ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
+}
+
+}  // namespace
+
+static_assert(api::CallFacts::kMaxResource == kMaxResourceBytes);
+static_assert(api::CallFacts::kMaxRequestId == kMaxRequestIdLength);
+
+// Reads the resource of a request of `method` into `facts`: a generated
+// message's fields by reflection, a raw method's bytes by a wire scan.
+void RpcObserver::ReadResource(const Method& method, api::RequestRef request,
+                               api::CallFacts& facts) {
+  if (method.name_field == nullptr && method.parent_field == nullptr) return;
+  if (request.message != nullptr && method.request == Method::Request::kMessage) {
+    const google::protobuf::Message& message = *request.message;
+    if (message.GetDescriptor() != method.input_type) return;
+    const google::protobuf::Reflection* reflection = message.GetReflection();
+    std::string scratch;  // unused for plain string fields: no copy is made
+    for (const google::protobuf::FieldDescriptor* field : {method.name_field, method.parent_field}) {
+      if (field == nullptr) continue;
+      const std::string& value = reflection->GetStringReference(message, field, &scratch);
+      if (!value.empty()) {
+        SetResource(value.data(), value.size(), facts);
+        return;
+      }
+    }
+    return;
+  }
+  if (request.bytes == nullptr || method.request != Method::Request::kRawMessage) return;
+  // Scans the serialized request for `name` and `parent` without parsing it
+  // into a message (an allocation on the hottest path). As a parse would,
+  // the last occurrence of a field wins. The copy shares the slices (a
+  // reference count); reading it leaves the handler's buffer as it was.
+  grpc::ByteBuffer copy(*request.bytes);
+  grpc::ProtoBufferReader reader(&copy);
+  google::protobuf::io::CodedInputStream input(&reader);
+  const int name_number = method.name_field ? method.name_field->number() : 0;
+  const int parent_number = method.parent_field ? method.parent_field->number() : 0;
+  char name[kMaxResourceBytes + 1];
+  char parent[kMaxResourceBytes + 1];
+  size_t name_length = 0, parent_length = 0;
+  for (uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
+    const int number = static_cast<int>(tag >> 3);
+    const uint32_t wire_type = tag & 7;
+    const bool wanted = number != 0 && (number == name_number || number == parent_number);
+    if (!wanted || wire_type != 2) {
+      if (!SkipField(&input, wire_type)) break;
+      continue;
+    }
+    uint32_t length;
+    if (!input.ReadVarint32(&length)) break;
+    // One byte past the limit tells SetResource that the value was cut.
+    const size_t kept = std::min<size_t>(length, kMaxResourceBytes + 1);
+    char* buffer = number == name_number ? name : parent;
+    if (!input.ReadRaw(buffer, static_cast<int>(kept)) ||
+        !input.Skip(static_cast<int>(length - kept))) {
+      break;
+    }
+    (number == name_number ? name_length : parent_length) = kept;
+  }
+  if (name_length > 0) {
+    SetResource(name, name_length, facts);
+  } else if (parent_length > 0) {
+    SetResource(parent, parent_length, facts);
+  }
+}
+
+// One intercepted call (streams, health, reflection, unknown methods). The
+// request id and the resource are written by the hooks of the call's first
+// batch, which run before the handler; the rest by the one Finish that wins.
 class RpcObserver::Call final : public grpc::experimental::Interceptor {
  public:
   Call(RpcObserver* observer, ServerRpcInfo* info, Method* method)
-      : observer_(observer), info_(info), method_(method), start_(Clock::now()) {
-    // Replaced by the client's own id when it sends a valid one.
-    static constexpr char kHex[] = "0123456789abcdef";
-    uint64_t bits = absl::Uniform<uint64_t>(Rng());
-    for (size_t i = 0; i < kGeneratedRequestIdLength; ++i, bits >>= 4) {
-      request_id_[i] = kHex[bits & 0xF];
-    }
-    request_id_length_ = kGeneratedRequestIdLength;
+      : observer_(observer), info_(info) {
+    StartFacts(method, facts_);
   }
 
   // A call that ended without either hook above (not expected with the
   // callback API, but the gauge must not drift) counts as cancelled, logged
   // without its peer: the context may be gone by now.
-  ~Call() override { Finish(grpc::StatusCode::CANCELLED, /*context_alive=*/false); }
+  ~Call() override {
+    if (!finished_.exchange(true, std::memory_order_acq_rel)) {
+      observer_->Finish(nullptr, facts_, grpc::StatusCode::CANCELLED);
+    }
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      ReadRequestId(methods->GetRecvInitialMetadata());
+      const auto* metadata = methods->GetRecvInitialMetadata();
+      if (metadata != nullptr) ReadRequestId(*metadata, facts_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
-      ReadResource(methods->GetRecvMessage());
+      ReadRequest(methods->GetRecvMessage());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       std::multimap<std::string, std::string>* metadata = methods->GetSendInitialMetadata();
       if (metadata != nullptr) {
-        metadata->emplace(kRequestIdKey, std::string(request_id_, request_id_length_));
+        metadata->emplace(kRequestIdKey, std::string(facts_.request_id, facts_.request_id_length));
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
-        !finished_.load(std::memory_order_acquire)) {
-      grpc::StatusCode code = methods->GetSendStatus().error_code();
-      // A handler answers CANCELLED when it learns that the client has gone;
-      // the deadline tells whether the client gave up or ran out of time.
-      if (code == grpc::StatusCode::CANCELLED) code = EndedWithoutStatus();
-      Finish(code, /*context_alive=*/true);
+        !finished_.exchange(true, std::memory_order_acq_rel)) {
+      observer_->Finish(info_->server_context(), facts_, methods->GetSendStatus().error_code());
     }
     // The call is over; if no status went first, the client cancelled it or
     // its deadline passed (a status the handler sends later is not counted).
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_CLOSE) &&
-        !finished_.load(std::memory_order_acquire)) {
-      Finish(EndedWithoutStatus(), /*context_alive=*/true);
+        !finished_.exchange(true, std::memory_order_acq_rel)) {
+      observer_->Finish(info_->server_context(), facts_,
+                        EndedWithoutStatus(*info_->server_context()));
     }
     methods->Proceed();
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
-
-  // How a call the client no longer waits for ended. The client's own timer
-  // usually cancels the call a little before the server's deadline (which
-  // counts from the call's arrival): within kDeadlineSlack counts as expired.
-  grpc::StatusCode EndedWithoutStatus() const {
-    const bool expired =
-        info_->server_context()->deadline() <= std::chrono::system_clock::now() + kDeadlineSlack;
-    return expired ? grpc::StatusCode::DEADLINE_EXCEEDED : grpc::StatusCode::CANCELLED;
-  }
-
-  void ReadRequestId(const std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
-    if (metadata == nullptr) return;
-    auto it = metadata->find(grpc::string_ref(kRequestIdKey));
-    if (it == metadata->end()) return;
-    absl::string_view id(it->second.data(), it->second.size());
-    if (!IsValidRequestId(id)) return;
-    std::memcpy(request_id_, id.data(), id.size());
-    request_id_length_ = id.size();
-  }
-
-  // Only a request that comes with the call (unary and server-streaming
-  // methods) is read: it is seen before the handler runs, so whichever thread
-  // finishes the call sees the resource. No method of ours streams requests.
-  void ReadResource(void* request) {
+  // Only a request that comes with the call (server-streaming methods; unary
+  // ones of ours are observed by their handlers) is read: it is seen before
+  // the handler runs, so whichever thread finishes the call sees the
+  // resource. No method of ours streams requests.
+  void ReadRequest(void* request) {
     const ServerRpcInfo::Type type = info_->type();
     if (request == nullptr ||
         (type != ServerRpcInfo::Type::UNARY && type != ServerRpcInfo::Type::SERVER_STREAMING)) {
       return;
     }
-    switch (method_->request) {
+    const Method& method = *static_cast<const Method*>(facts_.method);
+    switch (method.request) {
       case Method::Request::kOpaque:
         return;
       case Method::Request::kMessage:
         // Requests of the server's own non-raw methods are generated messages
         // (single inheritance: the Message is at the same address).
-        ReadResourceFromMessage(*static_cast<const google::protobuf::Message*>(request));
+        ReadResource(method, *static_cast<const google::protobuf::Message*>(request), facts_);
         return;
       case Method::Request::kRawMessage:
-        ReadResourceFromWire(*static_cast<const grpc::ByteBuffer*>(request));
+        ReadResource(method, *static_cast<const grpc::ByteBuffer*>(request), facts_);
         return;
     }
-  }
-
-  void ReadResourceFromMessage(const google::protobuf::Message& message) {
-    if (message.GetDescriptor() != method_->input_type) return;
-    const google::protobuf::Reflection* reflection = message.GetReflection();
-    std::string scratch;  // unused for plain string fields: no copy is made
-    for (const google::protobuf::FieldDescriptor* field :
-         {method_->name_field, method_->parent_field}) {
-      if (field == nullptr) continue;
-      const std::string& value = reflection->GetStringReference(message, field, &scratch);
-      if (!value.empty()) {
-        SetResource(value.data(), value.size());
-        return;
-      }
-    }
-  }
-
-  // Scans the serialized request for `name` and `parent` without parsing it
-  // into a message (an allocation on the hottest path). As a parse would,
-  // the last occurrence of a field wins.
-  void ReadResourceFromWire(const grpc::ByteBuffer& request) {
-    // The copy shares the slices (a reference count); reading it leaves the
-    // handler's buffer as it was.
-    grpc::ByteBuffer copy(request);
-    grpc::ProtoBufferReader reader(&copy);
-    google::protobuf::io::CodedInputStream input(&reader);
-    const int name_number = method_->name_field ? method_->name_field->number() : 0;
-    const int parent_number = method_->parent_field ? method_->parent_field->number() : 0;
-    char name[kMaxResourceBytes + 1];
-    char parent[kMaxResourceBytes + 1];
-    size_t name_length = 0, parent_length = 0;
-    for (uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
-      const int number = static_cast<int>(tag >> 3);
-      const uint32_t wire_type = tag & 7;
-      const bool wanted = number != 0 && (number == name_number || number == parent_number);
-      if (!wanted || wire_type != 2) {
-        if (!SkipField(&input, wire_type)) break;
-        continue;
-      }
-      uint32_t length;
-      if (!input.ReadVarint32(&length)) break;
-      // One byte past the limit tells SetResource that the value was cut.
-      const size_t kept = std::min<size_t>(length, kMaxResourceBytes + 1);
-      char* buffer = number == name_number ? name : parent;
-      if (!input.ReadRaw(buffer, static_cast<int>(kept)) ||
-          !input.Skip(static_cast<int>(length - kept))) {
-        break;
-      }
-      (number == name_number ? name_length : parent_length) = kept;
-    }
-    if (name_length > 0) {
-      SetResource(name, name_length);
-    } else if (parent_length > 0) {
-      SetResource(parent, parent_length);
-    }
-  }
-
-  // Keeps at most kMaxResourceBytes of value[0, length), not ending inside
-  // a UTF-8 character.
-  void SetResource(const char* value, size_t length) {
-    size_t kept = length;
-    if (kept > kMaxResourceBytes) kept = WithoutCutCharacter(value, kMaxResourceBytes);
-    std::memcpy(resource_, value, kept);
-    resource_length_ = kept;
-  }
-
-  // Counts and logs the call, the first time only.
-  void Finish(grpc::StatusCode code, bool context_alive) {
-    if (finished_.exchange(true, std::memory_order_acq_rel)) return;
-    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    observer_->Record(*method_, code, seconds);
-    const bool ok = code == grpc::StatusCode::OK;
-    if (ok ? !observer_->SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
-    // Milliseconds with three decimals ("12.345"), without printf's cost.
-    const int64_t micros = static_cast<int64_t>(seconds * 1e6 + 0.5);
-    char fraction[4] = {static_cast<char>('0' + micros / 100 % 10),
-                        static_cast<char>('0' + micros / 10 % 10),
-                        static_cast<char>('0' + micros % 10), '\0'};
-    const std::string latency_ms = absl::StrCat(micros / 1000, ".", fraction);
-    std::string peer = context_alive ? info_->server_context()->peer() : std::string();
-    if (peer == kInProcessPeer) {
-      // A call from the HTTP face: the client it serves, as "http:<address>".
-      const auto& metadata = info_->server_context()->client_metadata();
-      if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
-        peer = absl::StrCat("http:", ClientAddress(peer, absl::string_view(it->second.data(),
-                                                                            it->second.size()),
-                                                   TrustedProxies()));
-      }
-    }
-    Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",
-        {{"method", method_->label},
-         {"resource", absl::string_view(resource_, resource_length_)},
-         {"code", CodeName(CodeIndex(code))},
-         {"latency_ms", latency_ms},
-         {"peer", peer},
-         {"request_id", absl::string_view(request_id_, request_id_length_)}});
   }
 
   RpcObserver* const observer_;
   ServerRpcInfo* const info_;
-  Method* const method_;
-  const Clock::time_point start_;
   std::atomic<bool> finished_{false};
-  // Fixed buffers: no allocation per call for either.
-  char request_id_[kMaxRequestIdLength];
-  size_t request_id_length_ = 0;
-  char resource_[kMaxResourceBytes];
-  size_t resource_length_ = 0;
+  api::CallFacts facts_;
 };
+
+void RpcObserver::Begin(grpc::CallbackServerContext& context, const char* method_path,
+                        api::RequestRef request, api::CallFacts& facts) {
+  Method* method = FindMethod(method_path);
+  if (in_flight_ != nullptr) in_flight_->Increment();
+  StartFacts(method, facts);
+  ReadRequestId(context.client_metadata(), facts);
+  context.AddInitialMetadata(kRequestIdKey, std::string(facts.request_id, facts.request_id_length));
+  ReadResource(*method, request, facts);
+}
+
+void RpcObserver::End(grpc::CallbackServerContext& context, const api::CallFacts& facts,
+                      grpc::StatusCode code) {
+  Finish(&context, facts, code);
+}
+
+void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
+                         grpc::StatusCode code) {
+  // A handler answers CANCELLED when it learns that the client has gone;
+  // the deadline tells whether the client gave up or ran out of time.
+  if (code == grpc::StatusCode::CANCELLED && context != nullptr) {
+    code = EndedWithoutStatus(*context);
+  }
+  const Method& method = *static_cast<const Method*>(facts.method);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
+  Record(method, code, seconds);
+  const bool ok = code == grpc::StatusCode::OK;
+  if (ok ? !SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
+  // Milliseconds with three decimals ("12.345"), without printf's cost.
+  const int64_t micros = static_cast<int64_t>(seconds * 1e6 + 0.5);
+  char fraction[4] = {static_cast<char>('0' + micros / 100 % 10),
+                      static_cast<char>('0' + micros / 10 % 10),
+                      static_cast<char>('0' + micros % 10), '\0'};
+  const std::string latency_ms = absl::StrCat(micros / 1000, ".", fraction);
+  std::string peer = context != nullptr ? context->peer() : std::string();
+  if (peer == kInProcessPeer) {
+    // A call from the HTTP face: the client it serves, as "http:<address>".
+    const auto& metadata = context->client_metadata();
+    if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
+      peer = absl::StrCat("http:", ClientAddress(peer, absl::string_view(it->second.data(),
+                                                                          it->second.size()),
+                                                 TrustedProxies()));
+    }
+  }
+  Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",
+      {{"method", method.label},
+       {"resource", absl::string_view(facts.resource, facts.resource_length)},
+       {"code", CodeName(CodeIndex(code))},
+       {"latency_ms", latency_ms},
+       {"peer", peer},
+       {"request_id", absl::string_view(facts.request_id, facts.request_id_length)}});
+}
 
 absl::StatusOr<std::unique_ptr<RpcObserver>> RpcObserver::Create(RpcObserverOptions options) {
   if (!(options.log_sample >= 0 && options.log_sample <= 1)) {  // NaN too
@@ -397,20 +433,24 @@ RpcObserver::RpcObserver(RpcObserverOptions options)
 RpcObserver::~RpcObserver() = default;
 
 grpc::experimental::Interceptor* RpcObserver::CreateServerInterceptor(ServerRpcInfo* info) {
-  Method* method = FindMethod(info);
+  // Calls of methods the server does not have arrive as generic (bidi)
+  // calls; they share one label so that clients cannot add label values.
+  const bool unknown =
+      info->method() == nullptr ||
+      (info->type() == ServerRpcInfo::Type::BIDI_STREAMING &&
+       dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr);
+  // Unary calls of our own services are observed by their handlers
+  // (api::Unary): no interceptor, no per-call hooks.
+  if (!unknown && info->type() == ServerRpcInfo::Type::UNARY &&
+      absl::StartsWith(info->method(), kOwnMethodPrefix)) {
+    return nullptr;
+  }
+  Method* method = unknown ? unknown_method_.get() : FindMethod(info->method());
   if (in_flight_ != nullptr) in_flight_->Increment();
   return new Call(this, info, method);
 }
 
-RpcObserver::Method* RpcObserver::FindMethod(ServerRpcInfo* info) {
-  // Calls of methods the server does not have arrive as generic (bidi)
-  // calls; they share one label so that clients cannot add label values.
-  if (info->method() == nullptr ||
-      (info->type() == ServerRpcInfo::Type::BIDI_STREAMING &&
-       dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr)) {
-    return unknown_method_.get();
-  }
-  const absl::string_view path(info->method());
+RpcObserver::Method* RpcObserver::FindMethod(absl::string_view path) {
   {
     absl::ReaderMutexLock lock(&methods_mu_);
     auto it = methods_.find(path);
@@ -442,7 +482,7 @@ std::unique_ptr<RpcObserver::Method> RpcObserver::NewMethod(absl::string_view pa
   return method;
 }
 
-void RpcObserver::Record(Method& method, grpc::StatusCode code, double seconds) {
+void RpcObserver::Record(const Method& method, grpc::StatusCode code, double seconds) {
   if (requests_ == nullptr) return;
   const int index = CodeIndex(code);
   std::atomic<prometheus::Counter*>& slot = method.requests[index];

@@ -28,6 +28,7 @@
 #include "api/reference_service.h"
 #include "api/knowledge_service.h"
 #include "api/response_cache.h"
+#include "api/serving_state.h"
 #include "api/therapy_type_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -51,10 +52,12 @@ namespace healthcontent::server {
 
 // Everything the services borrow, owned here and destroyed after the server.
 struct Server::Parts {
-  // A primary's one dataset; on a replica, null (the services hold the
-  // current bundle's, see ServiceContext::data()).
+  // The data served, its change announcements and the clock; first, so it
+  // outlives every part that borrows it.
+  std::unique_ptr<api::ServingState> serving;
+  // A primary's one dataset; on a replica, null (the serving state holds
+  // the current bundle's).
   std::shared_ptr<storage::Dataset> primary_data;
-  std::unique_ptr<api::ChangeHub> change_hub;
   // Keeps the search index in step with the data served.
   std::unique_ptr<search::IndexFollower> search;
   // A replica's search index directory when --search_index_dir is not
@@ -389,6 +392,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->parts_ = std::make_unique<Parts>();
   server->options_ = options;
   Parts& p = *server->parts_;
+  p.serving = std::make_unique<api::ServingState>(options.clock);
+  server->services_.serving = p.serving.get();
   ASSIGN_OR_RETURN(p.metrics, Metrics::Create(options.metrics_listen));
   p.bundle_swaps = &p.metrics->Counter("healthcontent_bundle_swaps_total",
                                        "Bundles this replica switched to (the first included).");
@@ -453,7 +458,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         p.primary_data->storage->RefuseWrites(std::move(behind));
       }
     }
-    server->services_.set_data(p.primary_data);
+    p.serving->ServePrimary(p.primary_data);
   }
   ASSIGN_OR_RETURN(auto tokens, LoadTokens(options.auth_tokens_file));
   absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(options.trusted_proxies);
@@ -488,7 +493,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       "healthcontent_watch_streams_refused_client_total",
       "WatchChanges streams refused because their client had --max_watch_streams_per_client "
       "open.");
-  p.change_hub = std::make_unique<api::ChangeHub>(
+  p.change_service = std::make_unique<api::ChangeService>(
       &server->services_, options.watch_limits,
       [refused_by_server, refused_by_client](const char* reason) {
         (std::string_view(reason) == "server" ? refused_by_server : refused_by_client)
@@ -496,12 +501,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       });
   p.metrics->AddGaugeCallback("healthcontent_watch_streams_open",
                               "WatchChanges streams open now.",
-                              [hub = p.change_hub.get()] { return hub->open_streams(); });
+                              [changes = p.change_service.get()] { return changes->open_streams(); });
   p.metrics->AddGaugeCallback(
       "healthcontent_watch_replayed_changes",
       "Changes WatchChanges streams have replayed from the database (history older than the "
       "in-memory tail), under the --watch_replay_rate budget; a counter.",
-      [hub = p.change_hub.get()] { return static_cast<double>(hub->replayed()); });
+      [changes = p.change_service.get()] { return static_cast<double>(changes->replayed()); });
   MemoryGuard::Options guard_options;
   guard_options.limit_bytes = options.memory_limit_bytes;
   p.memory_guard = std::make_unique<MemoryGuard>(guard_options);
@@ -519,18 +524,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       "healthcontent_memory_trims",
       "Times freed memory was returned to the OS (malloc_trim); a counter.",
       [guard = p.memory_guard.get()] { return static_cast<double>(guard->trims()); });
-  p.change_service =
-      std::make_unique<api::ChangeService>(&server->services_, p.change_hub.get());
   RETURN_IF_ERROR(server->StartSearch(options));
-  if (p.primary_data != nullptr) {
-    // Every commit wakes the watch streams waiting for news, and the search
-    // index's follower.
-    p.primary_data->storage->AddCommitListener(
-        [hub = p.change_hub.get(), search = p.search.get()] {
-          hub->NotifyAll();
-          if (search != nullptr) search->Wake();
-        });
-  } else {
+  if (p.primary_data == nullptr) {
     // A replica serves the newest valid bundle there is now, if any; until
     // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
     server->CheckBundles();
@@ -545,6 +540,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   observer_options.metrics = p.metrics.get();
   ASSIGN_OR_RETURN(std::unique_ptr<RpcObserver> observer,
                    RpcObserver::Create(std::move(observer_options)));
+  // Our unary calls are observed by their handlers, the rest by the
+  // interceptor; gRPC owns the observer and keeps it until the server is gone.
+  server->services_.observer = observer.get();
 
   LinkDescriptorsForReflection();
   grpc::EnableDefaultHealthCheckService(true);
@@ -636,6 +634,8 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
                         absl::StrCat("--search_index_dir: ", started.message()));
   }
   services_.search = p.search.get();
+  // Every commit and bundle swap wakes the index's follower.
+  p.serving->AddListener([search = p.search.get()] { search->Wake(); });
   // A small database gets its index before the server says SERVING (a
   // second at most), so search answers from the first call; a large one is
   // indexed in the background while every other read is served.
@@ -710,7 +710,9 @@ bool Server::CheckBundles() {
       continue;
     }
     const bool first = p.bundle_name.empty();
-    services_.set_data(std::move(*data));
+    // Watch streams continue from the new bundle's changes; the search
+    // index catches up with them (both listen to the serving state).
+    p.serving->Swap(std::move(*data));
     p.bundle_name = name;
     p.bundle_swaps->Increment();
     LogInfo("serving bundle", {{"bundle", path},
@@ -718,10 +720,6 @@ bool Server::CheckBundles() {
                                {"articles", absl::StrCat(manifest->article_count)},
                                {"created", manifest->created}});
     if (server_ != nullptr && first) SetServing(true);
-    // Watch streams continue from the new bundle's changes; the search
-    // index catches up with them.
-    if (p.change_hub != nullptr) p.change_hub->NotifyAll();
-    if (p.search != nullptr) p.search->Wake();
     return true;
   }
   return false;
@@ -760,7 +758,7 @@ void Server::StartScheduler(absl::Duration interval) {
   p->scheduler = std::thread([p, services, interval] {
     absl::MutexLock lock(&p->scheduler_mu);
     while (!p->stopping) {
-      absl::StatusOr<int> applied = p->primary_data->articles->ApplyDueSchedules(services->now());
+      absl::StatusOr<int> applied = p->primary_data->articles->ApplyDueSchedules(services->Now());
       if (!applied.ok()) {
         LogError("applying scheduled revisions failed", {{"error", applied.status().ToString()}});
       } else if (*applied > 0) {
@@ -771,7 +769,7 @@ void Server::StartScheduler(absl::Duration interval) {
   });
 }
 
-const api::ChangeHub& Server::change_hub() const { return *parts_->change_hub; }
+const api::ChangeService& Server::change_service() const { return *parts_->change_service; }
 
 int Server::metrics_port() const { return parts_->metrics->port(); }
 
@@ -788,9 +786,9 @@ absl::Status Server::CatchUpSearchIndex() {
 
 Server::~Server() {
   Shutdown(absl::ZeroDuration());
-  // A server that failed to start still stops the hub's thread before the
-  // services it reads go away.
-  if (parts_ != nullptr && parts_->change_hub != nullptr) parts_->change_hub->Shutdown();
+  // A server that failed to start still ends the watch streams' thread
+  // before what it reads goes away.
+  if (parts_ != nullptr && parts_->change_service != nullptr) parts_->change_service->Shutdown();
   if (parts_ != nullptr && parts_->search != nullptr) parts_->search->Shutdown();
   if (parts_ != nullptr && !parts_->temporary_search_dir.empty()) {
     parts_->search.reset();
@@ -815,7 +813,7 @@ void Server::Shutdown(absl::Duration grace) {
   if (parts_->search != nullptr) parts_->search->Shutdown();
   // Watch streams never end by themselves: end them now so that the drain
   // below waits only for ordinary calls.
-  parts_->change_hub->Shutdown();
+  parts_->change_service->Shutdown();
   // The HTTP face next: its calls in flight finish against the gRPC server,
   // which is still up (its streams ended with the hub's).
   parts_->http_server.reset();

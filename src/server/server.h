@@ -7,6 +7,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -131,6 +132,9 @@ struct ServerOptions {
   // The fraction, in [0, 1], of successful calls that get an "rpc" log line;
   // failed calls always get one.
   double rpc_log_sample = 1.0;
+  // The clock the services serve by (what "today" is); empty: absl::Now.
+  // Not a flag: tests inject one to move the day.
+  std::function<absl::Time()> clock;
 };
 
 // Applies the transport limits of `options` to `builder`: message sizes,
@@ -179,10 +183,10 @@ class Server {
   // in-flight calls, then cancels the rest. Idempotent.
   void Shutdown(absl::Duration grace);
 
-  // The watch streams' hub (tests read its counters).
-  const api::ChangeHub& change_hub() const;
+  // The change feed's service (tests read its stream counters).
+  const api::ChangeService& change_service() const;
 
-  // The services' shared context (tests replace `now`).
+  // The services' shared context (tests read its data and clock).
   api::ServiceContext* services() { return &services_; }
 
   // Replica: switches to the newest valid bundle newer than the one served,

@@ -146,10 +146,10 @@ TEST_F(ChangeServiceTest, ScheduledRevisionAnnouncesItselfOnItsDay) {
 
   auto data = server_.server().services()->data();
   auto* articles = data->articles.get();
-  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->now()), 0);
+  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->Now()), 0);
   server_.SetToday(2026, 9, 1);
-  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->now()), 1);
-  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->now()), 0);
+  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->Now()), 1);
+  EXPECT_EQ(*articles->ApplyDueSchedules(server_.server().services()->Now()), 0);
   after = List(15);
   ASSERT_EQ(after.changes_size(), 1);
   EXPECT_EQ(after.changes(0).kind(), v1::Change::REVISION_TOOK_EFFECT);
@@ -251,7 +251,7 @@ TEST(WatchLimitsTest, AStreamOverThePerClientLimitIsRefusedAtOnceNamingIt) {
     open.push_back(OpenWatch(*changes, 0));
     ASSERT_TRUE(open.back()->reader->Read(&change));  // admitted: it replays
   }
-  EXPECT_EQ(server.server().change_hub().open_streams(), 3);
+  EXPECT_EQ(server.server().change_service().open_streams(), 3);
 
   std::unique_ptr<Watch> extra = OpenWatch(*changes, 0);
   EXPECT_FALSE(extra->reader->Read(&change));
@@ -267,7 +267,7 @@ TEST(WatchLimitsTest, AStreamOverThePerClientLimitIsRefusedAtOnceNamingIt) {
   // Closing one frees its place.
   open[0]->context.TryCancel();
   open[0]->reader->Finish().IgnoreError();
-  for (int tries = 0; server.server().change_hub().open_streams() != 2 && tries < 500; ++tries) {
+  for (int tries = 0; server.server().change_service().open_streams() != 2 && tries < 500; ++tries) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   std::unique_ptr<Watch> replacement = OpenWatch(*changes, 0);
@@ -310,7 +310,7 @@ TEST_F(ChangeServiceTest, CaughtUpStreamsGetNewCommitsWithoutReadingTheDatabase)
     ASSERT_TRUE(caught_up->reader->Read(&change));
     EXPECT_EQ(change.sequence(), latest + i);
   }
-  EXPECT_EQ(server_.server().change_hub().replayed(), 0);
+  EXPECT_EQ(server_.server().change_service().replayed(), 0);
   // A stream from the start reads the history older than the tail (which
   // began at 14 when the server started) from the database: one batch.
   std::unique_ptr<Watch> from_start = OpenWatch(*changes_, 0);
@@ -318,7 +318,7 @@ TEST_F(ChangeServiceTest, CaughtUpStreamsGetNewCommitsWithoutReadingTheDatabase)
     ASSERT_TRUE(from_start->reader->Read(&change));
     ASSERT_EQ(change.sequence(), i);
   }
-  EXPECT_EQ(server_.server().change_hub().replayed(), 19);
+  EXPECT_EQ(server_.server().change_service().replayed(), 19);
   caught_up->context.TryCancel();
   from_start->context.TryCancel();
 }
@@ -349,7 +349,7 @@ TEST(WatchReplayTest, ReplayFromTheDatabaseKeepsToTheBudgetAndLosesNothing) {
     ASSERT_EQ(change.sequence(), i);
   }
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(1400));
-  EXPECT_GE(server.server().change_hub().replayed(), 404);
+  EXPECT_GE(server.server().change_service().replayed(), 404);
   watch->context.TryCancel();
 }
 

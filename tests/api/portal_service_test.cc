@@ -209,7 +209,7 @@ class PortalServiceTest : public ::testing::Test {
   // Runs the scheduler's check for the current fake day.
   int ApplyDueSchedules() {
     api::ServiceContext* services = server_.server().services();
-    absl::StatusOr<int> applied = services->data()->articles->ApplyDueSchedules(services->now());
+    absl::StatusOr<int> applied = services->data()->articles->ApplyDueSchedules(services->Now());
     EXPECT_TRUE(applied.ok()) << applied.status();
     return applied.value_or(-1);
   }

@@ -43,61 +43,79 @@ constexpr char kListArticles[] = "healthcontent.v1.ArticleService/ListArticles";
 constexpr char kWatchChanges[] = "healthcontent.v1.ChangeService/WatchChanges";
 constexpr char kKnownArticle[] = "articles/known";
 
+// What api::Unary does around every unary handler of our services: the
+// observer's Begin as the call starts and End just before its status.
+grpc::ServerUnaryReactor* FinishObserved(api::UnaryObserver* observer,
+                                         grpc::CallbackServerContext* context, const char* path,
+                                         api::RequestRef request, grpc::Status status) {
+  api::CallFacts facts;
+  observer->Begin(*context, path, request, facts);
+  observer->End(*context, facts, status.error_code());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
 // GetArticle is raw, as in the real server; the other methods take their
-// generated messages. Only articles/known (and its revision) exist.
+// generated messages. Only articles/known (and its revision) exist. Each
+// handler is observed as api::Unary observes them (FinishObserved).
 class FakeArticleService final : public v1::ArticleService::WithRawCallbackMethod_GetArticle<
                                      v1::ArticleService::CallbackService> {
  public:
+  void set_observer(api::UnaryObserver* observer) { observer_ = observer; }
+
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    v1::GetArticleRequest parsed;
-    grpc::ByteBuffer copy(*request);
-    if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&copy, &parsed).ok()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not a GetArticleRequest"));
-      return reactor;
-    }
-    if (parsed.name() != kKnownArticle) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, parsed.name() + " not found"));
-      return reactor;
-    }
-    v1::Article article;
-    article.set_name(parsed.name());
-    bool own_buffer = false;
-    reactor->Finish(
-        grpc::SerializationTraits<v1::Article>::Serialize(article, response, &own_buffer));
-    return reactor;
+    return FinishObserved(observer_, context, "/healthcontent.v1.ArticleService/GetArticle",
+                          *request, Get(*request, response));
   }
 
   grpc::ServerUnaryReactor* GetArticleRevision(grpc::CallbackServerContext* context,
                                                const v1::GetArticleRevisionRequest* request,
                                                v1::Article* response) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    grpc::Status status = grpc::Status::OK;
     if (request->name() != absl::StrCat(kKnownArticle, "/revisions/2020-01-01")) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, request->name() + " not found"));
-      return reactor;
+      status = grpc::Status(grpc::StatusCode::NOT_FOUND, request->name() + " not found");
+    } else {
+      response->set_name(kKnownArticle);
     }
-    response->set_name(kKnownArticle);
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishObserved(observer_, context,
+                          "/healthcontent.v1.ArticleService/GetArticleRevision", *request, status);
   }
 
   grpc::ServerUnaryReactor* ListArticleRevisions(
-      grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* /*request*/,
+      grpc::CallbackServerContext* context, const v1::ListArticleRevisionsRequest* request,
       v1::ListArticleRevisionsResponse* /*response*/) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishObserved(observer_, context,
+                          "/healthcontent.v1.ArticleService/ListArticleRevisions", *request,
+                          grpc::Status::OK);
   }
 
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
-                                         const v1::ListArticlesRequest* /*request*/,
+                                         const v1::ListArticlesRequest* request,
                                          v1::ListArticlesResponse* /*response*/) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
+    return FinishObserved(observer_, context, "/healthcontent.v1.ArticleService/ListArticles",
+                          *request, grpc::Status::OK);
   }
+
+ private:
+  static grpc::Status Get(const grpc::ByteBuffer& request, grpc::ByteBuffer* response) {
+    v1::GetArticleRequest parsed;
+    grpc::ByteBuffer copy(request);
+    if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&copy, &parsed).ok()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not a GetArticleRequest");
+    }
+    if (parsed.name() != kKnownArticle) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, parsed.name() + " not found");
+    }
+    v1::Article article;
+    article.set_name(parsed.name());
+    bool own_buffer = false;
+    return grpc::SerializationTraits<v1::Article>::Serialize(article, response, &own_buffer);
+  }
+
+  api::UnaryObserver* observer_ = nullptr;
 };
 
 // WatchChanges with since=0 sends changes 1 and 2 and finishes OK; with any
@@ -233,6 +251,7 @@ class RpcObserverTest : public ::testing::Test {
     options.metrics = metrics_.get();
     absl::StatusOr<std::unique_ptr<RpcObserver>> observer = RpcObserver::Create(options);
     ASSERT_TRUE(observer.ok()) << observer.status();
+    articles_.set_observer(observer->get());
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
     creators.push_back(std::move(*observer));
 

@@ -92,12 +92,12 @@ TestServer::TestServer(Options options) {
   server_options.schedule_check_interval = absl::ZeroDuration();
   server_options.rpc_log_sample = 0;  // failed calls are still logged
   server_options.watch_limits = options.watch_limits;
+  SetToday(2026, 6, 1);
+  server_options.clock = [this] { return now_; };
   auto started = server::Server::Start(server_options);
   EXPECT_TRUE(started.ok()) << started.status();
   if (!started.ok()) abort();
   server_ = *std::move(started);
-  SetToday(2026, 6, 1);
-  server_->services()->now = [this] { return now_; };
   auto channel = server_->InProcessChannel();
   articles_ = v1::ArticleService::NewStub(channel);
   therapy_types_ = v1::TherapyTypeService::NewStub(channel);
