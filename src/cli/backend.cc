@@ -141,21 +141,19 @@ class RemoteBackend : public Backend {
     request.set_page_size(kPageSize);
     request.set_view(v1::ARTICLE_VIEW_BASIC);
     std::vector<std::string> names;
-    RETURN_IF_ERROR(FetchPages<v1::ListArticlesResponse>(
-                        request, /*all_pages=*/true,
-                        [&](const v1::ListArticlesRequest& page, v1::ListArticlesResponse* response) {
-                          auto context = NewContext(options_);
-                          return Check(articles_->ListArticles(context.get(), page, response));
-                        },
-                        [&](v1::ListArticlesResponse& response) {
-                          for (const v1::Article& article : response.articles()) {
-                            names.push_back(article.name());
-                          }
-                        })
-                        .status());
+    RETURN_IF_ERROR(
+        FetchPages<v1::ListArticlesResponse>(
+            request, /*all_pages=*/true,
+            PageCall(options_, *articles_, &v1::ArticleService::Stub::ListArticles),
+            [&](v1::ListArticlesResponse& response) {
+              for (const v1::Article& article : response.articles()) {
+                names.push_back(article.name());
+              }
+            })
+            .status());
     for (const std::string& name : names) {
       ASSIGN_OR_RETURN(std::string slug, ParseArticleName(name, "name"));
-      ASSIGN_OR_RETURN(const std::vector<v1::ArticleRevision>* revisions, Revisions(slug));
+      ASSIGN_OR_RETURN(const Revisions* revisions, RevisionsOf(slug));
       for (const v1::ArticleRevision& revision : *revisions) {
         ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(revision.review_date()));
         keys.push_back({slug, day});
@@ -189,7 +187,7 @@ class RemoteBackend : public Backend {
     RETURN_IF_ERROR(Check(articles_->GetArticleRevision(context.get(), request, &article)));
     // The change type and summary are history, not content: only the
     // revision list has them.
-    ASSIGN_OR_RETURN(const std::vector<v1::ArticleRevision>* revisions, Revisions(slug));
+    ASSIGN_OR_RETURN(const Revisions* revisions, RevisionsOf(slug));
     const std::string revision_id = FormatIsoDate(review_date);
     for (const v1::ArticleRevision& revision : *revisions) {
       if (revision.revision_id() == revision_id) {
@@ -211,10 +209,7 @@ class RemoteBackend : public Backend {
     RETURN_IF_ERROR(
         FetchPages<v1::ListTherapyTypesResponse>(
             request, /*all_pages=*/true,
-            [&](const v1::ListTherapyTypesRequest& page, v1::ListTherapyTypesResponse* response) {
-              auto context = NewContext(options_);
-              return Check(therapy_types_->ListTherapyTypes(context.get(), page, response));
-            },
+            PageCall(options_, *therapy_types_, &v1::TherapyTypeService::Stub::ListTherapyTypes),
             [&](v1::ListTherapyTypesResponse& response) {
               for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
                 all.push_back(ToUpsertRequest(std::move(therapy_type)));
@@ -234,38 +229,30 @@ class RemoteBackend : public Backend {
   }
 
  private:
+  using Revisions = google::protobuf::RepeatedPtrField<v1::ArticleRevision>;
+
   absl::Status Check(const grpc::Status& status) const { return FromGrpcStatus(status, options_); }
 
   // Every revision of articles/{slug}, newest first, fetched once per run.
-  absl::StatusOr<const std::vector<v1::ArticleRevision>*> Revisions(const std::string& slug) {
+  absl::StatusOr<const Revisions*> RevisionsOf(const std::string& slug) {
     auto cached = revisions_.find(slug);
     if (cached != revisions_.end()) return &cached->second;
-    std::vector<v1::ArticleRevision> revisions;
     v1::ListArticleRevisionsRequest request;
     request.set_parent(ArticleName(slug));
     request.set_page_size(kPageSize);
-    RETURN_IF_ERROR(FetchPages<v1::ListArticleRevisionsResponse>(
-                        request, /*all_pages=*/true,
-                        [&](const v1::ListArticleRevisionsRequest& page,
-                            v1::ListArticleRevisionsResponse* response) {
-                          auto context = NewContext(options_);
-                          return Check(
-                              articles_->ListArticleRevisions(context.get(), page, response));
-                        },
-                        [&](v1::ListArticleRevisionsResponse& response) {
-                          for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
-                            revisions.push_back(std::move(revision));
-                          }
-                        })
-                        .status());
-    return &revisions_.emplace(slug, std::move(revisions)).first->second;
+    ASSIGN_OR_RETURN(v1::ListArticleRevisionsResponse all,
+                     GatherPages(request, /*all_pages=*/true,
+                                 PageCall(options_, *articles_,
+                                          &v1::ArticleService::Stub::ListArticleRevisions),
+                                 &v1::ListArticleRevisionsResponse::mutable_revisions));
+    return &revisions_.emplace(slug, std::move(*all.mutable_revisions())).first->second;
   }
 
   RemoteOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ArticleService::Stub> articles_;
   std::unique_ptr<v1::TherapyTypeService::Stub> therapy_types_;
-  std::map<std::string, std::vector<v1::ArticleRevision>> revisions_;
+  std::map<std::string, Revisions> revisions_;
 };
 
 }  // namespace

@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 
@@ -93,6 +95,24 @@ absl::StatusOr<std::string> FetchPages(Request request, bool all_pages, Call cal
     request.set_page_token(response.next_page_token());
   } while (all_pages && !request.page_token().empty());
   return request.page_token();
+}
+
+// FetchPages gathered into one response: every item of every page fetched,
+// in order, in the repeated field whose generated mutable accessor is
+// `items` (&v1::ListArticlesResponse::mutable_articles), and next_page_token
+// the page token that follows the last page fetched ("" after the last).
+template <typename Response, typename Item, typename Request, typename Call>
+absl::StatusOr<Response> GatherPages(
+    Request request, bool all_pages, Call call,
+    google::protobuf::RepeatedPtrField<Item>* (Response::*items)()) {
+  Response all;
+  absl::StatusOr<std::string> next =
+      FetchPages<Response>(std::move(request), all_pages, call, [&](Response& page) {
+        for (Item& item : *(page.*items)()) (all.*items)()->Add(std::move(item));
+      });
+  if (!next.ok()) return next.status();
+  all.set_next_page_token(*std::move(next));
+  return all;
 }
 
 // Protobuf JSON (lowerCamelCase names) of `message`: indented with a final

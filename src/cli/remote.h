@@ -58,6 +58,20 @@ std::unique_ptr<grpc::ClientContext> NewContext(const RemoteOptions& options,
 // which server could not be reached.
 absl::Status FromGrpcStatus(const grpc::Status& status, const RemoteOptions& options);
 
+// The `call` of FetchPages and GatherPages (cli_common.h) for a List or
+// Search method: (const Request&, Response*) -> absl::Status, calling
+// `method` of `stub` with a fresh NewContext(options), its status as
+// FromGrpcStatus gives it. Keeps references to `options` and `stub`, which
+// must outlive it.
+template <typename Stub, typename Request, typename Response>
+auto PageCall(const RemoteOptions& options, Stub& stub,
+              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*)) {
+  return [&options, &stub, method](const Request& request, Response* response) {
+    std::unique_ptr<grpc::ClientContext> context = NewContext(options);
+    return FromGrpcStatus((stub.*method)(context.get(), request, response), options);
+  };
+}
+
 }  // namespace healthcontent::cli
 
 #endif  // HEALTHCONTENT_CLI_REMOTE_H_

@@ -173,21 +173,11 @@ absl::Status List(const CommandLine& command_line) {
   ASSIGN_OR_RETURN(int32_t page_size, PageSize(command_line));
   request.set_page_size(page_size);
   request.set_page_token(command_line.Get("page-token"));
-  v1::ListArticlesResponse all;
-  ASSIGN_OR_RETURN(
-      std::string next,
-      FetchPages<v1::ListArticlesResponse>(
-          request, command_line.Has("all-pages"),
-          [&](const v1::ListArticlesRequest& page, v1::ListArticlesResponse* response) {
-            auto context = client.Context();
-            return client.Check(client.articles->ListArticles(context.get(), page, response));
-          },
-          [&](v1::ListArticlesResponse& response) {
-            for (v1::Article& article : *response.mutable_articles()) {
-              *all.add_articles() = std::move(article);
-            }
-          }));
-  all.set_next_page_token(std::move(next));
+  ASSIGN_OR_RETURN(v1::ListArticlesResponse all,
+                   GatherPages(request, command_line.Has("all-pages"),
+                               PageCall(client.options, *client.articles,
+                                        &v1::ArticleService::Stub::ListArticles),
+                               &v1::ListArticlesResponse::mutable_articles));
   if (command_line.Has("json")) {
     PrintOut(MessageJson(all));
     return absl::OkStatus();
@@ -219,22 +209,11 @@ absl::Status Revisions(const CommandLine& command_line) {
   v1::ListArticleRevisionsRequest request;
   request.set_parent(command_line.positional()[0]);
   request.set_page_size(1000);
-  v1::ListArticleRevisionsResponse all;
-  RETURN_IF_ERROR(
-      FetchPages<v1::ListArticleRevisionsResponse>(
-          request, /*all_pages=*/true,
-          [&](const v1::ListArticleRevisionsRequest& page,
-              v1::ListArticleRevisionsResponse* response) {
-            auto context = client.Context();
-            return client.Check(
-                client.articles->ListArticleRevisions(context.get(), page, response));
-          },
-          [&](v1::ListArticleRevisionsResponse& response) {
-            for (v1::ArticleRevision& revision : *response.mutable_revisions()) {
-              *all.add_revisions() = std::move(revision);
-            }
-          })
-          .status());
+  ASSIGN_OR_RETURN(v1::ListArticleRevisionsResponse all,
+                   GatherPages(request, /*all_pages=*/true,
+                               PageCall(client.options, *client.articles,
+                                        &v1::ArticleService::Stub::ListArticleRevisions),
+                               &v1::ListArticleRevisionsResponse::mutable_revisions));
   PrintOut(command_line.Has("json")
                ? MessageJson(all)
                : RenderRevisions({all.revisions().begin(), all.revisions().end()}));
@@ -303,21 +282,11 @@ absl::Status Search(const CommandLine& command_line) {
   ASSIGN_OR_RETURN(int32_t page_size, PageSize(command_line));
   request.set_page_size(page_size);
   request.set_page_token(command_line.Get("page-token"));
-  v1::SearchArticlesResponse all;
-  ASSIGN_OR_RETURN(
-      std::string next,
-      FetchPages<v1::SearchArticlesResponse>(
-          request, command_line.Has("all-pages"),
-          [&](const v1::SearchArticlesRequest& page, v1::SearchArticlesResponse* response) {
-            auto context = client.Context();
-            return client.Check(client.articles->SearchArticles(context.get(), page, response));
-          },
-          [&](v1::SearchArticlesResponse& response) {
-            for (v1::SearchResult& result : *response.mutable_results()) {
-              *all.add_results() = std::move(result);
-            }
-          }));
-  all.set_next_page_token(std::move(next));
+  ASSIGN_OR_RETURN(v1::SearchArticlesResponse all,
+                   GatherPages(request, command_line.Has("all-pages"),
+                               PageCall(client.options, *client.articles,
+                                        &v1::ArticleService::Stub::SearchArticles),
+                               &v1::SearchArticlesResponse::mutable_results));
   if (command_line.Has("json")) {
     PrintOut(MessageJson(all));
     return absl::OkStatus();
@@ -457,20 +426,10 @@ absl::Status TherapyTypes(const CommandLine& command_line) {
   } else {
     v1::ListTherapyTypesRequest request;
     request.set_page_size(1000);
-    RETURN_IF_ERROR(
-        FetchPages<v1::ListTherapyTypesResponse>(
-            request, /*all_pages=*/true,
-            [&](const v1::ListTherapyTypesRequest& page, v1::ListTherapyTypesResponse* response) {
-              auto context = client.Context();
-              return client.Check(
-                  client.therapy_types->ListTherapyTypes(context.get(), page, response));
-            },
-            [&](v1::ListTherapyTypesResponse& response) {
-              for (v1::TherapyType& therapy_type : *response.mutable_therapy_types()) {
-                *all.add_therapy_types() = std::move(therapy_type);
-              }
-            })
-            .status());
+    ASSIGN_OR_RETURN(all, GatherPages(request, /*all_pages=*/true,
+                                      PageCall(client.options, *client.therapy_types,
+                                               &v1::TherapyTypeService::Stub::ListTherapyTypes),
+                                      &v1::ListTherapyTypesResponse::mutable_therapy_types));
     if (command_line.Has("json")) {
       PrintOut(MessageJson(all));
       return absl::OkStatus();
