@@ -25,8 +25,8 @@ namespace {
 constexpr char kRevisionMethod[] = "/healthcontent.v1.ArticleService/GetArticleRevision";
 constexpr int kRevisionSharedMaxAge = 300;
 
-grpc::Status Error(grpc::StatusCode code, std::string message) {
-  return grpc::Status(code, std::move(message));
+grpc::Status Error(grpc::StatusCode code, const std::string& message) {
+  return grpc::Status(code, message);
 }
 
 // Keeps a google.rpc.BadRequest payload as error details.

@@ -744,7 +744,7 @@ void Server::StartBundleWatcher(absl::Duration interval) {
       p->scheduler_mu.Unlock();
       CheckBundles();
       p->scheduler_mu.Lock();
-      auto woken = [p]() {  // called with scheduler_mu held
+      auto woken = [p]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->scheduler_mu) {
         return p->stopping || p->check_bundles_now;
       };
       p->scheduler_mu.AwaitWithTimeout(absl::Condition(&woken), interval);

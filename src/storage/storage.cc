@@ -64,7 +64,7 @@ absl::Status Storage::Write(absl::FunctionRef<absl::Status(Database*)> fn) {
     queue_.push_back(&me);
     // Either a leader commits this write, or it reaches the front of the
     // queue while no group is running and leads the next one.
-    auto done_or_leading = [this, &me]() {
+    auto done_or_leading = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
       return me.done || (!leader_active_ && queue_.front() == &me);
     };
     queue_mu_.Await(absl::Condition(&done_or_leading));
@@ -98,7 +98,9 @@ absl::Status Storage::Configure(absl::FunctionRef<absl::Status(Database*)> fn) {
   if (writer_ == nullptr) return ReadOnlyError();
   {
     absl::MutexLock lock(&queue_mu_);
-    auto idle = [this]() { return !leader_active_ && queue_.empty(); };
+    auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return !leader_active_ && queue_.empty();
+    };
     queue_mu_.Await(absl::Condition(&idle));
     leader_active_ = true;
   }
