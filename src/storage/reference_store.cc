@@ -27,10 +27,7 @@ absl::StatusOr<ReferenceStore::Page> ReferenceStore::List(const std::string& aft
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(StoredMessagePage<v1::Reference> stored,
                    ReadStoredMessages(db, kReferences, after_id, limit));
-  Page page;
-  page.references = std::move(stored.messages);
-  page.has_more = stored.has_more;
-  return page;
+  return Page{std::move(stored.messages), stored.has_more};
 }
 
 }  // namespace healthcontent::storage

@@ -47,13 +47,10 @@ absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string&
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(StoredMessagePage<v1::TherapyType> stored,
                    ReadStoredMessages(db, kTherapyTypes, after_slug, limit));
-  Page page;
-  page.therapy_types = std::move(stored.messages);
-  page.has_more = stored.has_more;
   for (size_t i = 0; i < stored.keys.size(); ++i) {
-    RETURN_IF_ERROR(FillArticleCount(db, stored.keys[i], &page.therapy_types[i]));
+    RETURN_IF_ERROR(FillArticleCount(db, stored.keys[i], &stored.messages[i]));
   }
-  return page;
+  return Page{std::move(stored.messages), stored.has_more};
 }
 
 absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& therapy_type,
