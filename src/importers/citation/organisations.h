@@ -12,12 +12,16 @@
 #include <cstddef>
 
 #include "absl/strings/string_view.h"
+#include "importers/citation/code_points.h"
 
 namespace healthcontent::importers::citation {
 
-// An organisation's name: title-case words ending with a word such as
+// An organisation's name: at most 14 title-case words (small words such as
+// "of", "for", "the" allowed, no digits) ending with a word such as
 // "Society", "Group", "Task Force" ("U.S. Preventive Services Task Force",
-// "The ATAC Trialists' Group", "National Collaborating Centre for Cancer (UK)").
+// "The ATAC Trialists' Group"); a bracket at the end is ignored. With
+// `anywhere`, up to 30 words, numbers and brackets among them, and the word
+// may stand anywhere ("National Collaborating Centre for Cancer (UK)").
 bool LooksLikeOrganisation(absl::string_view name, bool anywhere = false);
 
 // End of a group author that starts the citation, ended by ":" (NLM) or a

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "importers/citation/code_points.h"
 
 namespace healthcontent::importers::citation {
 
