@@ -14,8 +14,8 @@
 #include "domain/coding.h"
 #include "domain/language.h"
 #include "google/protobuf/util/time_util.h"
-#include "storage/change_log.h"
 #include "storage/article_filter_sql.h"
+#include "storage/change_log.h"
 #include "storage/debug_check.h"
 #include "storage/knowledge_store.h"
 #include "storage/live_index.h"
@@ -187,10 +187,9 @@ absl::StatusOr<ArticleStore::StoredRevision> ReadStored(const Statement& stmt, i
   absl::StatusOr<absl::CivilDay> review = ParseIsoDate(stmt.ColumnText(first));
   absl::StatusOr<absl::CivilDay> next = ParseIsoDate(stmt.ColumnText(first + 1));
   if (!review.ok() || !next.ok()) {
-    return absl::DataLossError(absl::StrCat("stored revision dates of ", ArticleName(slug), " (\"",
-                                            stmt.ColumnText(first), "\", \"",
-                                            stmt.ColumnText(first + 1),
-                                            "\") cannot be decoded (the database is damaged)"));
+    return absl::DataLossError(absl::StrCat(
+        "stored revision dates of ", ArticleName(slug), " (\"", stmt.ColumnText(first), "\", \"",
+        stmt.ColumnText(first + 1), "\") cannot be decoded (the database is damaged)"));
   }
   stored.review_date = *review;
   stored.next_review_date = *next;
@@ -462,10 +461,10 @@ struct PublishPlan {
   v1::PublishArticleRevisionRequest request;  // codes in normal form
   std::string slug;
   absl::CivilDay review_date;
-  std::string review_text;  // review_date as YYYY-MM-DD, the revision id
+  std::string review_text;     // review_date as YYYY-MM-DD, the revision id
   absl::CivilDay next_review;  // as given, else the default interval on
   std::string content_hash;
-  v1::Article scored;  // the revision's readability, nothing else
+  v1::Article scored;     // the revision's readability, nothing else
   v1::Audience audience;  // as given, else AUDIENCE_PATIENT
 
   const v1::Article& article() const { return request.article(); }
@@ -512,8 +511,7 @@ absl::StatusOr<PublishPlan> PlanPublish(const v1::PublishArticleRevisionRequest&
   plan.scored.set_language_code(in.language_code());
   RETURN_IF_ERROR(ScoreRevision(&plan.scored));
   plan.audience = in.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT : in.audience();
-  RETURN_IF_ERROR(
-      CheckReadingGrade(plan.scored, plan.audience, options.max_patient_reading_grade));
+  RETURN_IF_ERROR(CheckReadingGrade(plan.scored, plan.audience, options.max_patient_reading_grade));
   return plan;
 }
 
@@ -527,8 +525,9 @@ absl::StatusOr<bool> ReplayRequest(Database* db, const PublishPlan& plan, v1::Ar
   HC_DCHECK(db->InTransaction(), "ReplayRequest must run inside the write transaction");
   const std::string& request_id = plan.request.request_id();
   if (request_id.empty()) return false;
-  ASSIGN_OR_RETURN(Statement seen, db->Prepare(
-      "SELECT method, request_hash, response FROM requests WHERE request_id = ?1"));
+  ASSIGN_OR_RETURN(
+      Statement seen,
+      db->Prepare("SELECT method, request_hash, response FROM requests WHERE request_id = ?1"));
   seen.BindText(1, request_id);
   ASSIGN_OR_RETURN(bool row, seen.Step());
   if (!row) return false;
@@ -544,8 +543,7 @@ absl::StatusOr<bool> ReplayRequest(Database* db, const PublishPlan& plan, v1::Ar
 
 // Step 3: the article's row id, creating the article when it is new.
 // FailedPrecondition for a withdrawn article.
-absl::StatusOr<int64_t> FindOrCreateArticle(Database* db, const std::string& slug,
-                                            absl::Time now) {
+absl::StatusOr<int64_t> FindOrCreateArticle(Database* db, const std::string& slug, absl::Time now) {
   HC_DCHECK(db->InTransaction(), "FindOrCreateArticle must run inside the write transaction");
   absl::StatusOr<ArticleRow> found = FindArticle(db, slug);
   if (found.ok()) {
@@ -569,18 +567,20 @@ absl::StatusOr<int64_t> FindOrCreateArticle(Database* db, const std::string& slu
 absl::StatusOr<bool> FindSameRevision(Database* db, int64_t article_id, const PublishPlan& plan,
                                       v1::Article* stored) {
   HC_DCHECK(db->InTransaction(), "FindSameRevision must run inside the write transaction");
-  ASSIGN_OR_RETURN(Statement existing, db->Prepare(
-      "SELECT r.content_hash, b.body FROM revisions r JOIN revision_bodies b "
-      "ON b.article_id = r.article_id AND b.review_date = r.review_date "
-      "WHERE r.article_id = ?1 AND r.review_date = ?2"));
+  ASSIGN_OR_RETURN(
+      Statement existing,
+      db->Prepare("SELECT r.content_hash, b.body FROM revisions r JOIN revision_bodies b "
+                  "ON b.article_id = r.article_id AND b.review_date = r.review_date "
+                  "WHERE r.article_id = ?1 AND r.review_date = ?2"));
   existing.BindInt64(1, article_id).BindText(2, plan.review_text);
   ASSIGN_OR_RETURN(bool row, existing.Step());
   if (!row) return false;
   const std::string name = RevisionResourceName(plan.slug, plan.review_date);
   if (existing.ColumnText(0) != plan.content_hash) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        name, " already exists with different content; revisions are immutable, so publish "
-              "the change under a new review date"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(name,
+                     " already exists with different content; revisions are immutable, so publish "
+                     "the change under a new review date"));
   }
   RETURN_IF_ERROR(DecodeStored(existing.ColumnBlob(1), absl::StrCat("stored ", name), stored));
   return true;
@@ -620,9 +620,9 @@ absl::Status EmbedTherapyTypes(Database* db, v1::Article* revision) {
     get.BindText(1, tt_slug);
     ASSIGN_OR_RETURN(bool row, get.Step());
     if (!row) {
-      unknown_types.Add(absl::StrCat("article.therapy_types[", i, "].name"),
-                        absl::StrCat(tt->name(),
-                                     " does not exist; create it with UpsertTherapyType first"));
+      unknown_types.Add(
+          absl::StrCat("article.therapy_types[", i, "].name"),
+          absl::StrCat(tt->name(), " does not exist; create it with UpsertTherapyType first"));
       continue;
     }
     RETURN_IF_ERROR(DecodeStored(get.ColumnBlob(0), absl::StrCat("stored ", tt->name()), tt));
@@ -661,8 +661,10 @@ absl::Status InsertLinks(Database* db, absl::string_view sql, int64_t article_id
                          absl::string_view prefix) {
   for (int i = 0; i < named.size(); ++i) {
     ASSIGN_OR_RETURN(Statement link, db->Prepare(sql));
-    link.BindInt64(1, article_id).BindText(2, review_text).BindInt64(3, i).BindText(
-        4, named.Get(i).name().substr(prefix.size()));
+    link.BindInt64(1, article_id)
+        .BindText(2, review_text)
+        .BindInt64(3, i)
+        .BindText(4, named.Get(i).name().substr(prefix.size()));
     RETURN_IF_ERROR(link.Run());
   }
   return absl::OkStatus();
@@ -671,8 +673,7 @@ absl::Status InsertLinks(Database* db, absl::string_view sql, int64_t article_id
 // Step 8: the revision's rows: its indexed columns, its body, and its links
 // to therapy types and references. `revision` is complete (etag set).
 absl::Status InsertRevision(Database* db, int64_t article_id, int64_t source_article_id,
-                            const PublishPlan& plan, const v1::Article& revision,
-                            absl::Time now) {
+                            const PublishPlan& plan, const v1::Article& revision, absl::Time now) {
   HC_DCHECK(db->InTransaction(), "InsertRevision must run inside the write transaction");
   ASSIGN_OR_RETURN(Statement insert, db->Prepare(R"sql(
       INSERT INTO revisions (article_id, review_date, next_review_date, title, change_type,
@@ -701,19 +702,23 @@ absl::Status InsertRevision(Database* db, int64_t article_id, int64_t source_art
   }
   BindFigures(revision, 16, &insert);
   RETURN_IF_ERROR(insert.Run());
-  ASSIGN_OR_RETURN(Statement insert_body, db->Prepare(
-      "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
-  insert_body.BindInt64(1, article_id).BindText(2, plan.review_text).BindBlob(
-      3, revision.SerializeAsString());
+  ASSIGN_OR_RETURN(
+      Statement insert_body,
+      db->Prepare(
+          "INSERT INTO revision_bodies (article_id, review_date, body) VALUES (?1, ?2, ?3)"));
+  insert_body.BindInt64(1, article_id)
+      .BindText(2, plan.review_text)
+      .BindBlob(3, revision.SerializeAsString());
   RETURN_IF_ERROR(insert_body.Run());
   RETURN_IF_ERROR(InsertLinks(db, R"sql(
       INSERT INTO revision_therapy_types (article_id, review_date, position, therapy_type_slug)
-      VALUES (?1, ?2, ?3, ?4))sql", article_id, plan.review_text, revision.therapy_types(),
+      VALUES (?1, ?2, ?3, ?4))sql",
+                              article_id, plan.review_text, revision.therapy_types(),
                               "therapyTypes/"));
   return InsertLinks(db, R"sql(
       INSERT INTO revision_references (article_id, review_date, position, reference_id)
-      VALUES (?1, ?2, ?3, ?4))sql", article_id, plan.review_text, revision.references(),
-                     "references/");
+      VALUES (?1, ?2, ?3, ?4))sql",
+                     article_id, plan.review_text, revision.references(), "references/");
 }
 
 // Step 9: what follows from the new revision, in the same transaction: the
@@ -745,8 +750,9 @@ absl::Status RecordRevisionEffects(Database* db, int64_t article_id, const Publi
   }
   RETURN_IF_ERROR(IndexRevisionTherapyTypeCodes(db, article_id, revision));
   if (scheduled) {
-    ASSIGN_OR_RETURN(Statement schedule, db->Prepare(
-        "INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));
+    ASSIGN_OR_RETURN(
+        Statement schedule,
+        db->Prepare("INSERT INTO scheduled_revisions (article_id, review_date) VALUES (?1, ?2)"));
     schedule.BindInt64(1, article_id).BindText(2, plan.review_text);
     RETURN_IF_ERROR(schedule.Run());
   }
@@ -772,8 +778,8 @@ absl::Status RememberAnswer(Database* db, const PublishPlan& plan, const v1::Art
 
 }  // namespace
 
-absl::StatusOr<v1::Article> ArticleStore::Publish(
-    const v1::PublishArticleRevisionRequest& original, absl::Time now) {
+absl::StatusOr<v1::Article> ArticleStore::Publish(const v1::PublishArticleRevisionRequest& original,
+                                                  absl::Time now) {
   ASSIGN_OR_RETURN(const PublishPlan plan, PlanPublish(original, options_));
   v1::Article result;
   RETURN_IF_ERROR(storage_->Write([&](Database* db) -> absl::Status {
@@ -784,8 +790,7 @@ absl::StatusOr<v1::Article> ArticleStore::Publish(
     if (unchanged) return absl::OkStatus();
     int64_t source_article_id = 0;
     if (plan.article().has_translation_of()) {
-      ASSIGN_OR_RETURN(source_article_id,
-                       CheckTranslationSource(db, article_id, plan.article()));
+      ASSIGN_OR_RETURN(source_article_id, CheckTranslationSource(db, article_id, plan.article()));
     }
     result = BuildRevision(plan, now);
     RETURN_IF_ERROR(EmbedTherapyTypes(db, &result));

@@ -40,10 +40,10 @@ inline constexpr bool kDebugChecksOn = HC_DCHECK_IS_ON;
 // `message` (anything that converts to absl::string_view) is built only when
 // the check fails.
 #if HC_DCHECK_IS_ON
-#define HC_DCHECK(condition, message)                                                    \
-  ((condition) ? static_cast<void>(0)                                                    \
-               : ::healthcontent::storage::DebugCheckFailed(__FILE__, __LINE__, #condition, \
-                                                            (message)))
+#define HC_DCHECK(condition, message) \
+  ((condition)                        \
+       ? static_cast<void>(0)         \
+       : ::healthcontent::storage::DebugCheckFailed(__FILE__, __LINE__, #condition, (message)))
 #else
 // sizeof keeps the condition's names used without evaluating them.
 #define HC_DCHECK(condition, message) static_cast<void>(sizeof(!(condition)))

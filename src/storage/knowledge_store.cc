@@ -202,11 +202,11 @@ absl::StatusOr<std::vector<v1::ArticleCoding>> KnowledgeStore::ListCodings(
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    RETURN_IF_ERROR(DecodeStored(
-        stmt.ColumnBlob(0),
-        absl::StrCat("stored coding of ", ArticleName(slug), " effective ", stmt.ColumnText(1),
-                     " (change ", stmt.ColumnInt64(2), ")"),
-        &out.emplace_back()));
+    RETURN_IF_ERROR(
+        DecodeStored(stmt.ColumnBlob(0),
+                     absl::StrCat("stored coding of ", ArticleName(slug), " effective ",
+                                  stmt.ColumnText(1), " (change ", stmt.ColumnInt64(2), ")"),
+                     &out.emplace_back()));
   }
   return out;
 }

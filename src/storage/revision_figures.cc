@@ -77,11 +77,11 @@ absl::Status BackfillRevisionFigures(Database* db) {
     ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) break;
     v1::Article article;
-    RETURN_IF_ERROR(DecodeStored(
-        read.ColumnBlob(3),
-        absl::StrCat("stored revision_bodies row ", read.ColumnInt64(0), " (article ",
-                     read.ColumnInt64(1), ", review date ", read.ColumnText(2), ")"),
-        &article));
+    RETURN_IF_ERROR(
+        DecodeStored(read.ColumnBlob(3),
+                     absl::StrCat("stored revision_bodies row ", read.ColumnInt64(0), " (article ",
+                                  read.ColumnInt64(1), ", review date ", read.ColumnText(2), ")"),
+                     &article));
     RETURN_IF_ERROR(ScoreRevision(&article));
     if (!article.has_readability()) continue;
     write_body.Reset();

@@ -133,7 +133,9 @@ void Storage::CommitGroup(const std::vector<PendingWrite*>& group) {
       // writes before the last one run are gone too. The rest start a new
       // transaction.
       absl::Status lost = group[next - 1]->status;
-      if (lost.ok()) lost = absl::InternalError("the write transaction was rolled back unexpectedly");
+      if (lost.ok()) {
+        lost = absl::InternalError("the write transaction was rolled back unexpectedly");
+      }
       for (size_t i = first; i < next; ++i) {
         if (group[i]->status.ok()) group[i]->status = lost;
       }

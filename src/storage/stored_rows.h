@@ -24,8 +24,8 @@ namespace healthcontent::storage {
 // answers false (the page is full by another measure, such as bytes; that
 // row is left for the next page). Returns has_more: whether a row was left
 // over. `take` reads the row but does not step `stmt`.
-inline absl::StatusOr<bool> ReadPage(Statement* stmt, int limit,
-                                     absl::FunctionRef<absl::StatusOr<bool>(const Statement&)> take) {
+inline absl::StatusOr<bool> ReadPage(
+    Statement* stmt, int limit, absl::FunctionRef<absl::StatusOr<bool>(const Statement&)> take) {
   for (int taken = 0;; ++taken) {
     ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return false;

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "common/date.h"
-#include "common/resource_name.h"
 #include "common/field_errors.h"
+#include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/coding.h"
 #include "google/protobuf/util/time_util.h"

@@ -42,13 +42,11 @@ TEST_P(ReadPageTest, TakesUpToTheLimitAndSaysWhetherARowWasLeft) {
   EXPECT_EQ(taken, c.taken);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Pages, ReadPageTest,
-    ::testing::Values(PageCase{5, -1, {"a", "b", "c"}, false},
-                      PageCase{3, -1, {"a", "b", "c"}, false},
-                      PageCase{2, -1, {"a", "b"}, true},
-                      PageCase{0, -1, {}, true},
-                      PageCase{3, 1, {"a"}, true}));
+INSTANTIATE_TEST_SUITE_P(Pages, ReadPageTest,
+                         ::testing::Values(PageCase{5, -1, {"a", "b", "c"}, false},
+                                           PageCase{3, -1, {"a", "b", "c"}, false},
+                                           PageCase{2, -1, {"a", "b"}, true},
+                                           PageCase{0, -1, {}, true}, PageCase{3, 1, {"a"}, true}));
 
 TEST(ReadPageErrorTest, AnErrorFromTakeEndsThePageWithIt) {
   testing::TempDir dir;
@@ -56,11 +54,10 @@ TEST(ReadPageErrorTest, AnErrorFromTakeEndsThePageWithIt) {
   ASSERT_TRUE(db->Execute("CREATE TABLE t (k TEXT); INSERT INTO t VALUES ('a'), ('b');").ok());
   auto stmt = *db->PrepareUncached("SELECT k FROM t ORDER BY k LIMIT 3");
   int calls = 0;
-  absl::StatusOr<bool> has_more =
-      ReadPage(&stmt, 2, [&](const Statement&) -> absl::StatusOr<bool> {
-        ++calls;
-        return absl::DataLossError("row a is damaged");
-      });
+  absl::StatusOr<bool> has_more = ReadPage(&stmt, 2, [&](const Statement&) -> absl::StatusOr<bool> {
+    ++calls;
+    return absl::DataLossError("row a is damaged");
+  });
   EXPECT_EQ(has_more.status(), absl::DataLossError("row a is damaged"));
   EXPECT_EQ(calls, 1);
 }
