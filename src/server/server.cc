@@ -17,11 +17,8 @@
 #include <cstring>
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "api/article_service.h"
 #include "api/change_service.h"
 #include "api/auth.h"
@@ -41,6 +38,10 @@
 #include "importers/interchange.h"
 #include "server/memory_guard.h"
 #include "server/metrics.h"
+#include "server/bundle_watcher.h"
+#include "server/credentials.h"
+#include "server/gauges.h"
+#include "server/periodic_thread.h"
 #include "server/replication_monitor.h"
 #include "server/rpc_observer.h"
 #include "storage/bundle.h"
@@ -74,17 +75,11 @@ struct Server::Parts {
   std::unique_ptr<api::ReferenceService> reference_service;
   std::unique_ptr<api::ChangeService> change_service;
 
-  // The scheduler (primary: announces scheduled revisions on their day) or
-  // the bundle watcher (replica: swaps to newer bundles).
-  absl::Mutex scheduler_mu;
-  bool stopping ABSL_GUARDED_BY(scheduler_mu) = false;
-  bool check_bundles_now ABSL_GUARDED_BY(scheduler_mu) = false;
-  std::thread scheduler;
-
-  // Replica: the bundle served and the bundles refused (never retried).
-  absl::Mutex bundle_mu;
-  std::string bundle_name ABSL_GUARDED_BY(bundle_mu);
-  absl::flat_hash_set<std::string> refused_bundles ABSL_GUARDED_BY(bundle_mu);
+  // Primary: applies scheduled revisions on their day (the services also
+  // catch up on a read; this announces them to the change feed).
+  std::unique_ptr<PeriodicThread> scheduler;
+  // Replica: serves the newest valid bundle, switching to newer ones.
+  std::unique_ptr<BundleWatcher> bundles;
 
   // Primary with --litestream_metrics: how far Litestream's replica is behind.
   std::unique_ptr<ReplicationMonitor> replication;
@@ -98,8 +93,6 @@ struct Server::Parts {
   // anything a gauge callback reads goes away. The gRPC server (and with it
   // the RpcObserver that counts into it) is gone before any part.
   std::unique_ptr<Metrics> metrics;
-  prometheus::Counter* bundle_swaps = nullptr;
-  prometheus::Counter* bundles_refused = nullptr;
 };
 
 namespace {
@@ -138,209 +131,6 @@ class WithoutReflection : public grpc::ServerBuilderOption {
                    plugins->end());
   }
 };
-
-// Server credentials from the TLS options: insecure when none are given.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
-    const ServerOptions& options) {
-  if (options.tls_cert.empty() != options.tls_key.empty()) {
-    return absl::InvalidArgumentError("--tls_cert and --tls_key must be given together");
-  }
-  if (options.tls_cert.empty()) {
-    if (!options.tls_client_ca.empty()) {
-      return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
-    }
-    return grpc::InsecureServerCredentials();
-  }
-  grpc::SslServerCredentialsOptions ssl;
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  ASSIGN_OR_RETURN(pair.cert_chain, importers::ReadFile(options.tls_cert));
-  ASSIGN_OR_RETURN(pair.private_key, importers::ReadFile(options.tls_key));
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!options.tls_client_ca.empty()) {
-    ASSIGN_OR_RETURN(ssl.pem_root_certs, importers::ReadFile(options.tls_client_ca));
-    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(ssl);
-}
-
-absl::StatusOr<std::vector<api::TokenEntry>> LoadTokens(const std::string& path) {
-  if (path.empty()) return std::vector<api::TokenEntry>();
-  ASSIGN_OR_RETURN(std::string text, importers::ReadFile(path));
-  absl::StatusOr<std::vector<api::TokenEntry>> tokens = api::ParseTokensFile(text);
-  if (!tokens.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", tokens.status().message()));
-  }
-  return tokens;
-}
-
-// Polls Litestream for how far its replica of the primary's database is
-// behind, and reports it.
-absl::StatusOr<std::unique_ptr<ReplicationMonitor>> StartReplicationMonitor(
-    const ServerOptions& options, Metrics* metrics) {
-  ReplicationMonitor::Options monitor_options;
-  monitor_options.metrics_url = options.litestream_metrics;
-  monitor_options.db_path = options.db_path;
-  ASSIGN_OR_RETURN(std::unique_ptr<ReplicationMonitor> monitor,
-                   ReplicationMonitor::Create(std::move(monitor_options)));
-  ReplicationMonitor* m = monitor.get();
-  metrics->AddGaugeCallback(
-      "healthcontent_replication_up",
-      "1 while Litestream's metrics (--litestream_metrics) answer with a replica position for "
-      "the database, else 0.",
-      [m] { return m->up() ? 1.0 : 0.0; });
-  metrics->AddGaugeCallback(
-      "healthcontent_replication_lag_seconds",
-      "Age of the oldest WAL Litestream has read but its replica does not hold: an upper bound, "
-      "to the 250 ms poll; at least the time since Litestream last answered; -1 before it "
-      "first has. The promise (deploy/README.md) is under 1 s.",
-      [m] { return m->LagSeconds(absl::Now()); });
-  metrics->AddGaugeCallback(
-      "healthcontent_replication_lag_bytes",
-      "WAL bytes Litestream has read that its replica does not hold.",
-      [m] { return m->LagBytes(); });
-  monitor->Start();
-  return monitor;
-}
-
-// The cache of ready read answers and its gauges; null with
-// --response_cache_bytes=0.
-std::unique_ptr<api::ResponseCache> MakeResponseCache(const ServerOptions& options,
-                                                      Metrics* metrics) {
-  if (options.response_cache_bytes == 0) return nullptr;
-  auto cache =
-      std::make_unique<api::ResponseCache>(static_cast<size_t>(options.response_cache_bytes));
-  api::ResponseCache* c = cache.get();
-  metrics->AddGaugeCallback(
-      "healthcontent_response_cache_hits",
-      "Raw reads (GetArticle, GetArticleRevision, ListArticles) answered from the response "
-      "cache; a counter.",
-      [c] { return static_cast<double>(c->hits()); });
-  metrics->AddGaugeCallback(
-      "healthcontent_response_cache_misses",
-      "Raw reads computed from the database (no entry, or one from before a commit); a counter.",
-      [c] { return static_cast<double>(c->misses()); });
-  metrics->AddGaugeCallback("healthcontent_response_cache_bytes",
-                            "Bytes of keys and answers the response cache holds.",
-                            [c] { return static_cast<double>(c->bytes()); });
-  return cache;
-}
-
-// Gauges read at scrape time from the data being served. Counting rows scans
-// the tables, so the counts are recomputed only when the newest change
-// sequence or the dataset (a replica's bundle) has changed.
-void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services,
-                        const ServerOptions& options) {
-  struct Counts {
-    absl::Mutex mu;
-    const storage::Dataset* data ABSL_GUARDED_BY(mu) = nullptr;
-    int64_t sequence ABSL_GUARDED_BY(mu) = -1;
-    double articles ABSL_GUARDED_BY(mu) = 0;
-    double revisions ABSL_GUARDED_BY(mu) = 0;
-  };
-  auto counts = std::make_shared<Counts>();
-  // Refreshes `counts` if needed; returns false without data.
-  auto refresh = [services, counts]() -> bool {
-    std::shared_ptr<const storage::Dataset> data = services->data();
-    if (data == nullptr) return false;
-    absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
-    if (!sequence.ok()) return false;
-    absl::MutexLock lock(&counts->mu);
-    if (counts->data == data.get() && counts->sequence == *sequence) return true;
-    absl::StatusOr<storage::Database*> db = data->storage->Reader();
-    if (!db.ok()) return false;
-    absl::StatusOr<storage::Statement> stmt = (*db)->Prepare(
-        "SELECT (SELECT COUNT(*) FROM articles WHERE withdraw_time IS NULL), "
-        "(SELECT COUNT(*) FROM revisions)");
-    if (!stmt.ok()) return false;
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok() || !*row) return false;
-    counts->articles = static_cast<double>(stmt->ColumnInt64(0));
-    counts->revisions = static_cast<double>(stmt->ColumnInt64(1));
-    counts->data = data.get();
-    counts->sequence = *sequence;
-    return true;
-  };
-  metrics->AddGaugeCallback("healthcontent_articles", "Articles served (not withdrawn).",
-                            [refresh, counts] {
-                              if (!refresh()) return 0.0;
-                              absl::MutexLock lock(&counts->mu);
-                              return counts->articles;
-                            });
-  metrics->AddGaugeCallback("healthcontent_revisions", "Revisions stored, of every article.",
-                            [refresh, counts] {
-                              if (!refresh()) return 0.0;
-                              absl::MutexLock lock(&counts->mu);
-                              return counts->revisions;
-                            });
-  metrics->AddGaugeCallback(
-      "healthcontent_change_sequence", "Newest change in the data served (the feed's position).",
-      [services] {
-        std::shared_ptr<const storage::Dataset> data = services->data();
-        if (data == nullptr) return 0.0;
-        absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
-        return sequence.ok() ? static_cast<double>(*sequence) : 0.0;
-      });
-  metrics->AddGaugeCallback(
-      "healthcontent_database_bytes",
-      "Size of the database served: the file and its WAL on a primary, the bundle's file on "
-      "a replica.",
-      [services] {
-        std::shared_ptr<const storage::Dataset> data = services->data();
-        if (data == nullptr) return 0.0;
-        if (data->bundle.has_value()) return static_cast<double>(data->bundle->database_bytes);
-        double bytes = 0;
-        for (const char* suffix : {"", "-wal"}) {
-          std::error_code ec;
-          const std::uintmax_t size = std::filesystem::file_size(data->storage->path() + suffix, ec);
-          if (!ec) bytes += static_cast<double>(size);
-        }
-        return bytes;
-      });
-  if (!options.read_only) {
-    // Group commit (storage::Storage::Write): writes / transactions is the
-    // mean number of writes that shared one commit and its fsync.
-    metrics->AddGaugeCallback(
-        "healthcontent_writes",
-        "Primary: writes (publishes, withdrawals, schedule updates) run since start.",
-        [services] {
-          std::shared_ptr<const storage::Dataset> data = services->data();
-          return data == nullptr ? 0.0
-                                 : static_cast<double>(data->storage->write_stats().writes);
-        });
-    metrics->AddGaugeCallback(
-        "healthcontent_write_transactions",
-        "Primary: write transactions (one fsync each) run since start; writes that arrive "
-        "while one commits share the next.",
-        [services] {
-          std::shared_ptr<const storage::Dataset> data = services->data();
-          return data == nullptr ? 0.0
-                                 : static_cast<double>(data->storage->write_stats().commits);
-        });
-    return;
-  }
-  metrics->AddGaugeCallback(
-      "healthcontent_bundle_change_sequence",
-      "Replica: the newest change sequence in the bundle served (0 before the first).",
-      [services] {
-        std::shared_ptr<const storage::Dataset> data = services->data();
-        return data != nullptr && data->bundle.has_value()
-                   ? static_cast<double>(data->bundle->change_sequence)
-                   : 0.0;
-      });
-  metrics->AddGaugeCallback(
-      "healthcontent_bundle_age_seconds",
-      "Replica: seconds since the bundle served was cut on the primary (0 before the first).",
-      [services] {
-        std::shared_ptr<const storage::Dataset> data = services->data();
-        if (data == nullptr || !data->bundle.has_value()) return 0.0;
-        absl::Time created;
-        std::string error;
-        if (!absl::ParseTime(absl::RFC3339_full, data->bundle->created, &created, &error)) {
-          return 0.0;
-        }
-        return absl::ToDoubleSeconds(absl::Now() - created);
-      });
-}
 
 }  // namespace
 
@@ -395,11 +185,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   p.serving = std::make_unique<api::ServingState>(options.clock);
   server->services_.serving = p.serving.get();
   ASSIGN_OR_RETURN(p.metrics, Metrics::Create(options.metrics_listen));
-  p.bundle_swaps = &p.metrics->Counter("healthcontent_bundle_swaps_total",
-                                       "Bundles this replica switched to (the first included).");
-  p.bundles_refused = &p.metrics->Counter(
-      "healthcontent_bundles_refused_total",
-      "Bundles this replica refused as corrupt, half-copied or of another schema.");
 
   if (options.read_only) {
     if (options.bundle_dir.empty()) {
@@ -422,7 +207,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   } else {
     if (!options.litestream_metrics.empty()) {
       // Before the database is opened: a bad URL changes nothing.
-      ASSIGN_OR_RETURN(p.replication, StartReplicationMonitor(options, p.metrics.get()));
+      ASSIGN_OR_RETURN(p.replication, StartReplicationMonitor(options.litestream_metrics,
+                                                              options.db_path, p.metrics.get()));
     }
     std::error_code ec;
     const bool is_new = !std::filesystem::exists(options.db_path, ec);
@@ -471,13 +257,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::InvalidArgumentError(
         "--max_watch_streams and --max_watch_streams_per_client must be at least 1");
   }
-  ASSIGN_OR_RETURN(auto credentials, MakeCredentials(options));
+  ASSIGN_OR_RETURN(auto credentials,
+                   MakeCredentials({options.tls_cert, options.tls_key, options.tls_client_ca}));
   p.authorizer = std::make_unique<api::Authorizer>(std::move(tokens),
                                                    options.require_auth_for_reads);
 
   server->services_.authorizer = p.authorizer.get();
   server->services_.max_response_bytes = options.max_message_bytes;
-  p.response_cache = MakeResponseCache(options, p.metrics.get());
+  p.response_cache = MakeResponseCache(options.response_cache_bytes, p.metrics.get());
   server->services_.response_cache = p.response_cache.get();
   server->services_.due_soon_days = options.due_soon_days;
   server->services_.read_only = options.read_only;
@@ -528,10 +315,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (p.primary_data == nullptr) {
     // A replica serves the newest valid bundle there is now, if any; until
     // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
-    server->CheckBundles();
+    Server* s = server.get();
+    p.bundles = std::make_unique<BundleWatcher>(
+        options.bundle_dir, server->StoreOptions(), p.serving.get(), p.metrics.get(), [s] {
+          if (s->server_ != nullptr) s->SetServing(true);
+        });
+    p.bundles->CheckNow();
   }
 
-  RegisterDataGauges(p.metrics.get(), &server->services_, options);
+  RegisterDataGauges(p.metrics.get(), &server->services_);
 
   RpcObserverOptions observer_options;
   observer_options.log_sample = options.rpc_log_sample;
@@ -595,7 +387,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   p.health_ready = true;
   server->SetServing(server->services_.data() != nullptr);
   if (options.read_only) {
-    server->StartBundleWatcher(options.bundle_poll_interval);
+    p.bundles->Start(options.bundle_poll_interval);
   } else if (options.schedule_check_interval > absl::ZeroDuration()) {
     server->StartScheduler(options.schedule_check_interval);
   }
@@ -688,83 +480,25 @@ void Server::SetServing(bool serving) {
                                                   parts_->search->index() != nullptr);
 }
 
-bool Server::CheckBundles() {
-  Parts& p = *parts_;
-  const std::vector<std::string> bundles = storage::ListBundles(options_.bundle_dir);
-  absl::MutexLock lock(&p.bundle_mu);
-  for (const std::string& path : bundles) {  // newest first
-    const std::string name = std::filesystem::path(path).filename().string();
-    if (!p.bundle_name.empty() && name <= p.bundle_name) return false;  // nothing newer
-    if (p.refused_bundles.contains(name)) continue;
-    absl::StatusOr<storage::BundleManifest> manifest = storage::VerifyBundle(path);
-    absl::StatusOr<std::shared_ptr<storage::Dataset>> data =
-        manifest.ok() ? storage::Dataset::OpenBundle(*manifest, StoreOptions())
-                      : absl::StatusOr<std::shared_ptr<storage::Dataset>>(manifest.status());
-    if (!data.ok()) {
-      // A half-copied or corrupt bundle: refuse it, keep serving what we have.
-      p.refused_bundles.insert(name);
-      p.bundles_refused->Increment();
-      LogError("refused bundle", {{"bundle", path},
-                                  {"error", data.status().ToString()},
-                                  {"serving", p.bundle_name.empty() ? "none" : p.bundle_name}});
-      continue;
-    }
-    const bool first = p.bundle_name.empty();
-    // Watch streams continue from the new bundle's changes; the search
-    // index catches up with them (both listen to the serving state).
-    p.serving->Swap(std::move(*data));
-    p.bundle_name = name;
-    p.bundle_swaps->Increment();
-    LogInfo("serving bundle", {{"bundle", path},
-                               {"change_sequence", absl::StrCat(manifest->change_sequence)},
-                               {"articles", absl::StrCat(manifest->article_count)},
-                               {"created", manifest->created}});
-    if (server_ != nullptr && first) SetServing(true);
-    return true;
-  }
-  return false;
-}
+bool Server::CheckBundles() { return parts_->bundles != nullptr && parts_->bundles->CheckNow(); }
 
 void Server::RequestBundleCheck() {
-  absl::MutexLock lock(&parts_->scheduler_mu);
-  parts_->check_bundles_now = true;
+  if (parts_->bundles != nullptr) parts_->bundles->RequestCheck();
 }
 
 std::string Server::BundleName() const {
-  absl::MutexLock lock(&parts_->bundle_mu);
-  return parts_->bundle_name;
-}
-
-void Server::StartBundleWatcher(absl::Duration interval) {
-  Parts* p = parts_.get();
-  p->scheduler = std::thread([this, p, interval] {
-    absl::MutexLock lock(&p->scheduler_mu);
-    while (!p->stopping) {
-      p->check_bundles_now = false;
-      p->scheduler_mu.Unlock();
-      CheckBundles();
-      p->scheduler_mu.Lock();
-      auto woken = [p]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->scheduler_mu) {
-        return p->stopping || p->check_bundles_now;
-      };
-      p->scheduler_mu.AwaitWithTimeout(absl::Condition(&woken), interval);
-    }
-  });
+  return parts_->bundles != nullptr ? parts_->bundles->BundleName() : std::string();
 }
 
 void Server::StartScheduler(absl::Duration interval) {
-  Parts* p = parts_.get();
-  api::ServiceContext* services = &services_;
-  p->scheduler = std::thread([p, services, interval] {
-    absl::MutexLock lock(&p->scheduler_mu);
-    while (!p->stopping) {
-      absl::StatusOr<int> applied = p->primary_data->articles->ApplyDueSchedules(services->Now());
-      if (!applied.ok()) {
-        LogError("applying scheduled revisions failed", {{"error", applied.status().ToString()}});
-      } else if (*applied > 0) {
-        LogInfo("scheduled revisions took effect", {{"count", absl::StrCat(*applied)}});
-      }
-      p->scheduler_mu.AwaitWithTimeout(absl::Condition(&p->stopping), interval);
+  storage::ArticleStore* articles = parts_->primary_data->articles.get();
+  const api::ServingState* serving = parts_->serving.get();
+  parts_->scheduler = std::make_unique<PeriodicThread>(interval, [articles, serving] {
+    absl::StatusOr<int> applied = articles->ApplyDueSchedules(serving->Now());
+    if (!applied.ok()) {
+      LogError("applying scheduled revisions failed", {{"error", applied.status().ToString()}});
+    } else if (*applied > 0) {
+      LogInfo("scheduled revisions took effect", {{"count", absl::StrCat(*applied)}});
     }
   });
 }
@@ -805,11 +539,8 @@ void Server::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->Shutdown();  // every service NOT_SERVING
-  {
-    absl::MutexLock lock(&parts_->scheduler_mu);
-    parts_->stopping = true;
-  }
-  if (parts_->scheduler.joinable()) parts_->scheduler.join();
+  if (parts_->scheduler != nullptr) parts_->scheduler->Stop();
+  if (parts_->bundles != nullptr) parts_->bundles->Stop();
   if (parts_->search != nullptr) parts_->search->Shutdown();
   // Watch streams never end by themselves: end them now so that the drain
   // below waits only for ordinary calls.

@@ -202,7 +202,6 @@ class Server {
  private:
   Server() = default;
   void StartScheduler(absl::Duration interval);
-  void StartBundleWatcher(absl::Duration interval);
   void SetServing(bool serving);
   // Starts the search index's follower (see ServerOptions::search_index_dir).
   absl::Status StartSearch(const ServerOptions& options);
