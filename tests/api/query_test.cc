@@ -8,11 +8,13 @@
 #include "absl/time/time.h"
 #include "api/article_query.h"
 #include "api/catalog_query.h"
+#include "api/knowledge_query.h"
 #include "api/service_context.h"
 #include "api/serving_state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importers/data_dir.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::api {
@@ -314,6 +316,29 @@ TEST_F(QueryTest, ChangesAreListedAfterASequence) {
   absl::Status bad = ListChanges(Call(), request, &page);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.message(), HasSubstr("since"));
+}
+
+TEST_F(QueryTest, KnowledgeIsRetrievedByClinicalCodeAndABadOneNamesItsField) {
+  v1::RetrieveKnowledgeRequest request;
+  v1::Coding* coding = request.add_criteria()->mutable_coding();
+  coding->set_system("SNOMEDCT");
+  coding->set_code("76334006");
+  v1::RetrieveKnowledgeResponse response;
+  CallScope call = Call();
+  ASSERT_TRUE(RetrieveKnowledge(*call.data, call.today, services_.due_soon_days, request,
+                                &response)
+                  .ok());
+  ASSERT_EQ(response.results_size(), 1);
+  ASSERT_EQ(response.results(0).matches_size(), 1);
+  EXPECT_EQ(response.results(0).matches(0).article(), kSeed);
+  EXPECT_EQ(response.results(0).matches(0).match_type(), v1::MATCH_TYPE_EXACT);
+
+  coding->set_system("ICD11");
+  response.Clear();
+  absl::Status bad =
+      RetrieveKnowledge(*call.data, call.today, services_.due_soon_days, request, &response);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), HasSubstr("criteria[0].coding.system"));
 }
 
 TEST_F(QueryTest, ServingStateAnnouncesCommitsAndSwapsToItsListeners) {
