@@ -13,7 +13,9 @@
 #include "healthcontent/v1/knowledge_service.grpc.pb.h"
 #include "importers/interchange.h"
 #include "importers/nhs_importer.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

@@ -11,7 +11,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

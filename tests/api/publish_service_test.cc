@@ -10,7 +10,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/database.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

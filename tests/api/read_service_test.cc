@@ -4,7 +4,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

@@ -12,7 +12,9 @@
 #include "api/response_cache.h"
 #include "common/date.h"
 #include "gtest/gtest.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

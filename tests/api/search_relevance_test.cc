@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "importers/nhs_importer.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent {
 namespace {

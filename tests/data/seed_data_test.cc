@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.pb.h"
 #include "importers/interchange.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent {

@@ -9,8 +9,7 @@
 #include "domain/article_rules.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "importers/interchange.h"
-#include "testing/test_env.h"
+#include "testing/seed.h"
 
 namespace healthcontent {
 namespace {
@@ -29,13 +28,7 @@ constexpr char kSideEffects[] =
 // The seed article from data/ as revision 2023-05-19, its four references
 // named references/r0..r3.
 v1::Article SeedArticle() {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  absl::Status status =
-      importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(status.ok()) << status;
-  v1::Article article = request.article();
+  v1::Article article = testing::SeedPublishRequest().article();
   article.set_revision_id("2023-05-19");
   for (int i = 0; i < article.references_size(); ++i) {
     article.mutable_references(i)->set_name(absl::StrCat("references/r", i));

@@ -6,10 +6,9 @@
 #include <string>
 
 #include "domain/article_rules.h"
-#include "gtest/gtest.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "importers/interchange.h"
-#include "testing/test_env.h"
+#include "gtest/gtest.h"
+#include "testing/seed.h"
 
 namespace healthcontent {
 namespace {
@@ -18,13 +17,7 @@ using google::protobuf::util::MessageDifferencer;
 
 // The seed article from data/, with the output fields a stored revision has.
 v1::Article StoredSeed() {
-  std::string path =
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  absl::Status status =
-      importers::ParseInterchangeJson(testing::ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(status.ok()) << status;
-  v1::Article article = request.article();
+  v1::Article article = testing::SeedPublishRequest().article();
   article.set_name("articles/biological-therapy-for-cancer");
   article.set_revision_id("2023-05-19");
   article.mutable_next_review_date()->set_year(2026);

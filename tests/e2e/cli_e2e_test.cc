@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "storage/database.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -61,8 +62,7 @@ Cli RunCli(const std::vector<std::string>& args, bool with_stderr = true) {
 
 // The seed's publish request re-dated to 2024-06-03 with one sentence changed.
 std::string Revision2024() {
-  nlohmann::json request = nlohmann::json::parse(
-      ReadFileOrDie(SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
   request["article"]["reviewDate"] = {{"year", 2024}, {"month", 6}, {"day", 3}};
   return absl::StrReplaceAll(
       request.dump(2),
@@ -146,8 +146,7 @@ TEST_F(CliE2eTest, ImportOfDataThenExportReproducesDataByteForByte) {
   // One revision to stdout is the same document.
   Cli one = RunCli({"export", "--db=" + db, kSeed}, /*with_stderr=*/false);
   ASSERT_EQ(one.exit_code, 0);
-  EXPECT_EQ(one.output,
-            ReadFileOrDie(SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  EXPECT_EQ(one.output, ReadFileOrDie(SeedRequestPath()));
 
   // Importing data/ again writes nothing.
   Cli again = RunCli({"import", "--db=" + db, SourceDir() + "/data"});
@@ -190,12 +189,10 @@ TEST_F(CliE2eTest, DryRunOfABrokenJsonFileNamesTheFileAndTheProblem) {
   EXPECT_THAT(result.output, HasSubstr("0 valid, 1 refused (dry run: nothing written)\n"));
 
   // Field problems are listed one per line; a good file passes.
-  nlohmann::json request = nlohmann::json::parse(
-      ReadFileOrDie(SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
   request["article"]["reviewDate"] = {{"year", 2023}, {"month", 2}, {"day", 30}};
   WriteFileOrDie(dir_.File("bad-date.json"), request.dump());
-  result = RunCli({"import", "--dry-run", dir_.File("bad-date.json"),
-                   SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"});
+  result = RunCli({"import", "--dry-run", dir_.File("bad-date.json"), SeedRequestPath()});
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_THAT(result.output, HasSubstr("refused   " + dir_.File("bad-date.json") + ": "));
   EXPECT_THAT(result.output, HasSubstr("\n            article.review_date: "));
@@ -344,8 +341,7 @@ TEST_F(CliE2eTest, TherapyTypesUpsertReadsTheDataFormat) {
                            "0 imported, 1 skipped as identical, 0 refused\n");
 
   // An article file, and a therapy type without a display name, are refused.
-  const std::string article =
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
+  const std::string article = SeedRequestPath();
   WriteFileOrDie(dir_.File("nameless.json"),
                  R"({"therapyType": {"name": "therapyTypes/x-therapy"}})");
   Cli bad = RunCli({"therapy-types", "upsert", "--db=" + db, article, dir_.File("nameless.json")});
@@ -676,8 +672,7 @@ TEST_F(CliE2eTest, MaxPatientReadingGradeRefusesHarderPatientTextsNamingTheGrade
                                     "--max_patient_reading_grade=6"});
   const std::string at = absl::StrCat("--server=127.0.0.1:", server.port());
   const std::string token = std::string("--token=") + kPublisher;
-  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
   seed["article"].erase("therapyTypes");  // an empty catalogue here
   WriteFileOrDie(dir_.File("patient.json"), seed.dump());
   Cli refused = RunCli({"publish", dir_.File("patient.json"), token, at});
@@ -748,8 +743,7 @@ TEST_F(CliE2eTest, ARestoredPrimaryBehindItsBundleRefusesWritesUntilRecovered) {
   const std::string at = absl::StrCat("--server=127.0.0.1:", again.port());
   Cli spanish = RunCli({"get", "articles/abdominal-pain", "--lang=es", at});
   EXPECT_THAT(spanish.output, StartsWith("Dolor abdominal\n"));
-  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+  nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
   seed["article"]["reviewDate"] = {{"year", 2026}, {"month", 1}, {"day", 15}};
   WriteFileOrDie(dir_.File("review.json"), seed.dump());
   Cli published = RunCli({"publish", dir_.File("review.json"), token, at});

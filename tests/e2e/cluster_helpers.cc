@@ -1,10 +1,5 @@
 #include "e2e/cluster_helpers.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <sstream>
 
@@ -14,8 +9,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/date.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
+#include "testing/http_client.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -114,29 +112,8 @@ grpc::Status PublishSeedRevision(const std::string& target, const std::string& t
 }
 
 std::string ScrapeMetrics(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[8192];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
-  close(fd);
-  size_t body = response.find("\r\n\r\n");
+  const std::string response = HttpGet(port, "/metrics");
+  const size_t body = response.find("\r\n\r\n");
   if (!absl::StartsWith(response, "HTTP/1.") || body == std::string::npos) return "";
   return response.substr(body + 4);
 }

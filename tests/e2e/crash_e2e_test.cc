@@ -18,8 +18,8 @@
 #include "e2e/server_process.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "storage/database.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -85,9 +85,7 @@ TEST(CrashE2eTest, AcknowledgedPublishesSurviveSigkill) {
   TempDir dir;
   const std::string db = dir.File("crash.db");
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex("hct_crash"), "\n"));
-  v1::PublishArticleRevisionRequest base;
-  std::string seed = SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  ASSERT_TRUE(importers::ParseInterchangeJson(ReadFileOrDie(seed), seed, &base).ok());
+  const v1::PublishArticleRevisionRequest base = SeedPublishRequest();
 
   std::mt19937 rng(777);
   std::vector<Acked> acked;

@@ -48,7 +48,9 @@
 #include "healthcontent/v1/article_service.grpc.pb.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "testing/seed.h"
 #include "testing/test_env.h"
+#include "testing/test_server.h"
 
 namespace healthcontent::testing {
 namespace {

@@ -16,8 +16,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
-#include "importers/interchange.h"
 #include "storage/database.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -51,9 +51,7 @@ TEST(DiskFullE2eTest, PublishFailsCleanlyAndRecoversWhenSpaceReturns) {
                               "--auth_tokens_file=" + dir.File("tokens")});
   auto stub = v1::ArticleService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  v1::PublishArticleRevisionRequest request;
-  std::string seed = SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  ASSERT_TRUE(importers::ParseInterchangeJson(ReadFileOrDie(seed), seed, &request).ok());
+  v1::PublishArticleRevisionRequest request = SeedPublishRequest();
   auto publish = [&](int day_offset) {
     *request.mutable_article()->mutable_review_date() =
         ToProtoDate(absl::CivilDay(2024, 1, 1) + day_offset);

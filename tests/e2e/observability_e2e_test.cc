@@ -9,7 +9,9 @@
 #include "e2e/cluster_helpers.h"
 #include "e2e/server_process.h"
 #include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "healthcontent/v1/article_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "testing/test_env.h"
 

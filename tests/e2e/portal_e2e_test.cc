@@ -6,6 +6,7 @@
 #include "e2e/server_process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -30,8 +31,7 @@ class PortalE2eTest : public ::testing::Test {
 
   // Publishes the seed re-dated to 2024-06-03 with its first heading renamed.
   void Publish2024() {
-    nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(
-        SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+    nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
     request["article"]["reviewDate"] = {{"year", 2024}, {"month", 6}, {"day", 3}};
     request["article"]["sections"][0]["heading"] = "How it works";
     CurlResult r = Call("healthcontent.v1.ArticleService/PublishArticleRevision", request.dump(),

@@ -6,6 +6,7 @@
 #include "e2e/server_process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -31,8 +32,7 @@ class PublishE2eTest : public ::testing::Test {
   // The seed's publish request from data/, re-dated to 2024-06-03 with one
   // sentence changed.
   std::string Revision2024() {
-    nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(
-        SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json"));
+    nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
     request["article"]["reviewDate"] = {{"year", 2024}, {"month", 6}, {"day", 3}};
     return absl::StrReplaceAll(
         request.dump(),

@@ -16,6 +16,7 @@
 #include "e2e/cluster_helpers.h"
 #include "e2e/server_process.h"
 #include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
 #include "testing/test_env.h"

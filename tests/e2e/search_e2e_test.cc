@@ -22,7 +22,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
-#include "importers/interchange.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {
@@ -100,9 +100,7 @@ TEST(SearchE2eTest, AfterSigkillAndADeletedIndexSearchServesExactlyTheDatabase) 
   const std::vector<std::string> args = {"--db=" + db,
                                          "--bootstrap_dir=" + SourceDir() + "/data",
                                          "--auth_tokens_file=" + dir.File("tokens")};
-  v1::PublishArticleRevisionRequest base;
-  std::string seed = SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  ASSERT_TRUE(importers::ParseInterchangeJson(ReadFileOrDie(seed), seed, &base).ok());
+  const v1::PublishArticleRevisionRequest base = SeedPublishRequest();
 
   std::mt19937 rng(4242);
   std::vector<Acked> acked;

@@ -29,6 +29,7 @@
 #include "healthcontent/v1/article_service.grpc.pb.h"
 #include "healthcontent/v1/change_service.grpc.pb.h"
 #include "storage/database.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::testing {

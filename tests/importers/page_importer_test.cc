@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "importers/interchange.h"
 #include "importers/slug.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent {
@@ -29,17 +30,13 @@ using ::healthcontent::testing::SpansText;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kDataFile[] = "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
 constexpr char kReviewDateLine[] = "May 19, 2023\n";
 constexpr char kProductsLine[] = "Products & Services\n";
 
 std::string SeedPage() { return ReadFileOrDie(SourceDir() + "/tests/fixtures/seed_page.txt"); }
 
 v1::PublishArticleRevisionRequest DataFile() {
-  std::string path = SourceDir() + kDataFile;
-  v1::PublishArticleRevisionRequest request;
-  absl::Status status = importers::ParseInterchangeJson(ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(status.ok()) << status;
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   // Clinical codes are added by editors (data/README.md); a page prints none.
   request.mutable_article()->clear_codes();
   return request;

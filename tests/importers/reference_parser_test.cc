@@ -7,8 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "healthcontent/v1/article_service.pb.h"
-#include "importers/interchange.h"
-#include "testing/test_env.h"
+#include "testing/seed.h"
 
 namespace healthcontent::importers {
 namespace {
@@ -114,10 +113,7 @@ TEST(ReferenceParserTest, SeedSecondJournalArticle) {
 // The seed data and the parser agree on every field of every reference, so
 // neither can drift from the other.
 TEST(ReferenceParserTest, ReproducesTheSeedArticleReferences) {
-  std::string json = testing::ReadFileOrDie(
-      testing::SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json");
-  v1::PublishArticleRevisionRequest request;
-  ASSERT_TRUE(ParseInterchangeJson(json, "2023-05-19.json", &request).ok());
+  v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   ASSERT_EQ(request.article().references_size(), 4);
   for (const v1::Reference& expected : request.article().references()) {
     EXPECT_EQ(Diff(expected, ParseCitation(expected.citation())), "") << expected.citation();

@@ -13,8 +13,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importers/data_dir.h"
-#include "importers/interchange.h"
 #include "search/article_search.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::search {

@@ -18,12 +18,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importers/data_dir.h"
-#include "importers/interchange.h"
 #include "storage/article_store.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "storage/storage.h"
 #include "storage/therapy_type_store.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::storage {

@@ -18,6 +18,7 @@
 #include "storage/reference_store.h"
 #include "storage/storage.h"
 #include "storage/therapy_type_store.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::storage {

@@ -19,6 +19,7 @@
 #include "storage/change_log.h"
 #include "storage/storage.h"
 #include "storage/therapy_type_store.h"
+#include "testing/seed.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::storage {

@@ -9,13 +9,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
-#include "common/hash.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
-#include "importers/interchange.h"
 
 namespace healthcontent::testing {
 
@@ -53,15 +50,6 @@ std::string IsoDate(const google::type::Date& date) {
   return day.ok() ? FormatIsoDate(*day) : "(none)";
 }
 
-v1::PublishArticleRevisionRequest SeedPublishRequest() {
-  const std::string path =
-      SourceDir() + "/data/articles/biological-therapy-for-cancer/2023-05-19.json";
-  v1::PublishArticleRevisionRequest request;
-  absl::Status status = importers::ParseInterchangeJson(ReadFileOrDie(path), path, &request);
-  EXPECT_TRUE(status.ok()) << status;
-  return request;
-}
-
 std::string ReadFileOrDie(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot read " << path;
@@ -74,61 +62,6 @@ void WriteFileOrDie(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   EXPECT_TRUE(out.good()) << "cannot write " << path;
-}
-
-TestServer::TestServer(Options options) {
-  db_path_ = dir_.File("test.db");
-  std::string tokens = absl::StrCat("# test tokens\n", "reader ", Sha256Hex(kReaderToken), "\n",
-                                    "publisher ", Sha256Hex(kPublisherToken), "\n", "admin ",
-                                    Sha256Hex(kAdminToken), "\n");
-  WriteFileOrDie(dir_.File("tokens"), tokens);
-  server::ServerOptions server_options;
-  server_options.listen = "";
-  server_options.db_path = db_path_;
-  server_options.bootstrap_dir = options.load_seed_data ? SourceDir() + "/data" : "";
-  server_options.auth_tokens_file = dir_.File("tokens");
-  server_options.require_auth_for_reads = options.require_auth_for_reads;
-  server_options.reflection = false;
-  server_options.schedule_check_interval = absl::ZeroDuration();
-  server_options.rpc_log_sample = 0;  // failed calls are still logged
-  server_options.watch_limits = options.watch_limits;
-  SetToday(2026, 6, 1);
-  server_options.clock = [this] { return now_; };
-  auto started = server::Server::Start(server_options);
-  EXPECT_TRUE(started.ok()) << started.status();
-  if (!started.ok()) abort();
-  server_ = *std::move(started);
-  auto channel = server_->InProcessChannel();
-  articles_ = v1::ArticleService::NewStub(channel);
-  therapy_types_ = v1::TherapyTypeService::NewStub(channel);
-  references_ = v1::ReferenceService::NewStub(channel);
-  knowledge_ = v1::KnowledgeService::NewStub(channel);
-}
-
-TestServer::~TestServer() { server_->Shutdown(absl::Seconds(1)); }
-
-void TestServer::SetToday(int year, int month, int day) {
-  now_ = absl::FromCivil(absl::CivilSecond(year, month, day, 12, 0, 0), absl::UTCTimeZone());
-}
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
-}
-
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) fields.push_back(v.field());
-    }
-  }
-  return fields;
 }
 
 int RunCommand(const std::string& command, std::string* out) {
