@@ -141,16 +141,15 @@ class RemoteBackend : public Backend {
     request.set_page_size(kPageSize);
     request.set_view(v1::ARTICLE_VIEW_BASIC);
     std::vector<std::string> names;
-    RETURN_IF_ERROR(
-        FetchPages<v1::ListArticlesResponse>(
-            request, /*all_pages=*/true,
-            PageCall(options_, *articles_, &v1::ArticleService::Stub::ListArticles),
-            [&](v1::ListArticlesResponse& response) {
-              for (const v1::Article& article : response.articles()) {
-                names.push_back(article.name());
-              }
-            })
-            .status());
+    RETURN_IF_ERROR(FetchPages<v1::ListArticlesResponse>(
+                        request, /*all_pages=*/true,
+                        PageCall(options_, *articles_, &v1::ArticleService::Stub::ListArticles),
+                        [&](v1::ListArticlesResponse& response) {
+                          for (const v1::Article& article : response.articles()) {
+                            names.push_back(article.name());
+                          }
+                        })
+                        .status());
     for (const std::string& name : names) {
       ASSIGN_OR_RETURN(std::string slug, ParseArticleName(name, "name"));
       ASSIGN_OR_RETURN(const Revisions* revisions, RevisionsOf(slug));
@@ -240,11 +239,11 @@ class RemoteBackend : public Backend {
     v1::ListArticleRevisionsRequest request;
     request.set_parent(ArticleName(slug));
     request.set_page_size(kPageSize);
-    ASSIGN_OR_RETURN(v1::ListArticleRevisionsResponse all,
-                     GatherPages(request, /*all_pages=*/true,
-                                 PageCall(options_, *articles_,
-                                          &v1::ArticleService::Stub::ListArticleRevisions),
-                                 &v1::ListArticleRevisionsResponse::mutable_revisions));
+    ASSIGN_OR_RETURN(
+        v1::ListArticleRevisionsResponse all,
+        GatherPages(request, /*all_pages=*/true,
+                    PageCall(options_, *articles_, &v1::ArticleService::Stub::ListArticleRevisions),
+                    &v1::ListArticleRevisionsResponse::mutable_revisions));
     return &revisions_.emplace(slug, std::move(*all.mutable_revisions())).first->second;
   }
 

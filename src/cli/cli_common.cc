@@ -128,11 +128,10 @@ absl::Status UsageError(absl::string_view message) {
 }
 
 int ReportError(const absl::Status& status) {
-  std::string text =
-      status.GetPayload(kUsagePayload).has_value()
-          ? absl::StrCat("healthcontent: ", status.message(), "\n")
-          : absl::StrCat("healthcontent: ", LowerStatusCodeName(status.code()), ": ",
-                         status.message(), "\n");
+  std::string text = status.GetPayload(kUsagePayload).has_value()
+                         ? absl::StrCat("healthcontent: ", status.message(), "\n")
+                         : absl::StrCat("healthcontent: ", LowerStatusCodeName(status.code()), ": ",
+                                        status.message(), "\n");
   for (const std::string& line : FieldViolationLines(status)) absl::StrAppend(&text, "  ", line, "\n");
   std::fputs(text.c_str(), stderr);
   return ExitCodeFor(status);

@@ -38,8 +38,6 @@ int Index(absl::StatusCode code) {
 
 absl::string_view StatusCodeName(absl::StatusCode code) { return Names().upper[Index(code)]; }
 
-absl::string_view LowerStatusCodeName(absl::StatusCode code) {
-  return Names().lower[Index(code)];
-}
+absl::string_view LowerStatusCodeName(absl::StatusCode code) { return Names().lower[Index(code)]; }
 
 }  // namespace healthcontent
