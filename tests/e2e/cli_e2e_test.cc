@@ -121,9 +121,8 @@ TEST_F(CliE2eTest, ImportOfDataThenExportReproducesDataByteForByte) {
   Cli imported = RunCli({"import", "--db=" + db, SourceDir() + "/data"});
   ASSERT_EQ(imported.exit_code, 0) << imported.output;
   EXPECT_THAT(imported.output,
-              HasSubstr("imported  " + SourceDir() +
-                        "/data/articles/biological-therapy-for-cancer/2023-05-19.json: "
-                        "articles/biological-therapy-for-cancer/revisions/2023-05-19\n"));
+              HasSubstr("imported  " + SeedRequestPath() +
+                        ": articles/biological-therapy-for-cancer/revisions/2023-05-19\n"));
   EXPECT_THAT(imported.output, HasSubstr("14 imported, 0 skipped as identical, 0 refused\n"));
 
   Cli exported = RunCli({"export", "--db=" + db, "--all", "--out=" + dir_.File("out")});
@@ -197,9 +196,8 @@ TEST_F(CliE2eTest, DryRunOfABrokenJsonFileNamesTheFileAndTheProblem) {
   EXPECT_THAT(result.output, HasSubstr("refused   " + dir_.File("bad-date.json") + ": "));
   EXPECT_THAT(result.output, HasSubstr("\n            article.review_date: "));
   EXPECT_THAT(result.output,
-              HasSubstr("valid     " + SourceDir() +
-                        "/data/articles/biological-therapy-for-cancer/2023-05-19.json: "
-                        "articles/biological-therapy-for-cancer/revisions/2023-05-19\n"));
+              HasSubstr("valid     " + SeedRequestPath() +
+                        ": articles/biological-therapy-for-cancer/revisions/2023-05-19\n"));
 
   // --json reports the same per file.
   result = RunCli({"import", "--dry-run", "--json", broken}, /*with_stderr=*/false);
