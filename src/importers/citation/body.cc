@@ -37,6 +37,7 @@ size_t ClosingQuote(absl::string_view s, size_t i, size_t* after) {
   CodePoint open = At(s, i);
   std::vector<char32_t> closers;
   switch (open.c) {
+    // clang-format off
     case 0x201C: closers = {0x201D, '"'}; break;
     case '"': closers = {'"', 0x201D}; break;
     case 0x2018: closers = {0x2019}; break;
@@ -44,6 +45,7 @@ size_t ClosingQuote(absl::string_view s, size_t i, size_t* after) {
     case 0x201E: closers = {0x201C, 0x201D}; break;
     case 0x2039: closers = {0x203A}; break;
     default: return npos;
+      // clang-format on
   }
   for (size_t p = i + open.len; p < s.size();) {
     CodePoint cp = At(s, p);
@@ -94,6 +96,17 @@ size_t CommaTitleEnd(absl::string_view r) {
   return npos;
 }
 
+// Records a journal article: the container, then the journal's numbers, which
+// win over any the container's text carried; the year only while none is set.
+void SetJournal(absl::string_view container, const Numbers& n, Draft* d) {
+  SetContainer(container, false, d);
+  SetShort(n.volume, d->ref->mutable_volume());
+  SetShort(n.issue, d->ref->mutable_issue());
+  SetShort(n.pages, d->ref->mutable_pages());
+  if (d->year == 0) d->year = n.year;
+  d->kind = v1::Reference::JOURNAL_ARTICLE;
+}
+
 // Physics and astronomy cite without a title: "Finoguenov A., Briel U.,
 // 2003, A&A, 410, 777", "..., J. Appl. Phys. 87, pp. 334-344 (2000)".
 bool ReadTitlelessJournal(absl::string_view r, Draft* d) {
@@ -112,12 +125,7 @@ bool ReadTitlelessJournal(absl::string_view r, Draft* d) {
   if (words > 6) return false;
   Numbers n = ReadNumbers(whole.substr(tail));
   if (!n.LooksLikeJournal() || n.pages.empty()) return false;
-  SetContainer(name, false, d);
-  SetShort(n.volume, d->ref->mutable_volume());
-  SetShort(n.issue, d->ref->mutable_issue());
-  SetShort(n.pages, d->ref->mutable_pages());
-  if (d->year == 0) d->year = n.year;
-  d->kind = v1::Reference::JOURNAL_ARTICLE;
+  SetJournal(name, n, d);
   return true;
 }
 
@@ -158,7 +166,8 @@ bool ReadRunOnJournal(absl::string_view seg, Draft* d) {
       if (i == 0 || name[i - 1] == ' ') {
         ++words;
         size_t e = WordEnd(name, i);
-        if (!IsUpperAt(name, i) && !IsOneOf(name.substr(i, e - i), {"of", "and", "in", "the", "&"})) {
+        if (!IsUpperAt(name, i) &&
+            !IsOneOf(name.substr(i, e - i), {"of", "and", "in", "the", "&"})) {
           return false;
         }
       }
@@ -168,12 +177,7 @@ bool ReadRunOnJournal(absl::string_view seg, Draft* d) {
   }
   if (StartsIn(seg.substr(stop + 2))) return false;
   SetTitle(seg.substr(0, stop), d->ref);
-  SetContainer(StripTag(seg.substr(stop + 1, tail - stop - 1)), false, d);
-  SetShort(n.volume, d->ref->mutable_volume());
-  SetShort(n.issue, d->ref->mutable_issue());
-  SetShort(n.pages, d->ref->mutable_pages());
-  if (d->year == 0) d->year = n.year;
-  d->kind = v1::Reference::JOURNAL_ARTICLE;
+  SetJournal(StripTag(seg.substr(stop + 1, tail - stop - 1)), n, d);
   return true;
 }
 
@@ -205,11 +209,11 @@ absl::string_view StripBookTail(absl::string_view title, Draft* d) {
       }
     }
   }
-  for (absl::string_view key : {", Ph.D. Thesis", ", PhD thesis", ", Ph.D. dissertation",
-                                ", PhD dissertation", ", Doctoral dissertation", ", Master's thesis",
-                                ", Masters thesis", ", M.S. thesis", ", Diploma thesis",
-                                ", Technical Report", ", Tech. Rep", ", ed. ", ", edited by ",
-                                ", trans. ", ", paper submitted", ", preprint"}) {
+  for (absl::string_view key :
+       {", Ph.D. Thesis", ", PhD thesis", ", Ph.D. dissertation", ", PhD dissertation",
+        ", Doctoral dissertation", ", Master's thesis", ", Masters thesis", ", M.S. thesis",
+        ", Diploma thesis", ", Technical Report", ", Tech. Rep", ", ed. ", ", edited by ",
+        ", trans. ", ", paper submitted", ", preprint"}) {
     size_t k = FindIgnoreCase(title, key);
     if (k != npos && k > 0) title = TrimField(title.substr(0, k));
   }
@@ -225,7 +229,8 @@ absl::string_view StripBookTail(absl::string_view title, Draft* d) {
       if (d->ref->publisher().empty()) SetText(last, d->ref->mutable_publisher());
     } else if (NumericTailStart(last) == 0 && !ReadNumbers(last).pages.empty()) {
       if (d->ref->pages().empty()) SetShort(ReadNumbers(last).pages, d->ref->mutable_pages());
-    } else if (!(stripped && LooksLikePlace(last) && std::count(last.begin(), last.end(), ' ') < 3)) {
+    } else if (!(stripped && LooksLikePlace(last) &&
+                 std::count(last.begin(), last.end(), ' ') < 3)) {
       break;
     }
     stripped = true;
@@ -235,10 +240,11 @@ absl::string_view StripBookTail(absl::string_view title, Draft* d) {
 }
 
 bool IsSeriesName(absl::string_view seg) {
-  for (absl::string_view w : {"series", "texts", "lecture notes", "studies", "proceedings",
-                              "journal", "vol", "band", "collection", "library", "monograph",
-                              "report", "thesis", "dissertation", "edited", "translated",
-                              "reprint", "review", "bulletin", "papers", "handbook"}) {
+  for (absl::string_view w :
+       {"series",   "texts",        "lecture notes", "studies",    "proceedings", "journal",
+        "vol",      "band",         "collection",    "library",    "monograph",   "report",
+        "thesis",   "dissertation", "edited",        "translated", "reprint",     "review",
+        "bulletin", "papers",       "handbook"}) {
     if (FindIgnoreCase(seg, w) != npos) return true;
   }
   return ContainsDigit(seg);
@@ -316,15 +322,10 @@ bool ReadJournal(const Parts& parts, Draft* d) {
       }
       title = parts.Span(0, std::max<size_t>(title_end, 1));
     }
-    SetContainer(StripTag(container), false, d);
-    SetShort(n.volume, d->ref->mutable_volume());
-    SetShort(n.issue, d->ref->mutable_issue());
-    SetShort(n.pages, d->ref->mutable_pages());
-    if (n.year != 0 && d->year == 0) d->year = n.year;
+    SetJournal(StripTag(container), n, d);
     for (size_t j = k + 1; j < parts.segs.size() && d->year == 0; ++j) {
       d->year = ReadNumbers(parts.Text(j)).year;
     }
-    d->kind = v1::Reference::JOURNAL_ARTICLE;
     SetTitle(title, d->ref);
     return true;
   }

@@ -68,8 +68,8 @@ inline bool IsCombiningCp(char32_t c) { return c >= 0x300 && c <= 0x36F; }
 
 inline bool IsLetterCp(char32_t c) {
   return IsUpperCp(c) || IsLowerCp(c) || IsCombiningCp(c) || (c >= 0x250 && c <= 0x2AF) ||
-         (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x52F) ||
-         (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF);
+         (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x52F) || (c >= 0x3040 && c <= 0x9FFF) ||
+         (c >= 0xAC00 && c <= 0xD7AF);
 }
 
 inline bool IsSpaceCp(char32_t c) {

@@ -39,9 +39,8 @@ void SetContainer(absl::string_view c, bool strip_numbers, Draft* d) {
   bool meeting = false;
   for (size_t i = 0; i < c.size(); ++i) {
     if (IsLetterBefore(c, i)) continue;
-    for (absl::string_view w : {"proc.", "proc ", "proceedings", "conference", "conf.",
-                                "symposium", "workshop", "meeting", "congress", "forum",
-                                "colloquium"}) {
+    for (absl::string_view w : {"proc.", "proc ", "proceedings", "conference", "conf.", "symposium",
+                                "workshop", "meeting", "congress", "forum", "colloquium"}) {
       if (StartsWithAt(c, i, w)) meeting = true;
     }
   }
@@ -60,7 +59,8 @@ void SetContainer(absl::string_view c, bool strip_numbers, Draft* d) {
   // "(M. Cooper, J. C. Watson & W. B. Stiles, Eds.) Person-Centered ..."
   if (!c.empty() && c.front() == '(') {
     size_t close = c.find(')');
-    if (close != npos && EditorMarkerEnd(c, c.rfind(',', close) == npos ? close : c.rfind(',', close)) != npos) {
+    if (close != npos &&
+        EditorMarkerEnd(c, c.rfind(',', close) == npos ? close : c.rfind(',', close)) != npos) {
       c = TrimField(c.substr(close + 1));
     }
   }
@@ -130,7 +130,8 @@ void SetContainer(absl::string_view c, bool strip_numbers, Draft* d) {
         // "(Osaka, Japan)", "(Seattle, Washington, April 1-5, 1990)"
         size_t open = c.rfind('(');
         absl::string_view group = open == npos ? "" : c.substr(open);
-        bool place = !ContainsDigit(group) && LooksLikePlace(c.substr(open + 1, c.size() - open - 2));
+        bool place =
+            !ContainsDigit(group) && LooksLikePlace(c.substr(open + 1, c.size() - open - 2));
         bool dated = FirstYear(group) != 0 && meeting;
         if (open != npos && open > 0 && group.find(',') != npos && (place || dated)) {
           if (d->year == 0) d->year = FirstYear(group);
@@ -146,9 +147,11 @@ void SetContainer(absl::string_view c, bool strip_numbers, Draft* d) {
         if (HasPublisherWord(last) && !ContainsDigit(last) && CountCps(last) < 40) {
           if (d->ref->publisher().empty()) SetText(last, d->ref->mutable_publisher());
           c = TrimField(c.substr(0, comma));
-        } else if ((meeting || stripped_place) && (state || (LooksLikePlace(last) &&
-                                         static_cast<size_t>(std::count(last.begin(), last.end(), ' ')) <= max_spaces &&
-                                         !IsContainerWord(last)))) {
+        } else if ((meeting || stripped_place) &&
+                   (state ||
+                    (LooksLikePlace(last) &&
+                     static_cast<size_t>(std::count(last.begin(), last.end(), ' ')) <= max_spaces &&
+                     !IsContainerWord(last)))) {
           c = TrimField(c.substr(0, comma));
           stripped_place = true;
         }
@@ -190,7 +193,8 @@ void ReadInPart(absl::string_view seg, Draft* d) {
     } else if (book_authors) {
       container = body.substr(after);
     } else {
-      // A marker further on that the names did not reach: "In O. C. A. and D. Card (Ed.), Handbook".
+      // A marker further on that the names did not reach: "In O. C. A. and D. Card (Ed.),
+      // Handbook".
       for (absl::string_view key : {"(Eds.)", "(Ed.)", "(eds.)", "(ed.)", "(eds)", "(ed)"}) {
         size_t k = body.find(key);
         if (k != npos && k < 120) {

@@ -45,7 +45,9 @@ size_t YearAt(absl::string_view s, size_t i, int* year) {
   int y = 0;
   size_t e = ReadNumber(s, i, 5, &y);
   if (e - i != 4 || !IsPlausibleYear(y)) return npos;
-  if (e < s.size() && absl::ascii_islower(static_cast<unsigned char>(s[e])) && !IsLetterAt(s, e + 1)) ++e;
+  if (e < s.size() && absl::ascii_islower(static_cast<unsigned char>(s[e])) &&
+      !IsLetterAt(s, e + 1))
+    ++e;
   if (IsAlnumAt(s, e)) return npos;
   if (e < s.size() && (s[e] == '.' || s[e] == '/') && IsDigitAt(s, e + 1)) return npos;
   if (e < s.size() && IsDashCp(At(s, e).c) && IsDigitAt(s, e + At(s, e).len)) return npos;
@@ -62,17 +64,23 @@ int FirstYear(absl::string_view s) {
 }
 
 int MonthNumber(absl::string_view word) {
-  static constexpr absl::string_view kMonths[] = {"january", "february", "march",     "april",
-                                                  "may",     "june",     "july",      "august",
-                                                  "september", "october", "november", "december"};
+  static constexpr absl::string_view kMonths[] = {"january",   "february", "march",    "april",
+                                                  "may",       "june",     "july",     "august",
+                                                  "september", "october",  "november", "december"};
   // French, German, Spanish and Italian names that citations in the corpora print.
   static constexpr absl::string_view kOther[12][4] = {
-      {"janvier", "januar", "enero", "gennaio"},  {"février", "februar", "febrero", "febbraio"},
-      {"mars", "märz", "marzo", ""},              {"avril", "abril", "aprile", ""},
-      {"mai", "mayo", "maggio", ""},              {"juin", "juni", "junio", "giugno"},
-      {"juillet", "juli", "julio", "luglio"},     {"août", "agosto", "", ""},
-      {"septembre", "septiembre", "settembre", ""}, {"octobre", "oktober", "octubre", "ottobre"},
-      {"novembre", "noviembre", "", ""},          {"décembre", "dezember", "diciembre", "dicembre"}};
+      {"janvier", "januar", "enero", "gennaio"},
+      {"février", "februar", "febrero", "febbraio"},
+      {"mars", "märz", "marzo", ""},
+      {"avril", "abril", "aprile", ""},
+      {"mai", "mayo", "maggio", ""},
+      {"juin", "juni", "junio", "giugno"},
+      {"juillet", "juli", "julio", "luglio"},
+      {"août", "agosto", "", ""},
+      {"septembre", "septiembre", "settembre", ""},
+      {"octobre", "oktober", "octubre", "ottobre"},
+      {"novembre", "noviembre", "", ""},
+      {"décembre", "dezember", "diciembre", "dicembre"}};
   std::string w = absl::AsciiStrToLower(word);
   if (w.size() < 3) return 0;
   if (w == "sept") return 9;

@@ -25,8 +25,8 @@ namespace healthcontent::importers::citation {
 struct Draft {
   explicit Draft(v1::Reference* reference) : ref(reference) {}
 
-  v1::Reference* ref;  // not owned; the fields found so far
-  int year = 0;        // the publication year; 0 until a step finds one
+  v1::Reference* ref;        // not owned; the fields found so far
+  int year = 0;              // the publication year; 0 until a step finds one
   bool comma_style = false;  // the names ended with a comma: "Feferman, S., Title, Journal"
   v1::Reference::Kind kind = v1::Reference::OTHER;
 };

@@ -11,7 +11,8 @@ void ExtractEdition(std::string* body, v1::Reference* ref) {
   for (size_t i = 0; i < body->size(); ++i) {
     bool bracket = i > 0 && (*body)[i - 1] == '(';
     if (i > 0 && !bracket &&
-        !((*body)[i - 1] == ' ' && i >= 2 && absl::string_view(".,;\x1f").find((*body)[i - 2]) != npos) &&
+        !((*body)[i - 1] == ' ' && i >= 2 &&
+          absl::string_view(".,;\x1f").find((*body)[i - 2]) != npos) &&
         (*body)[i - 1] != kCut) {
       continue;
     }

@@ -59,12 +59,14 @@ bool HasFileExtension(absl::string_view token) {
 // True when the token after a space continues a URL that a line break split:
 // "http://www. boston.com/...", "https://www.cia.gov/ library/...".
 bool ContinuesUrl(absl::string_view url, absl::string_view next) {
-  while (!next.empty() && absl::string_view(".,;:)]").find(next.back()) != npos) next.remove_suffix(1);
+  while (!next.empty() && absl::string_view(".,;:)]").find(next.back()) != npos)
+    next.remove_suffix(1);
   if (next.empty() || url.empty()) return false;
   for (char c : next) {
     if (!IsUrlByte(static_cast<unsigned char>(c))) return false;
   }
-  if (StartsWithAt(next, 0, "http") || StartsWithAt(next, 0, "www.") || StartsWithAt(next, 0, "doi")) {
+  if (StartsWithAt(next, 0, "http") || StartsWithAt(next, 0, "www.") ||
+      StartsWithAt(next, 0, "doi")) {
     return false;
   }
   bool url_has_path = url.find('/', url.find("//") == npos ? 0 : url.find("//") + 2) != npos;
@@ -152,8 +154,8 @@ std::string DoiOfUrl(absl::string_view url) {
 // "URL:"): start of the words to remove with it, or `url_begin`.
 size_t UrlLeadIn(absl::string_view s, size_t url_begin) {
   static constexpr absl::string_view kKeys[] = {
-      "retrieved", "available", "url", "online", "accessed", "see", "en ligne", "retirado",
-      "abgerufen", "verfügbar", "disponible", "disponível", "from", "[internet]"};
+      "retrieved", "available", "url",       "online",     "accessed",   "see",  "en ligne",
+      "retirado",  "abgerufen", "verfügbar", "disponible", "disponível", "from", "[internet]"};
   size_t floor = url_begin > 120 ? url_begin - 120 : 0;
   size_t b = url_begin;
   while (b > floor && s[b - 1] != kCut && !(s[b - 1] == ' ' && b >= 2 && s[b - 2] == '.')) --b;
@@ -174,11 +176,12 @@ size_t UrlLeadIn(absl::string_view s, size_t url_begin) {
 
 void ExtractAccessNotes(std::string* t, v1::Reference* ref) {
   static constexpr absl::string_view kKeys[] = {
-      "last accessed", "date accessed", "accessed on", "accessed", "retrieved on", "retrieved",
-      "last viewed",   "viewed on",     "viewed",      "cited",    "consulted on", "consulted",
-      "abgerufen am",  "zugegriffen am", "consulté le"};
+      "last accessed", "date accessed", "accessed on",  "accessed",       "retrieved on",
+      "retrieved",     "last viewed",   "viewed on",    "viewed",         "cited",
+      "consulted on",  "consulted",     "abgerufen am", "zugegriffen am", "consulté le"};
   for (size_t i = 0; i < t->size(); ++i) {
-    if (!absl::ascii_isalpha(static_cast<unsigned char>((*t)[i])) || IsLetterBefore(*t, i)) continue;
+    if (!absl::ascii_isalpha(static_cast<unsigned char>((*t)[i])) || IsLetterBefore(*t, i))
+      continue;
     for (absl::string_view key : kKeys) {
       if (!WordAt(*t, i, key)) continue;
       size_t p = SkipSpaces(*t, SkipChars(*t, SkipSpaces(*t, i + key.size()), ":"));
@@ -209,8 +212,8 @@ void ExtractUrls(std::string* t, v1::Reference* ref) {
   size_t i = 0;
   for (int found = 0; found < 16 && i < t->size(); ++i) {
     bool www = StartsWithAt(*t, i, "www.") && IsAlnumAt(*t, i + 4) &&
-               (i == 0 || !IsUrlByte(static_cast<unsigned char>((*t)[i - 1])) || (*t)[i - 1] == '(' ||
-                (*t)[i - 1] == '[');
+               (i == 0 || !IsUrlByte(static_cast<unsigned char>((*t)[i - 1])) ||
+                (*t)[i - 1] == '(' || (*t)[i - 1] == '[');
     if (!www && !StartsWithAt(*t, i, "http://") && !StartsWithAt(*t, i, "https://")) continue;
     ++found;
     size_t end = UrlTokenEnd(*t, i);
@@ -233,12 +236,14 @@ void ExtractUrls(std::string* t, v1::Reference* ref) {
                        PrecededBy(*t, i, "[", &open))) {
       begin = open;
     }
-    if (begin < i && (begin == 0 || (*t)[begin] == '(' || (*t)[begin] == '[' || (*t)[begin] == '<')) {
+    if (begin < i &&
+        (begin == 0 || (*t)[begin] == '(' || (*t)[begin] == '[' || (*t)[begin] == '<')) {
       char close = (*t)[begin] == '(' ? ')' : (*t)[begin] == '[' ? ']' : '>';
       size_t q = SkipChars(*t, text_end, ". ");
       if (q < t->size() && (*t)[q] == close) text_end = q + 1;
     }
-    if (ref->url().empty() && value.size() <= kMaxUrlBytes && value.size() > 11) ref->set_url(value);
+    if (ref->url().empty() && value.size() <= kMaxUrlBytes && value.size() > 11)
+      ref->set_url(value);
     if (ref->doi().empty()) ref->set_doi(DoiOfUrl(value));
     if (ref->pmid().empty()) ref->set_pmid(PmidOfUrl(value));
     Cut(t, begin, std::max(text_end, begin));
@@ -315,10 +320,12 @@ void ExtractIds(std::string* t, v1::Reference* ref) {
 }
 
 void ExtractBoilerplate(std::string* t) {
+  // clang-format off
   static constexpr absl::string_view kPhrases[] = {
       "also available online", "available online with free registration",
       "available online with free subscription", "available online", "[epub ahead of print]",
       "epub ahead of print", "[internet]", "[online]", "[en ligne]"};
+  // clang-format on
   for (size_t i = 0; i < t->size(); ++i) {
     if (IsLetterBefore(*t, i)) continue;
     for (absl::string_view phrase : kPhrases) {

@@ -64,7 +64,8 @@ size_t ReadLeadingNames(absl::string_view s, size_t p, Draft* d) {
       char c = i < names.size() ? names[i] : ',';
       if (c == '(') ++depth;
       if (c == ')' && depth > 0) --depth;
-      if ((c == ',' || c == ';') && (depth == 0 || i == names.size()) && (colon || i == names.size())) {
+      if ((c == ',' || c == ';') && (depth == 0 || i == names.size()) &&
+          (colon || i == names.size())) {
         absl::string_view part = TrimField(names.substr(b, i - b));
         if (!part.empty() && part.size() <= kMaxNameBytes) d->ref->add_authors(std::string(part));
         b = i + 1;
@@ -97,7 +98,8 @@ size_t ReadLeadingNames(absl::string_view s, size_t p, Draft* d) {
       if (n.size() >= 2 && IsUpperAt(n, 0) && n[1] == '.') initials = true;
     }
     bool family_initials = TryFamilyInitials(s, p).end != npos;
-    if (!family_initials && !initials && next == ':' && !LooksLikeOrganisation(list.names[0])) return p;
+    if (!family_initials && !initials && next == ':' && !LooksLikeOrganisation(list.names[0]))
+      return p;
   }
   if (list.editors) {
     AddNames(list, d->ref->mutable_editors());

@@ -71,7 +71,8 @@ bool NameCanEndAt(absl::string_view s, size_t q, bool ended_with_dot) {
     }
     int year = 0;
     if (IsDigitAt(s, r) && YearAt(s, r, &year) != npos) return true;
-    if (r < s.size() && IsOpenQuoteCp(At(s, r).c)) return true;  // P. Yang and J. H. Chern "Design ..."
+    if (r < s.size() && IsOpenQuoteCp(At(s, r).c))
+      return true;  // P. Yang and J. H. Chern "Design ..."
   }
   return ended_with_dot;
 }
@@ -92,7 +93,8 @@ NameMatch TryInverted(absl::string_view s, size_t i) {
   // "Van der Burght, A. T.": a capitalised particle, lower-case ones, the name.
   if (e < s.size() && s[e] == ' ' && IsParticle(absl::AsciiStrToLower(s.substr(i, e - i)))) {
     size_t after = CapWordEnd(s, ParticlesEnd(s, e + 1));
-    if (after != npos && after > e + 1 && s.substr(e + 1, after - e - 1).find(' ') != npos) e = after;
+    if (after != npos && after > e + 1 && s.substr(e + 1, after - e - 1).find(' ') != npos)
+      e = after;
   }
   int family_words = 1;
   if (e < s.size() && s[e] == ' ') {
@@ -146,7 +148,8 @@ NameMatch TryInverted(absl::string_view s, size_t i) {
     bool given_pair = family_words == 2 && given_words >= 1 && !has_initial;
     // "Ansoff, H. Igor." but not "Hunt, E. B. Concept Learning: ...".
     if (has_initial && !dot) ++words_after_initial;
-    bool word_after_initial = words_after_initial > 1 || (words_after_initial == 1 && end < s.size() && s[end] == ':');
+    bool word_after_initial =
+        words_after_initial > 1 || (words_after_initial == 1 && end < s.size() && s[end] == ':');
     if (NameCanEndAt(s, end, dot) && !given_pair && !word_after_initial) best = {end, dot};
   }
   return best;
@@ -206,13 +209,14 @@ NameMatch TryForm(NameForm form, absl::string_view s, size_t i) {
 }  // namespace
 
 bool IsParticle(absl::string_view w) {
-  return IsOneOf(w, {"van", "von", "de", "der", "den", "del", "della", "delle", "des", "di", "da",
-                     "do", "dos", "das", "du", "la", "le", "ten", "ter", "te", "zu", "zum", "vom",
-                     "bin", "ibn", "al", "el", "y"});
+  return IsOneOf(w, {"van", "von", "de",  "der", "den", "del", "della", "delle", "des", "di",
+                     "da",  "do",  "dos", "das", "du",  "la",  "le",    "ten",   "ter", "te",
+                     "zu",  "zum", "vom", "bin", "ibn", "al",  "el",    "y"});
 }
 
 bool IsStopWord(absl::string_view w) {
   std::string l = absl::AsciiStrToLower(w);
+  // clang-format off
   return IsOneOf(l, {"the", "a", "an", "in", "on", "of", "for", "and", "to", "from", "with", "by",
                      "at", "as", "is", "are", "how", "what", "why", "when", "where", "who", "which",
                      "this", "that", "these", "toward", "towards", "notes", "proceedings",
@@ -222,6 +226,7 @@ bool IsStopWord(absl::string_view w) {
                      "if", "do", "does", "can", "should", "not", "no", "our", "some", "all",
                      "available", "retrieved", "accessed", "vol", "volume", "pp", "eds", "ed",
                      "edited", "ibid", "id", "anon", "anonymous"});
+  // clang-format on
 }
 
 size_t CapWordEnd(absl::string_view s, size_t i) {
@@ -317,7 +322,7 @@ NameList ReadNames(absl::string_view s, size_t i) {
   NameList out;
   out.end = i;
   NameForm style = NameForm::kNone;
-  std::vector<size_t> ends;          // where each name ended
+  std::vector<size_t> ends;  // where each name ended
   std::vector<NameForm> forms;
   bool after_and = false;
   size_t p = i;
@@ -401,7 +406,8 @@ NameList ReadNames(absl::string_view s, size_t i) {
       } else if (r < s.size() && s[r] == '&') {
         r += 1;
         after_and = true;
-      } else if (WordAt(s, r, "et") && EtAlEnd(s, r) == npos && IsUpperAt(s, SkipSpaces(s, r + 2))) {
+      } else if (WordAt(s, r, "et") && EtAlEnd(s, r) == npos &&
+                 IsUpperAt(s, SkipSpaces(s, r + 2))) {
         r += 2;
         after_and = true;
       }

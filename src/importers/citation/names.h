@@ -58,9 +58,9 @@ struct NameList {
   std::vector<absl::string_view> names;
   bool et_al = false;
   bool editors = false;
-  bool joined_by_and = false;  // "X and Y", "X & Y"
+  bool joined_by_and = false;        // "X and Y", "X & Y"
   NameForm style = NameForm::kNone;  // the form of the first name
-  size_t end = 0;              // just after the last name, "et al" or editor marker
+  size_t end = 0;                    // just after the last name, "et al" or editor marker
 };
 
 // Reads the names that start a citation (or follow "In:"), in whichever of

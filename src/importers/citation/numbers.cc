@@ -14,11 +14,12 @@ namespace healthcontent::importers::citation {
 namespace {
 
 bool IsNumberKeyword(absl::string_view lower) {
-  return IsOneOf(lower, {"vol", "vols", "volume", "v", "no", "nos", "nr", "n°", "nº", "num",
-                         "number", "issue", "iss", "pp", "p", "pg", "pgs", "pages", "page", "suppl",
-                         "supp", "supplement", "pt", "part", "passim", "art", "article", "et",
-                         "and", "spec", "s", "bd", "jg", "heft", "fasc", "t", "tome", "tomo",
-                         "sect", "section", "e", "n"});
+  return IsOneOf(
+      lower, {"vol",  "vols",   "volume", "v",          "no", "nos",  "nr",     "n°",   "nº",
+              "num",  "number", "issue",  "iss",        "pp", "p",    "pg",     "pgs",  "pages",
+              "page", "suppl",  "supp",   "supplement", "pt", "part", "passim", "art",  "article",
+              "et",   "and",    "spec",   "s",          "bd", "jg",   "heft",   "fasc", "t",
+              "tome", "tomo",   "sect",   "section",    "e",  "n"});
 }
 
 bool IsMonthOrSeasonWord(absl::string_view word) {
@@ -49,8 +50,10 @@ absl::string_view StripPunct(absl::string_view w) {
 
 // A canonical lower-case roman numeral below 400 ("ix", "xlv"; not "il").
 bool IsRomanNumeral(absl::string_view w) {
-  static constexpr absl::string_view kOnes[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-  static constexpr absl::string_view kTens[] = {"", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc"};
+  static constexpr absl::string_view kOnes[] = {"",  "i",  "ii",  "iii",  "iv",
+                                                "v", "vi", "vii", "viii", "ix"};
+  static constexpr absl::string_view kTens[] = {"",  "x",  "xx",  "xxx",  "xl",
+                                                "l", "lx", "lxx", "lxxx", "xc"};
   static constexpr absl::string_view kHundreds[] = {"", "c", "cc", "ccc"};
   if (w.empty() || w.size() > 12 || w.find_first_not_of("ivxlc") != npos) return false;
   for (int v = 1; v < 400; ++v) {
@@ -73,8 +76,7 @@ bool IsNumericChunk(absl::string_view chunk, absl::string_view previous) {
     absl::string_view inner = StripPunct(chunk);
     size_t space = inner.find(' ');
     absl::string_view first = inner.substr(0, space);
-    return ContainsDigit(chunk) && (space == npos ? IsNumericChunk(first, "") || false
-                                                  : true) &&
+    return ContainsDigit(chunk) && (space == npos ? IsNumericChunk(first, "") || false : true) &&
            (IsNumericChunk(first, "") || IsMonthOrSeasonWord(StripPunct(first)));
   }
   absl::string_view core = StripPunct(chunk);
@@ -90,10 +92,12 @@ bool IsNumericChunk(absl::string_view chunk, absl::string_view previous) {
   while (k < core.size() && k < 9 && !absl::ascii_isdigit(static_cast<unsigned char>(core[k]))) ++k;
   if (k < core.size() && k <= 8 && absl::ascii_isdigit(static_cast<unsigned char>(core[k]))) {
     absl::string_view prefix = core.substr(0, k);
-    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '-')) prefix.remove_suffix(1);
+    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '-'))
+      prefix.remove_suffix(1);
     std::string lower = absl::AsciiStrToLower(prefix);
     bool letters = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
-      return absl::ascii_isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+      return absl::ascii_isalpha(static_cast<unsigned char>(c)) ||
+             static_cast<unsigned char>(c) >= 0x80;
     });
     bool capitals = std::all_of(prefix.begin(), prefix.end(), [](char c) {
       return absl::ascii_isupper(static_cast<unsigned char>(c)) || c == '-';
@@ -116,7 +120,8 @@ bool IsNumericChunk(absl::string_view chunk, absl::string_view previous) {
     return true;
   }
   if (core.size() >= 2 && IsRomanPages(absl::AsciiStrToLower(core)) &&
-      std::all_of(core.begin(), core.end(), [](char c) { return absl::ascii_isupper(static_cast<unsigned char>(c)); })) {
+      std::all_of(core.begin(), core.end(),
+                  [](char c) { return absl::ascii_isupper(static_cast<unsigned char>(c)); })) {
     return true;  // "Harvard Business Review, XLV", "Lunar and Planetary Science XXI"
   }
   if (CountCps(core) == 1 && IsUpperAt(core, 0)) {
@@ -151,7 +156,9 @@ std::vector<Token> Tokenize(absl::string_view s) {
       continue;
     }
     if (c == ':' || c == ';' || c == ',') {
-      out.push_back({c == ':' ? Token::kColon : c == ';' ? Token::kSemicolon : Token::kComma,
+      out.push_back({c == ':'   ? Token::kColon
+                     : c == ';' ? Token::kSemicolon
+                                : Token::kComma,
                      s.substr(i, 1)});
       ++i;
       continue;
@@ -163,7 +170,8 @@ std::vector<Token> Tokenize(absl::string_view s) {
     i = e;
     if (raw.empty()) continue;
     size_t first_digit = 0;
-    while (first_digit < raw.size() && !absl::ascii_isdigit(static_cast<unsigned char>(raw[first_digit]))) {
+    while (first_digit < raw.size() &&
+           !absl::ascii_isdigit(static_cast<unsigned char>(raw[first_digit]))) {
       ++first_digit;
     }
     if (first_digit == raw.size()) {
@@ -263,7 +271,9 @@ size_t ChooseYear(const std::vector<Token>& t, size_t b, size_t e) {
     if (depth > 0 || !IsYearToken(t[i], &year)) continue;
     if (i > b && t[i - 1].type == Token::kColon) continue;
     size_t j = i + 1;
-    while (j < e && j - i <= 3 && (t[j].type == Token::kWord || (t[j].type == Token::kNumber && t[j].text.size() <= 2))) ++j;
+    while (j < e && j - i <= 3 &&
+           (t[j].type == Token::kWord || (t[j].type == Token::kNumber && t[j].text.size() <= 2)))
+      ++j;
     if (j < e && t[j].type == Token::kSemicolon) return i;
     last = i;
   }
@@ -346,7 +356,8 @@ void ReadNumberTokens(const std::vector<Token>& t, size_t b, size_t e, Numbers* 
           // "2019 Jan 3;380(1)": the month and day before the ";" are the date.
           size_t j = i + 1;
           while (j < e && j - i <= 3 &&
-                 (t[j].type == Token::kWord || (t[j].type == Token::kNumber && t[j].text.size() <= 2))) {
+                 (t[j].type == Token::kWord ||
+                  (t[j].type == Token::kNumber && t[j].text.size() <= 2))) {
             ++j;
           }
           if (j < e && j > i + 1 && t[j].type == Token::kSemicolon) i = j - 1;

@@ -15,14 +15,16 @@ namespace healthcontent::importers::citation {
 
 bool LooksLikeOrganisation(absl::string_view name, bool anywhere) {
   static constexpr absl::string_view kLastWords[] = {
-      "society",   "institute",  "institutes", "network",     "association", "organization",
-      "organisation", "center",  "centre",     "centers",     "committee",   "group",
-      "agency",    "department", "council",    "foundation",  "college",     "board",
-      "collaboration", "consortium", "service", "services",   "administration", "ministry",
-      "office",    "university", "trialists",  "commission",  "academy",     "panel",
-      "force",     "program",    "programme",  "investigators", "alliance",  "coalition",
-      "federation", "authority", "union",      "nations",     "bureau",      "corporation",
-      "survey",    "collaborative", "project",  "registry",   "initiative",  "league"};
+      "society",      "institute",    "institutes",     "network",       "association",
+      "organization", "organisation", "center",         "centre",        "centers",
+      "committee",    "group",        "agency",         "department",    "council",
+      "foundation",   "college",      "board",          "collaboration", "consortium",
+      "service",      "services",     "administration", "ministry",      "office",
+      "university",   "trialists",    "commission",     "academy",       "panel",
+      "force",        "program",      "programme",      "investigators", "alliance",
+      "coalition",    "federation",   "authority",      "union",         "nations",
+      "bureau",       "corporation",  "survey",         "collaborative", "project",
+      "registry",     "initiative",   "league"};
   name = TrimField(name);
   if (!name.empty() && name.back() == ')') {
     size_t open = name.rfind('(');
@@ -38,11 +40,13 @@ bool LooksLikeOrganisation(absl::string_view name, bool anywhere) {
   }
   if (words.empty() || words.size() > (anywhere ? 30 : 14)) return false;
   size_t first_end = WordEnd(words[0], 0);
-  if (IsStopWord(words[0].substr(0, first_end)) && !absl::EqualsIgnoreCase(words[0], "the")) return false;
+  if (IsStopWord(words[0].substr(0, first_end)) && !absl::EqualsIgnoreCase(words[0], "the"))
+    return false;
   for (absl::string_view w : words) {
     if (IsUpperAt(w, 0) || w == "&" || IsParticle(w) || (anywhere && IsDigitAt(w, 0)) ||
         (anywhere && w[0] == '(') ||
-        IsOneOf(w, {"of", "for", "the", "and", "on", "in", "to", "at", "into", "et", "al", "al."})) {
+        IsOneOf(w,
+                {"of", "for", "the", "and", "on", "in", "to", "at", "into", "et", "al", "al."})) {
       if (!anywhere && ContainsDigit(w)) return false;
       continue;
     }

@@ -13,6 +13,7 @@
 namespace healthcontent::importers::citation {
 
 bool HasPublisherWord(absl::string_view s) {
+  // clang-format off
   static constexpr absl::string_view kWords[] = {
       "press",     "publisher",  "publishers", "publishing", "publications", "verlag",
       "books",     "editions",   "éditions",   "ediciones",  "editora",      "editore",
@@ -24,6 +25,7 @@ bool HasPublisherWord(absl::string_view s) {
       "kaufmann",  "kluwer",     "plenum",     "north-holland", "birkhäuser", "birkhauser",
       "dekker",    "crc",        "wiley-interscience", "butterworth", "butterworths", "heinemann",
       "hachette",  "gallimard",  "flammarion", "seuil",      "puf",          "armand"};
+  // clang-format on
   std::string lower = absl::AsciiStrToLower(s);
   for (size_t i = 0; i < lower.size(); ++i) {
     if (i > 0 && IsLetterBefore(lower, i)) continue;
@@ -90,7 +92,8 @@ bool ReadPublisher(absl::string_view seg, PublisherPart* out) {
   } else if (HasPublisherWord(head) && !ContainsDigit(head)) {
     publisher = std::string(head);
   } else if (n.year != 0 && !head.empty() && !ContainsDigit(head) && semicolon_year &&
-             std::count(head.begin(), head.end(), ' ') <= 5 && n.volume.empty() && n.pages.empty()) {
+             std::count(head.begin(), head.end(), ' ') <= 5 && n.volume.empty() &&
+             n.pages.empty()) {
     // AMA: "Mayo Clinic; 2020". Without the semicolon "Name, 2020" is as
     // often a journal or a newspaper as a publisher.
     publisher = std::string(head);

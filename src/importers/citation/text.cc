@@ -13,7 +13,7 @@ namespace {
 
 // End of an inline markup tag some sources leave in ("<i>", "</italic>"), or npos.
 size_t MarkupTagEnd(absl::string_view s, size_t i) {
-  static constexpr absl::string_view kTags[] = {"i",   "b",  "u",  "em", "strong", "italic",
+  static constexpr absl::string_view kTags[] = {"i",    "b",   "u",   "em", "strong", "italic",
                                                 "bold", "sup", "sub", "sc", "span"};
   size_t p = i + 1;
   if (p < s.size() && s[p] == '/') ++p;
@@ -168,7 +168,8 @@ bool IsOneOf(absl::string_view word, std::initializer_list<absl::string_view> li
 absl::string_view TrimField(absl::string_view v) {
   for (int round = 0; round < 4; ++round) {
     size_t before = v.size();
-    while (!v.empty() && absl::string_view(" \x1f,;:.-&").find(v.front()) != npos) v.remove_prefix(1);
+    while (!v.empty() && absl::string_view(" \x1f,;:.-&").find(v.front()) != npos)
+      v.remove_prefix(1);
     while (!v.empty() && absl::string_view(" \x1f,;:.&").find(v.back()) != npos) v.remove_suffix(1);
     for (auto [open, close] : {std::pair<char, char>{'(', ')'}, {'[', ']'}}) {
       size_t opens = std::count(v.begin(), v.end(), open);
@@ -194,8 +195,6 @@ size_t ReadNumber(absl::string_view s, size_t i, size_t max, int* value) {
   return p;
 }
 
-void Cut(std::string* t, size_t begin, size_t end) {
-  t->replace(begin, end - begin, 1, kCut);
-}
+void Cut(std::string* t, size_t begin, size_t end) { t->replace(begin, end - begin, 1, kCut); }
 
 }  // namespace healthcontent::importers::citation

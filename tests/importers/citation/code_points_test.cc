@@ -45,27 +45,27 @@ TEST(CodePointsTest, CaseOfLatinGreekAndCyrillic) {
 }
 
 TEST(CodePointsTest, OtherClasses) {
-  EXPECT_TRUE(IsLetterCp(0x4E2D));   // 中
-  EXPECT_TRUE(IsLetterCp(0x301));    // combining acute
+  EXPECT_TRUE(IsLetterCp(0x4E2D));  // 中
+  EXPECT_TRUE(IsLetterCp(0x301));   // combining acute
   EXPECT_TRUE(IsCombiningCp(0x301));
   EXPECT_FALSE(IsLetterCp(U'1'));
   EXPECT_FALSE(IsLetterCp(U'-'));
-  EXPECT_TRUE(IsSpaceCp(0xA0));      // no-break space
-  EXPECT_TRUE(IsSpaceCp(0x2003));    // em space
-  EXPECT_TRUE(IsSpaceCp(0x1F));      // control characters count as space
+  EXPECT_TRUE(IsSpaceCp(0xA0));    // no-break space
+  EXPECT_TRUE(IsSpaceCp(0x2003));  // em space
+  EXPECT_TRUE(IsSpaceCp(0x1F));    // control characters count as space
   EXPECT_FALSE(IsSpaceCp(U'a'));
   EXPECT_TRUE(IsInvisibleCp(0xAD));  // soft hyphen
   EXPECT_TRUE(IsInvisibleCp(0x200B));
   EXPECT_TRUE(IsInvisibleCp(0xFEFF));
   EXPECT_FALSE(IsInvisibleCp(U' '));
   EXPECT_TRUE(IsDashCp(U'-'));
-  EXPECT_TRUE(IsDashCp(0x2013));     // –
-  EXPECT_TRUE(IsDashCp(0x2212));     // −
+  EXPECT_TRUE(IsDashCp(0x2013));  // –
+  EXPECT_TRUE(IsDashCp(0x2212));  // −
   EXPECT_FALSE(IsDashCp(U'_'));
   EXPECT_TRUE(IsOpenQuoteCp(0x201C));   // “
   EXPECT_FALSE(IsOpenQuoteCp(0x201D));  // ”
   EXPECT_TRUE(IsQuoteCp(0x201D));
-  EXPECT_TRUE(IsQuoteCp(0xBB));         // »
+  EXPECT_TRUE(IsQuoteCp(0xBB));  // »
   EXPECT_FALSE(IsQuoteCp(U'`'));
 }
 
@@ -85,7 +85,9 @@ TEST(CodePointsTest, TestsAtAPositionAnswerFalsePastTheEnd) {
 }
 
 TEST(CodePointsTest, PrevCpStepsBackOneCodePoint) {
-  absl::string_view s = "a\xC3\xA9" "b";  // a é b
+  absl::string_view s =
+      "a\xC3\xA9"
+      "b";  // a é b
   EXPECT_EQ(PrevCp(s, 4), 3u);
   EXPECT_EQ(PrevCp(s, 3), 1u);
   EXPECT_EQ(PrevCp(s, 1), 0u);

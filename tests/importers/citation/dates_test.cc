@@ -25,7 +25,7 @@ TEST(DatesTest, YearAtReadsAYearStandingAlone) {
   EXPECT_EQ(YearAt("v2001", 1, &y), npos);      // after a letter
   EXPECT_EQ(YearAt("1988-1992", 0, &y), npos);  // a range
   EXPECT_EQ(YearAt("1988-1992", 5, &y), npos);
-  EXPECT_EQ(YearAt("2001.5", 0, &y), npos);     // a decimal
+  EXPECT_EQ(YearAt("2001.5", 0, &y), npos);  // a decimal
   EXPECT_EQ(YearAt("2001/02", 0, &y), npos);
   EXPECT_EQ(YearAt("1499", 0, &y), npos);
   EXPECT_EQ(y, 7);  // untouched on a miss
@@ -37,7 +37,7 @@ TEST(DatesTest, FirstAndLastYear) {
   EXPECT_EQ(LastYear("1999, reprinted 2005."), 2005);
   EXPECT_EQ(LastYear("(1999/2000)"), 1999);  // a range: its first year
   EXPECT_EQ(LastYear("1889-96"), 1889);
-  EXPECT_EQ(LastYear("29/10/2010"), 2010);   // only a numeric date holds one
+  EXPECT_EQ(LastYear("29/10/2010"), 2010);  // only a numeric date holds one
   EXPECT_EQ(LastYear("no year"), 0);
 }
 

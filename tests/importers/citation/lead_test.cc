@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 
 namespace healthcontent::importers::citation {
@@ -15,100 +16,75 @@ TEST(LeadTest, SkipCitationNumber) {
   EXPECT_EQ(SkipCitationNumber("3) Smith J"), 3u);
   EXPECT_EQ(SkipCitationNumber("36 Smith J"), 3u);
   EXPECT_EQ(SkipCitationNumber("[Allison2006-MIT] G. Allison"), 18u);
-  EXPECT_EQ(SkipCitationNumber("2001. Title"), 0u);     // a year, not a number
-  EXPECT_EQ(SkipCitationNumber("36 percent of"), 0u);   // no capital after it
-  EXPECT_EQ(SkipCitationNumber("[Internet] x"), 0u);    // a label holds a digit
+  EXPECT_EQ(SkipCitationNumber("2001. Title"), 0u);    // a year, not a number
+  EXPECT_EQ(SkipCitationNumber("36 percent of"), 0u);  // no capital after it
+  EXPECT_EQ(SkipCitationNumber("[Internet] x"), 0u);   // a label holds a digit
   EXPECT_EQ(SkipCitationNumber("Smith J"), 0u);
 }
 
-TEST(LeadTest, AuthorsWithEtAl) {
-  v1::Reference ref;
-  Draft d(&ref);
-  absl::string_view s = "Papiez MA, et al. Biological therapies. Journal. 2021.";
-  EXPECT_EQ(ReadLeadingNames(s, 0, &d), 18u);
-  ASSERT_EQ(ref.authors_size(), 1);
-  EXPECT_EQ(ref.authors(0), "Papiez MA");
-  EXPECT_TRUE(ref.et_al());
-  EXPECT_FALSE(d.comma_style);
+struct NamesCase {
+  std::string text;
+  size_t next;           // what ReadLeadingNames returns
+  std::string expected;  // the Reference in text format
+  bool comma_style = false;
+};
+
+TEST(LeadTest, ReadLeadingNames) {
+  const NamesCase cases[] = {
+      {"Papiez MA, et al. Biological therapies. Journal. 2021.", 18,
+       R"(authors: "Papiez MA" et_al: true)"},
+      // Names before "eds." are editors.
+      {"Niederhuber JE, et al., eds. Therapeutic antibodies.", 29,
+       R"(editors: "Niederhuber JE" editors_et_al: true)"},
+      {"American Cancer Society: Cancer Facts and Figures 2018. Atlanta", 25,
+       R"(authors: "American Cancer Society")"},
+      {"Feferman, S., Transfinite Recursive Progressions of Axiomatic Theories, J. Symbolic "
+       "Logic, 27, 259-316 (1962).",
+       14, R"(authors: "Feferman, S.")", true},
+      // A single name needs a year after it.
+      {"Grondin, 1991: Title", 9, R"(authors: "Grondin")"},
+      // "———." repeats the previous entry's authors.
+      {"\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94. Title", 11, ""},
+      // A title is left for the body.
+      {"Immunotherapy to treat cancer. National Cancer Institute.", 0, ""},
+  };
+  for (const NamesCase& c : cases) {
+    v1::Reference ref, expected;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(c.expected, &expected)) << c.expected;
+    Draft d(&ref);
+    EXPECT_EQ(ReadLeadingNames(c.text, 0, &d), c.next) << c.text;
+    EXPECT_EQ(ref.ShortDebugString(), expected.ShortDebugString()) << c.text;
+    EXPECT_EQ(d.comma_style, c.comma_style) << c.text;
+    EXPECT_EQ(d.year, 0) << c.text;
+  }
 }
 
-TEST(LeadTest, EditorsInsteadOfAuthors) {
-  v1::Reference ref;
-  Draft d(&ref);
-  absl::string_view s = "Niederhuber JE, et al., eds. Therapeutic antibodies.";
-  EXPECT_EQ(ReadLeadingNames(s, 0, &d), 29u);
-  EXPECT_EQ(ref.authors_size(), 0);
-  ASSERT_EQ(ref.editors_size(), 1);
-  EXPECT_EQ(ref.editors(0), "Niederhuber JE");
-  EXPECT_TRUE(ref.editors_et_al());
-}
+struct DateCase {
+  std::string text;
+  size_t next;  // what ReadLeadingDate returns
+  int year;
+  bool comma_style = false;
+};
 
-TEST(LeadTest, GroupAuthor) {
-  v1::Reference ref;
-  Draft d(&ref);
-  absl::string_view s = "American Cancer Society: Cancer Facts and Figures 2018. Atlanta";
-  EXPECT_EQ(ReadLeadingNames(s, 0, &d), 25u);
-  ASSERT_EQ(ref.authors_size(), 1);
-  EXPECT_EQ(ref.authors(0), "American Cancer Society");
-}
-
-TEST(LeadTest, CommaAfterTheNamesIsRecorded) {
-  v1::Reference ref;
-  Draft d(&ref);
-  absl::string_view s =
-      "Feferman, S., Transfinite Recursive Progressions of Axiomatic Theories, J. Symbolic Logic, "
-      "27, 259-316 (1962).";
-  EXPECT_EQ(ReadLeadingNames(s, 0, &d), 14u);
-  ASSERT_EQ(ref.authors_size(), 1);
-  EXPECT_EQ(ref.authors(0), "Feferman, S.");
-  EXPECT_TRUE(d.comma_style);
-}
-
-TEST(LeadTest, SingleNameWithAYearAndRepeatedAuthors) {
-  v1::Reference ref;
-  Draft d(&ref);
-  EXPECT_EQ(ReadLeadingNames("Grondin, 1991: Title", 0, &d), 9u);
-  ASSERT_EQ(ref.authors_size(), 1);
-  EXPECT_EQ(ref.authors(0), "Grondin");
-
-  ref.Clear();
-  EXPECT_EQ(ReadLeadingNames("\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94. Title", 0, &d), 11u);
-  EXPECT_EQ(ref.authors_size(), 0);
-}
-
-TEST(LeadTest, ATitleIsLeftForTheBody) {
-  v1::Reference ref;
-  Draft d(&ref);
-  EXPECT_EQ(ReadLeadingNames("Immunotherapy to treat cancer. National Cancer Institute.", 0, &d),
-            0u);
-  EXPECT_EQ(ref.authors_size(), 0);
-}
-
-TEST(LeadTest, LeadingDate) {
-  v1::Reference ref;
-  Draft d(&ref);
-  EXPECT_EQ(ReadLeadingDate("(2009). Title", 0, &d), 8u);
-  EXPECT_EQ(d.year, 2009);
-  EXPECT_FALSE(d.comma_style);
-
-  EXPECT_EQ(ReadLeadingDate("(n.d.). Title", 0, &d), 8u);
-  EXPECT_EQ(d.year, 0);
-
-  EXPECT_EQ(ReadLeadingDate("2011, Title", 0, &d), 6u);
-  EXPECT_EQ(d.year, 2011);
-  EXPECT_TRUE(d.comma_style);
-
-  EXPECT_EQ(ReadLeadingDate("2001[1953]. Title", 0, &d), 12u);
-  EXPECT_EQ(d.year, 2001);
-}
-
-TEST(LeadTest, NoLeadingDate) {
-  v1::Reference ref;
-  Draft d(&ref);
-  EXPECT_EQ(ReadLeadingDate("(Boston) Title", 0, &d), 0u);
-  EXPECT_EQ(ReadLeadingDate("2011 Title", 0, &d), 0u);  // a year that runs into words
-  EXPECT_EQ(ReadLeadingDate("", 0, &d), 0u);
-  EXPECT_EQ(d.year, 0);
+TEST(LeadTest, ReadLeadingDate) {
+  const DateCase cases[] = {
+      {"(2009). Title", 8, 2009},
+      {"(n.d.). Title", 8, 0},
+      {"2011, Title", 6, 2011, true},
+      {"2001[1953]. Title", 12, 2001},
+      // No date: the position comes back unchanged.
+      {"(Boston) Title", 0, 0},
+      {"2011 Title", 0, 0},  // a year that runs into words
+      {"", 0, 0},
+  };
+  for (const DateCase& c : cases) {
+    v1::Reference ref;
+    Draft d(&ref);
+    EXPECT_EQ(ReadLeadingDate(c.text, 0, &d), c.next) << c.text;
+    EXPECT_EQ(d.year, c.year) << c.text;
+    EXPECT_EQ(d.comma_style, c.comma_style) << c.text;
+    EXPECT_EQ(ref.ByteSizeLong(), 0u) << c.text;
+  }
 }
 
 }  // namespace

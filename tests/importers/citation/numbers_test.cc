@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace healthcontent::importers::citation {
@@ -15,67 +16,33 @@ TEST(NumbersTest, NumericTailStartFindsTheRunOfNumbers) {
   EXPECT_EQ(NumericTailStart("2001;27(4):235-46"), 0u);
 }
 
-TEST(NumbersTest, Nlm) {
-  Numbers n = ReadNumbers("27 (4): 235-46, 2001");
-  EXPECT_EQ(n.volume, "27");
-  EXPECT_EQ(n.issue, "4");
-  EXPECT_EQ(n.pages, "235-46");
-  EXPECT_EQ(n.year, 2001);
-  EXPECT_TRUE(n.colon);
-  EXPECT_FALSE(n.year_semicolon);
-  EXPECT_TRUE(n.LooksLikeJournal());
+// Numbers in one line: "v=27 i=4 p=235-46 y=2001", then the shape flags that
+// are set (";year", "colon", "vol.") and "journal" when LooksLikeJournal.
+std::string Describe(const Numbers& n) {
+  std::string out = absl::StrCat("v=", n.volume, " i=", n.issue, " p=", n.pages, " y=", n.year);
+  if (n.year_semicolon) absl::StrAppend(&out, " ;year");
+  if (n.colon) absl::StrAppend(&out, " colon");
+  if (n.volume_keyword) absl::StrAppend(&out, " vol.");
+  if (n.LooksLikeJournal()) absl::StrAppend(&out, " journal");
+  return out;
 }
 
-TEST(NumbersTest, Vancouver) {
-  Numbers n = ReadNumbers("2001;27(4):235-46");
-  EXPECT_EQ(n.year, 2001);
-  EXPECT_TRUE(n.year_semicolon);
-  EXPECT_EQ(n.volume, "27");
-  EXPECT_EQ(n.issue, "4");
-  EXPECT_EQ(n.pages, "235-46");
-
-  n = ReadNumbers("2019 Jan 3;380(1):11-22");  // the month and day belong to the date
-  EXPECT_EQ(n.year, 2019);
-  EXPECT_EQ(n.volume, "380");
-  EXPECT_EQ(n.issue, "1");
-  EXPECT_EQ(n.pages, "11-22");
-}
-
-TEST(NumbersTest, Keywords) {
-  Numbers n = ReadNumbers("Vol. 39, No. 2, pp. 1-10");
-  EXPECT_EQ(n.volume, "39");
-  EXPECT_EQ(n.issue, "2");
-  EXPECT_EQ(n.pages, "1-10");
-  EXPECT_TRUE(n.volume_keyword);
-  EXPECT_EQ(n.year, 0);
-  EXPECT_TRUE(n.LooksLikeJournal());
-
-  n = ReadNumbers("pp. 43 - 102");  // a spaced range is one value
-  EXPECT_EQ(n.pages, "43 - 102");
-  EXPECT_FALSE(n.LooksLikeJournal());
-}
-
-TEST(NumbersTest, IssueOnlyAndApa) {
-  Numbers n = ReadNumbers("(2): CD003297");
-  EXPECT_EQ(n.volume, "");
-  EXPECT_EQ(n.issue, "2");
-  EXPECT_EQ(n.pages, "CD003297");
-  EXPECT_TRUE(n.LooksLikeJournal());
-
-  n = ReadNumbers("14(8), 983-995");
-  EXPECT_EQ(n.volume, "14");
-  EXPECT_EQ(n.issue, "8");
-  EXPECT_EQ(n.pages, "983-995");
-}
-
-TEST(NumbersTest, NothingToRead) {
-  Numbers n = ReadNumbers("");
-  EXPECT_EQ(n.volume, "");
-  EXPECT_EQ(n.issue, "");
-  EXPECT_EQ(n.pages, "");
-  EXPECT_EQ(n.year, 0);
-  EXPECT_FALSE(n.LooksLikeJournal());
-  EXPECT_FALSE(ReadNumbers("2001").LooksLikeJournal());  // a year alone
+TEST(NumbersTest, ReadNumbersInEachStyle) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"27 (4): 235-46, 2001", "v=27 i=4 p=235-46 y=2001 colon journal"},     // NLM
+      {"2001;27(4):235-46", "v=27 i=4 p=235-46 y=2001 ;year colon journal"},  // Vancouver
+      // The month and day before ";" belong to the date.
+      {"2019 Jan 3;380(1):11-22", "v=380 i=1 p=11-22 y=2019 ;year colon journal"},
+      {"Vol. 39, No. 2, pp. 1-10", "v=39 i=2 p=1-10 y=0 vol. journal"},
+      {"pp. 43 - 102", "v= i= p=43 - 102 y=0"},                  // a spaced range is one value
+      {"(2): CD003297", "v= i=2 p=CD003297 y=0 colon journal"},  // issue only
+      {"14(8), 983-995", "v=14 i=8 p=983-995 y=0 journal"},      // APA
+      {"2001", "v= i= p= y=2001"},                               // a year alone
+      {"", "v= i= p= y=0"},
+  };
+  for (const auto& [tail, expected] : cases) {
+    EXPECT_EQ(Describe(ReadNumbers(tail)), expected) << tail;
+  }
 }
 
 }  // namespace

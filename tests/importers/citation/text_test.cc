@@ -11,7 +11,10 @@ namespace {
 TEST(TextTest, ValidUtf8KeepsValidTextAndReplacesEachBadByte) {
   EXPECT_EQ(ValidUtf8("P\xC3\xA9rez \xE2\x80\x94 \xF0\x9F\x98\x80"),
             "P\xC3\xA9rez \xE2\x80\x94 \xF0\x9F\x98\x80");
-  EXPECT_EQ(ValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ValidUtf8("a\xFF"
+                      "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   // An overlong "/" and a surrogate: every byte of them becomes U+FFFD.
   EXPECT_EQ(ValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(ValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
@@ -23,9 +26,16 @@ TEST(TextTest, CleanCollapsesSpacesAndDropsMarkup) {
   EXPECT_EQ(Clean("  Smith  J ,  Title\t\nNext ;x  "), "Smith J, Title Next;x");
   EXPECT_EQ(Clean("<i>Nature</i> 2001;<b>4</b>"), "Nature 2001;4");
   EXPECT_EQ(Clean("a <script>b"), "a <script>b");  // not inline markup: kept
-  EXPECT_EQ(Clean("a\xC2\xA0" "b\xE2\x80\x83" "c"), "a b c");  // no-break and em spaces
-  EXPECT_EQ(Clean("co\xC2\xAD" "operate\xE2\x80\x8B"), "cooperate");  // soft hyphen, zero width
-  EXPECT_EQ(Clean("a\x1f" "b"), "a b");  // a cut mark in the input is only a space
+  EXPECT_EQ(Clean("a\xC2\xA0"
+                  "b\xE2\x80\x83"
+                  "c"),
+            "a b c");  // no-break and em spaces
+  EXPECT_EQ(Clean("co\xC2\xAD"
+                  "operate\xE2\x80\x8B"),
+            "cooperate");  // soft hyphen, zero width
+  EXPECT_EQ(Clean("a\x1f"
+                  "b"),
+            "a b");  // a cut mark in the input is only a space
 }
 
 TEST(TextTest, CleanMakesTexQuotesCurly) {
