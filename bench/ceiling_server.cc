@@ -20,11 +20,11 @@
 #include "common/date.h"
 #include "common/log.h"
 #include "common/page_token.h"
-#include "server/server.h"
 #include "common/resource_name.h"
 #include "common/status_macros.h"
 #include "domain/article_rules.h"
 #include "healthcontent/v1/article_service.grpc.pb.h"
+#include "server/server.h"
 #include "storage/article_store.h"
 #include "storage/storage.h"
 

@@ -59,7 +59,6 @@ double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-
 using Clock = std::chrono::steady_clock;
 using Stub = grpc::TemplatedGenericStub<google::protobuf::MessageLite, grpc::ByteBuffer>;
 
@@ -84,8 +83,8 @@ enum Kind : int {
 };
 constexpr int kNumReadKinds = kPublish;
 constexpr const char* kKindNames[kNumKinds] = {
-    "latest", "asof",         "revision",     "list",    "listdeep", "search",
-    "searchtop", "search2",   "searchphrase", "searchprefix", "publish"};
+    "latest",    "asof",    "revision",     "list",         "listdeep", "search",
+    "searchtop", "search2", "searchphrase", "searchprefix", "publish"};
 // Method paths; the generic stub keeps a pointer to the text while a call
 // starts, so they live as long as the program.
 const char* const kMethods[kNumKinds] = {
@@ -556,8 +555,8 @@ std::unique_ptr<google::protobuf::Message> LoadRun::MakeRequest(Kind kind, Rng& 
           request->set_query(absl::StrCat(word(), " ", word()));
           break;
         case kSearchPhrase: {
-          std::array<int, 3> name = ArticleNameWords(static_cast<int64_t>(
-              UniformIndex(rng, static_cast<uint64_t>(catalogue_.size()))));
+          std::array<int, 3> name = ArticleNameWords(
+              static_cast<int64_t>(UniformIndex(rng, static_cast<uint64_t>(catalogue_.size()))));
           request->set_query(absl::StrCat("\"", words[name[0]], " ", words[name[1]], "\""));
           break;
         }

@@ -99,14 +99,22 @@ Options Parse(int argc, char** argv) {
     std::string flag = argv[i];
     if (i + 1 >= argc) Usage("flag " + flag + " needs a value");
     std::string value = argv[++i];
-    if (flag == "--conn") o.conn = value;
-    else if (flag == "--publishers") o.publishers = std::stoi(value);
-    else if (flag == "--seconds") o.seconds = std::stod(value);
-    else if (flag == "--warmup") o.warmup = std::stod(value);
-    else if (flag == "--body") o.body_bytes = std::stoul(value);
-    else if (flag == "--log") o.log = value;
-    else if (flag == "--ordered-feed") o.ordered_feed = value == "1";
-    else Usage("unknown flag " + flag);
+    if (flag == "--conn")
+      o.conn = value;
+    else if (flag == "--publishers")
+      o.publishers = std::stoi(value);
+    else if (flag == "--seconds")
+      o.seconds = std::stod(value);
+    else if (flag == "--warmup")
+      o.warmup = std::stod(value);
+    else if (flag == "--body")
+      o.body_bytes = std::stoul(value);
+    else if (flag == "--log")
+      o.log = value;
+    else if (flag == "--ordered-feed")
+      o.ordered_feed = value == "1";
+    else
+      Usage("unknown flag " + flag);
   }
   if (o.conn.empty()) Usage("--conn is required");
   if (o.publishers < 1) Usage("--publishers must be at least 1");
@@ -140,14 +148,14 @@ void Prepare(pqxx::connection& c) {
 
 std::string ReviewDate(std::mt19937_64& rng) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "20%02d-%02d-%02d", int(rng() % 26),
-                int(1 + rng() % 12), int(1 + rng() % 28));
+  std::snprintf(buf, sizeof buf, "20%02d-%02d-%02d", int(rng() % 26), int(1 + rng() % 12),
+                int(1 + rng() % 28));
   return buf;
 }
 
 // One publish; returns the new revision id. Throws on any failure.
-int64_t Publish(pqxx::connection& c, const pqxx::binarystring& body,
-                std::mt19937_64& rng, bool* commit_sent, bool ordered_feed) {
+int64_t Publish(pqxx::connection& c, const pqxx::binarystring& body, std::mt19937_64& rng,
+                bool* commit_sent, bool ordered_feed) {
   int64_t article = int64_t(1 + rng() % 100000);
   pqxx::work w(c);
   pqxx::result r = w.exec_prepared("rev", article, ReviewDate(rng), body);
@@ -203,11 +211,10 @@ double Percentile(std::vector<double>& v, double q) {
 
 int Bench(const Options& o) {
   auto start = Clock::now();
-  auto measure_from = start + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(o.warmup));
-  auto measure_to =
-      measure_from + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(o.seconds));
+  auto measure_from =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup));
+  auto measure_to = measure_from + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(o.seconds));
   std::vector<std::vector<double>> lat(o.publishers);
   std::atomic<int64_t> errors{0};
   std::vector<std::string> servers(o.publishers);
@@ -233,8 +240,7 @@ int Bench(const Options& o) {
           }
           auto t1 = Clock::now();
           if (t0 >= measure_from && t1 <= measure_to)
-            lat[t].push_back(
-                std::chrono::duration<double, std::milli>(t1 - t0).count());
+            lat[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         }
       } catch (const std::exception& e) {
         std::cerr << "publisher " << t << ": " << e.what() << "\n";
@@ -256,8 +262,8 @@ int Bench(const Options& o) {
       "publishers=%d seconds=%.1f commits=%zu commits_per_s=%.1f "
       "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%lld body_bytes=%zu "
       "ordered_feed=%d server=%s\n",
-      o.publishers, o.seconds, n, double(n) / o.seconds, p50, p99, mx,
-      (long long)errors.load(), o.body_bytes, int(o.ordered_feed), w.c_str());
+      o.publishers, o.seconds, n, double(n) / o.seconds, p50, p99, mx, (long long)errors.load(),
+      o.body_bytes, int(o.ordered_feed), w.c_str());
   return errors.load() == 0 ? 0 : 1;
 }
 
@@ -270,8 +276,8 @@ int Loop(const Options& o) {
   }
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
-  auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(o.seconds));
+  auto end = Clock::now() +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   std::string raw = RandomBody(o.body_bytes, 4242);
   pqxx::binarystring body(raw.data(), raw.size());
   std::mt19937_64 rng(99);
@@ -300,8 +306,7 @@ int Loop(const Options& o) {
     bool commit_sent = false;
     try {
       int64_t id = Publish(*c, body, rng, &commit_sent, false);
-      std::fprintf(log, "ack %lld %lld %s\n", (long long)id,
-                   (long long)UnixNanos(), where.c_str());
+      std::fprintf(log, "ack %lld %lld %s\n", (long long)id, (long long)UnixNanos(), where.c_str());
       std::fflush(log);
     } catch (const pqxx::in_doubt_error& e) {
       std::fprintf(log, "doubt %lld\n", (long long)UnixNanos());
@@ -343,8 +348,7 @@ int Check(const Options& o) {
   pqxx::connection c(o.conn);
   pqxx::work w(c);
   std::unordered_set<int64_t> present;
-  for (auto row : w.exec("SELECT id FROM revisions"))
-    present.insert(row[0].as<int64_t>());
+  for (auto row : w.exec("SELECT id FROM revisions")) present.insert(row[0].as<int64_t>());
   int64_t changes_rows = w.exec("SELECT count(*) FROM changes")[0][0].as<int64_t>();
   int64_t missing = 0;
   int64_t first_missing = -1;
@@ -362,9 +366,8 @@ int Check(const Options& o) {
   std::printf(
       "acked=%zu present_rows=%zu changes_rows=%lld missing_acked=%lld "
       "in_doubt=%lld present_not_acked=%lld first_missing=%lld server=%s\n",
-      acked.size(), present.size(), (long long)changes_rows,
-      (long long)missing, (long long)doubts, (long long)unacked_present,
-      (long long)first_missing, Where(c).c_str());
+      acked.size(), present.size(), (long long)changes_rows, (long long)missing, (long long)doubts,
+      (long long)unacked_present, (long long)first_missing, Where(c).c_str());
   return missing == 0 ? 0 : 3;
 }
 

@@ -45,8 +45,8 @@ absl::Status ArticleQuery::Shape(const CallScope& call, v1::ArticleView view,
   if (view == v1::ARTICLE_VIEW_BASIC) domain::ApplyBasicView(article);
   absl::StatusOr<absl::CivilDay> next_review = FromProtoDate(article->next_review_date());
   if (next_review.ok()) {
-    article->set_review_status(domain::ComputeReviewStatus(*next_review, call.today,
-                                                           services_->due_soon_days));
+    article->set_review_status(
+        domain::ComputeReviewStatus(*next_review, call.today, services_->due_soon_days));
   }
   return absl::OkStatus();
 }
@@ -64,19 +64,18 @@ absl::Status ArticleQuery::Get(const CallScope& call, const v1::GetArticleReques
   bool language_fallback = false;
   if (!request.language_codes().empty()) {
     RETURN_IF_ERROR(domain::ValidateLanguageCodes(request.language_codes(), "language_codes"));
-    ASSIGN_OR_RETURN(storage::ArticleStore::LanguageChoice choice,
-                     data->articles->ChooseLanguage(
-                         slug, day,
-                         std::vector<std::string>(request.language_codes().begin(),
-                                                  request.language_codes().end()),
-                         !request.no_language_fallback()));
+    ASSIGN_OR_RETURN(
+        storage::ArticleStore::LanguageChoice choice,
+        data->articles->ChooseLanguage(slug, day,
+                                       std::vector<std::string>(request.language_codes().begin(),
+                                                                request.language_codes().end()),
+                                       !request.no_language_fallback()));
     slug = std::move(choice.slug);
     language_fallback = choice.fallback;
   }
   ASSIGN_OR_RETURN(storage::ArticleStore::StoredRevision stored,
                    data->articles->GetInForceStored(slug, day));
-  return Serve(call, stored, request.view(), request.if_none_match(), response,
-               language_fallback);
+  return Serve(call, stored, request.view(), request.if_none_match(), response, language_fallback);
 }
 
 absl::Status ArticleQuery::GetRevision(const CallScope& call,
@@ -130,8 +129,8 @@ absl::Status ArticleQuery::List(const CallScope& call, const v1::ListArticlesReq
   storage::ArticleStore::ListQuery query;
   ASSIGN_OR_RETURN(query.order, domain::ParseArticleOrderBy(request.order_by()));
   // The token is bound to the filter and ordering it was issued for.
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("ListArticles\n", request.filter(), "\n", request.order_by()));
+  const uint64_t fingerprint =
+      QueryFingerprint(absl::StrCat("ListArticles\n", request.filter(), "\n", request.order_by()));
   ASSIGN_OR_RETURN(std::string cursor,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
   if (!cursor.empty()) {
@@ -179,7 +178,8 @@ absl::Status ArticleQuery::List(const CallScope& call, const v1::ListArticlesReq
     }
     article.clear();
     RETURN_IF_ERROR(domain::AppendServedArticle(stored.body, fields, &article));
-    domain::AppendLengthDelimitedField(v1::ListArticlesResponse::kArticlesFieldNumber, article, &bytes);
+    domain::AppendLengthDelimitedField(v1::ListArticlesResponse::kArticlesFieldNumber, article,
+                                       &bytes);
   }
   if (page.has_more) {
     domain::AppendLengthDelimitedField(
@@ -204,9 +204,8 @@ absl::Status ArticleQuery::Search(const CallScope& call, const v1::SearchArticle
   }
   ASSIGN_OR_RETURN(std::unique_ptr<domain::FilterNode> filter,
                    domain::ParseFilter(request.filter()));
-  const uint64_t fingerprint =
-      QueryFingerprint(absl::StrCat("SearchArticles\n", request.query(), "\n", request.filter(),
-                                    "\n", request.language_code()));
+  const uint64_t fingerprint = QueryFingerprint(absl::StrCat(
+      "SearchArticles\n", request.query(), "\n", request.filter(), "\n", request.language_code()));
   ASSIGN_OR_RETURN(std::string cursor,
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
   // A search cursor is "offset:index sequence".
@@ -237,7 +236,8 @@ absl::Status ArticleQuery::Search(const CallScope& call, const v1::SearchArticle
   params.facets = request.include_facets();
   params.today = call.today;
   params.due_soon_days = services_->due_soon_days;
-  ASSIGN_OR_RETURN(search::SearchOutcome outcome, search::SearchArticles(*index, *call.data, params));
+  ASSIGN_OR_RETURN(search::SearchOutcome outcome,
+                   search::SearchArticles(*index, *call.data, params));
   for (search::SearchHit& hit : outcome.hits) {
     v1::SearchResult* result = response->add_results();
     RETURN_IF_ERROR(Shape(call, v1::ARTICLE_VIEW_BASIC, "", &hit.article));
@@ -289,7 +289,8 @@ absl::Status ArticleQuery::ListRevisions(const CallScope& call,
   return absl::OkStatus();
 }
 
-absl::Status ArticleQuery::Diff(const CallScope& call, const v1::DiffArticleRevisionsRequest& request,
+absl::Status ArticleQuery::Diff(const CallScope& call,
+                                const v1::DiffArticleRevisionsRequest& request,
                                 v1::ArticleDiff* response) const {
   ASSIGN_OR_RETURN(std::string slug, ParseArticleName(request.name(), "name"));
   FieldViolations violations;

@@ -41,8 +41,7 @@ class ArticleQuery {
   // UNAVAILABLE while there is no search index.
   absl::Status Search(const CallScope& call, const v1::SearchArticlesRequest& request,
                       v1::SearchArticlesResponse* response) const;
-  absl::Status ListRevisions(const CallScope& call,
-                             const v1::ListArticleRevisionsRequest& request,
+  absl::Status ListRevisions(const CallScope& call, const v1::ListArticleRevisionsRequest& request,
                              v1::ListArticleRevisionsResponse* response) const;
   absl::Status Diff(const CallScope& call, const v1::DiffArticleRevisionsRequest& request,
                     v1::ArticleDiff* response) const;
@@ -56,11 +55,11 @@ class ArticleQuery {
   // The answer of a single-article read: the stored revision with the view,
   // a conditional read's etag and the computed fields applied.
   absl::Status Serve(const CallScope& call, const storage::ArticleStore::StoredRevision& stored,
-                     v1::ArticleView view, const std::string& if_none_match,
-                     std::string* response, bool language_fallback = false) const;
+                     v1::ArticleView view, const std::string& if_none_match, std::string* response,
+                     bool language_fallback = false) const;
   // Applies the view, a conditional read's etag and the review status.
-  absl::Status Shape(const CallScope& call, v1::ArticleView view,
-                     const std::string& if_none_match, v1::Article* article) const;
+  absl::Status Shape(const CallScope& call, v1::ArticleView view, const std::string& if_none_match,
+                     v1::Article* article) const;
 
   const ServiceContext* services_;
 };

@@ -22,10 +22,10 @@ constexpr UnaryMethod kGetArticleRevision{HC_ARTICLE_METHOD("GetArticleRevision"
                                           /*needs_admin=*/true};
 constexpr UnaryMethod kListArticles{HC_ARTICLE_METHOD("ListArticles"), Role::kNone};
 constexpr UnaryMethod kSearchArticles{HC_ARTICLE_METHOD("SearchArticles"), Role::kNone};
-constexpr UnaryMethod kListArticleRevisions{HC_ARTICLE_METHOD("ListArticleRevisions"),
-                                            Role::kNone, /*needs_admin=*/true};
-constexpr UnaryMethod kDiffArticleRevisions{HC_ARTICLE_METHOD("DiffArticleRevisions"),
-                                            Role::kNone, /*needs_admin=*/true};
+constexpr UnaryMethod kListArticleRevisions{HC_ARTICLE_METHOD("ListArticleRevisions"), Role::kNone,
+                                            /*needs_admin=*/true};
+constexpr UnaryMethod kDiffArticleRevisions{HC_ARTICLE_METHOD("DiffArticleRevisions"), Role::kNone,
+                                            /*needs_admin=*/true};
 constexpr UnaryMethod kPublishArticleRevision{HC_ARTICLE_METHOD("PublishArticleRevision"),
                                               Role::kPublisher};
 constexpr UnaryMethod kWithdrawArticle{HC_ARTICLE_METHOD("WithdrawArticle"), Role::kAdmin};
@@ -84,9 +84,9 @@ grpc::ServerUnaryReactor* ArticleService::ListArticles(grpc::CallbackServerConte
   });
 }
 
-grpc::ServerUnaryReactor* ArticleService::SearchArticles(
-    grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
-    v1::SearchArticlesResponse* response) {
+grpc::ServerUnaryReactor* ArticleService::SearchArticles(grpc::CallbackServerContext* context,
+                                                         const v1::SearchArticlesRequest* request,
+                                                         v1::SearchArticlesResponse* response) {
   return Unary(*services_, context, kSearchArticles, *request,
                [&](const CallScope& call) { return query_.Search(call, *request, response); });
 }
@@ -113,19 +113,19 @@ grpc::ServerUnaryReactor* ArticleService::PublishArticleRevision(
                [&](const CallScope& call) { return query_.Publish(call, *request, response); });
 }
 
-grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(
-    grpc::CallbackServerContext* context, const v1::WithdrawArticleRequest* request,
-    google::protobuf::Empty* /*response*/) {
+grpc::ServerUnaryReactor* ArticleService::WithdrawArticle(grpc::CallbackServerContext* context,
+                                                          const v1::WithdrawArticleRequest* request,
+                                                          google::protobuf::Empty* /*response*/) {
   return Unary(*services_, context, kWithdrawArticle, *request,
                [&](const CallScope& call) { return query_.Withdraw(call, *request); });
 }
 
 template <typename Request>
-absl::Status ArticleService::RawRead(
-    const CallScope& call, char method, const grpc::ByteBuffer& request,
-    grpc::ByteBuffer* response,
-    absl::Status (ArticleQuery::*read)(const CallScope&, const Request&, std::string*) const)
-    const {
+absl::Status ArticleService::RawRead(const CallScope& call, char method,
+                                     const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
+                                     absl::Status (ArticleQuery::*read)(const CallScope&,
+                                                                        const Request&,
+                                                                        std::string*) const) const {
   auto compute = [&]() -> absl::StatusOr<grpc::Slice> {
     Request parsed;
     RETURN_IF_ERROR(ParseRawRequest(request, &parsed));

@@ -56,9 +56,9 @@ class ArticleService final : public ArticleServiceBase {
   grpc::ServerUnaryReactor* DiffArticleRevisions(grpc::CallbackServerContext* context,
                                                  const v1::DiffArticleRevisionsRequest* request,
                                                  v1::ArticleDiff* response) override;
-  grpc::ServerUnaryReactor* PublishArticleRevision(
-      grpc::CallbackServerContext* context, const v1::PublishArticleRevisionRequest* request,
-      v1::Article* response) override;
+  grpc::ServerUnaryReactor* PublishArticleRevision(grpc::CallbackServerContext* context,
+                                                   const v1::PublishArticleRevisionRequest* request,
+                                                   v1::Article* response) override;
   grpc::ServerUnaryReactor* WithdrawArticle(grpc::CallbackServerContext* context,
                                             const v1::WithdrawArticleRequest* request,
                                             google::protobuf::Empty* response) override;
@@ -69,11 +69,10 @@ class ArticleService final : public ArticleServiceBase {
   // request bytes, day and caller kind (`method` tells the reads apart) at
   // the call's data version; a computed answer is then kept there.
   template <typename Request>
-  absl::Status RawRead(
-      const CallScope& call, char method, const grpc::ByteBuffer& request,
-      grpc::ByteBuffer* response,
-      absl::Status (ArticleQuery::*read)(const CallScope&, const Request&, std::string*) const)
-      const;
+  absl::Status RawRead(const CallScope& call, char method, const grpc::ByteBuffer& request,
+                       grpc::ByteBuffer* response,
+                       absl::Status (ArticleQuery::*read)(const CallScope&, const Request&,
+                                                          std::string*) const) const;
 
   const ServiceContext* services_;
   const ArticleQuery query_;

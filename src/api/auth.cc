@@ -12,10 +12,14 @@ namespace healthcontent::api {
 
 absl::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kReader: return "reader";
-    case Role::kPublisher: return "publisher";
-    case Role::kAdmin: return "admin";
-    case Role::kNone: break;
+    case Role::kReader:
+      return "reader";
+    case Role::kPublisher:
+      return "publisher";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kNone:
+      break;
   }
   return "none";
 }
@@ -29,26 +33,29 @@ absl::StatusOr<std::vector<TokenEntry>> ParseTokensFile(absl::string_view text) 
     if (line.empty()) continue;
     std::vector<absl::string_view> parts = absl::StrSplit(line, ' ', absl::SkipWhitespace());
     if (parts.size() != 2) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tokens file line ", line_number, ": expected \"<role> <sha256-hex>\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("tokens file line ", line_number, ": expected \"<role> <sha256-hex>\""));
     }
     TokenEntry entry;
-    if (parts[0] == "reader") entry.role = Role::kReader;
-    else if (parts[0] == "publisher") entry.role = Role::kPublisher;
-    else if (parts[0] == "admin") entry.role = Role::kAdmin;
+    if (parts[0] == "reader")
+      entry.role = Role::kReader;
+    else if (parts[0] == "publisher")
+      entry.role = Role::kPublisher;
+    else if (parts[0] == "admin")
+      entry.role = Role::kAdmin;
     else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tokens file line ", line_number, ": unknown role \"", parts[0],
-          "\" (use reader, publisher or admin)"));
+      return absl::InvalidArgumentError(absl::StrCat("tokens file line ", line_number,
+                                                     ": unknown role \"", parts[0],
+                                                     "\" (use reader, publisher or admin)"));
     }
     std::string hex = absl::AsciiStrToLower(parts[1]);
     bool is_hex = hex.size() == 64 && std::all_of(hex.begin(), hex.end(), [](char c) {
                     return absl::ascii_isxdigit(static_cast<unsigned char>(c));
                   });
     if (!is_hex) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tokens file line ", line_number,
-          ": the second column must be the 64-digit hex SHA-256 of the token"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("tokens file line ", line_number,
+                       ": the second column must be the 64-digit hex SHA-256 of the token"));
     }
     entry.sha256_hex = std::move(hex);
     out.push_back(std::move(entry));
@@ -63,8 +70,7 @@ absl::StatusOr<Role> Authorizer::RoleOf(const grpc::ServerContextBase& context) 
   absl::string_view value(it->second.data(), it->second.size());
   constexpr absl::string_view kBearer = "Bearer ";
   if (!absl::StartsWithIgnoreCase(value, kBearer) || value.size() == kBearer.size()) {
-    return absl::UnauthenticatedError(
-        "the authorization metadata must be \"Bearer <token>\"");
+    return absl::UnauthenticatedError("the authorization metadata must be \"Bearer <token>\"");
   }
   std::string presented = Sha256Hex(value.substr(kBearer.size()));
   Role found = Role::kNone;
@@ -84,9 +90,9 @@ absl::Status Authorizer::Require(const grpc::ServerContextBase& context, Role ne
   absl::StatusOr<Role> role = RoleOf(context);
   if (!role.ok()) return role.status();
   if (*role == Role::kNone) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "this method needs the ", RoleName(needed),
-        " role: send metadata \"authorization: Bearer <token>\""));
+    return absl::UnauthenticatedError(
+        absl::StrCat("this method needs the ", RoleName(needed),
+                     " role: send metadata \"authorization: Bearer <token>\""));
   }
   if (*role < needed) {
     return absl::PermissionDeniedError(absl::StrCat("this method needs the ", RoleName(needed),

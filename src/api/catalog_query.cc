@@ -73,17 +73,16 @@ absl::Status ListChanges(const CallScope& call, const v1::ListChangesRequest& re
                          v1::ListChangesResponse* response) {
   if (request.since() < 0) return InvalidFieldError("since", "must not be negative");
   if (request.page_size() < 0) {
-    return InvalidFieldError("page_size", absl::StrCat("must not be negative, got ",
-                                                       request.page_size()));
+    return InvalidFieldError("page_size",
+                             absl::StrCat("must not be negative, got ", request.page_size()));
   }
   const int limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
   // Read the latest sequence first: every change listed is then <= it.
   ASSIGN_OR_RETURN(int64_t latest, call.data->change_log->LatestSequence());
   ASSIGN_OR_RETURN(auto changes, call.data->change_log->After(request.since(), limit));
   for (auto& change : changes) *response->add_changes() = std::move(change);
-  response->set_next_since(response->changes().empty()
-                               ? request.since()
-                               : response->changes().rbegin()->sequence());
+  response->set_next_since(response->changes().empty() ? request.since()
+                                                       : response->changes().rbegin()->sequence());
   response->set_latest_sequence(std::max(latest, response->next_since()));
   return absl::OkStatus();
 }

@@ -207,11 +207,10 @@ bool ChangeHub::TakeFromTail(int64_t since, int limit,
                              std::deque<std::shared_ptr<const v1::Change>>* out) const {
   absl::MutexLock lock(&mu_);
   if (tail_last_ < 0 || since < tail_floor_) return false;
-  auto first = std::upper_bound(
-      tail_.begin(), tail_.end(), since,
-      [](int64_t value, const std::shared_ptr<const v1::Change>& change) {
-        return value < change->sequence();
-      });
+  auto first = std::upper_bound(tail_.begin(), tail_.end(), since,
+                                [](int64_t value, const std::shared_ptr<const v1::Change>& change) {
+                                  return value < change->sequence();
+                                });
   for (auto it = first; it != tail_.end() && limit > 0; ++it, --limit) out->push_back(*it);
   return true;
 }

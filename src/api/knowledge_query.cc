@@ -114,8 +114,8 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
     violations.Add("audience", absl::StrCat(request.audience(), " is not an Audience value"));
   }
   {
-    absl::Status languages = domain::ValidateLanguageCodes(request.language_codes(),
-                                                           "language_codes");
+    absl::Status languages =
+        domain::ValidateLanguageCodes(request.language_codes(), "language_codes");
     google::rpc::BadRequest bad;
     GetBadRequest(languages, &bad);
     for (const auto& fv : bad.field_violations()) violations.Add(fv.field(), fv.description());
@@ -131,9 +131,9 @@ absl::Status ParseRequest(const v1::RetrieveKnowledgeRequest& request, absl::Civ
   }
   *max_results = request.max_results() == 0 ? kDefaultKnowledgeResults : request.max_results();
   if (*max_results < 1 || *max_results > kMaxKnowledgeResults) {
-    violations.Add("max_results", absl::StrCat(request.max_results(), " is not in 1-",
-                                               kMaxKnowledgeResults, " (0 means ",
-                                               kDefaultKnowledgeResults, ")"));
+    violations.Add("max_results",
+                   absl::StrCat(request.max_results(), " is not in 1-", kMaxKnowledgeResults,
+                                " (0 means ", kDefaultKnowledgeResults, ")"));
   }
   return violations.ToStatus();
 }
@@ -199,9 +199,9 @@ absl::Status FindMatches(const storage::Dataset& data, const ParsedCriterion& pa
       m.set_review_status(domain::ComputeReviewStatus(next_review, today, due_soon_days));
       m.set_language_code(article->language_code());
       m.set_audience(article->audience());
-      m.set_match_type(level > 0                ? v1::MATCH_TYPE_ANCESTOR
-                       : match.on_article       ? v1::MATCH_TYPE_EXACT
-                                                : v1::MATCH_TYPE_THERAPY_TYPE);
+      m.set_match_type(level > 0          ? v1::MATCH_TYPE_ANCESTOR
+                       : match.on_article ? v1::MATCH_TYPE_EXACT
+                                          : v1::MATCH_TYPE_THERAPY_TYPE);
       m.mutable_matched_coding()->set_system(system);
       m.mutable_matched_coding()->set_code(codes[level]);
       m.mutable_matched_coding()->set_display(DisplayOf(*article, system, codes[level]));
@@ -255,7 +255,7 @@ absl::Status RetrieveKnowledge(const storage::Dataset& data, absl::CivilDay toda
   response->set_audience(request.audience() == v1::AUDIENCE_UNSPECIFIED ? v1::AUDIENCE_PATIENT
                                                                         : request.audience());
   const std::vector<std::string> languages(request.language_codes().begin(),
-                                            request.language_codes().end());
+                                           request.language_codes().end());
   for (const ParsedCriterion& criterion : parsed) {
     v1::CriterionResult* result = response->add_results();
     *result->mutable_criterion() = criterion.criterion;
@@ -268,7 +268,8 @@ absl::Status RetrieveKnowledge(const storage::Dataset& data, absl::CivilDay toda
     if (!matches.empty() && !request.language_codes().empty()) {
       result->set_language_fallback(!KeepPreferredLanguage(request.language_codes(), &matches));
     }
-    if (!matches.empty()) result->set_audience_fallback(!KeepAudience(response->audience(), &matches));
+    if (!matches.empty())
+      result->set_audience_fallback(!KeepAudience(response->audience(), &matches));
     std::sort(matches.begin(), matches.end(),
               [](const v1::KnowledgeMatch& a, const v1::KnowledgeMatch& b) {
                 if (Rank(a.match_type()) != Rank(b.match_type())) {
@@ -302,10 +303,12 @@ absl::Status SetArticleCodes(const storage::Dataset& data, absl::Time now,
     if (!day.ok()) {
       violations.Add("effective_date", day.status().message());
     } else if (*day < today) {
-      violations.Add("effective_date",
-                     absl::StrCat(FormatIsoDate(*day), " is in the past; a coding takes effect "
-                                  "today (", FormatIsoDate(today), ") or later, so lookups of "
-                                  "earlier days keep their answers"));
+      violations.Add("effective_date", absl::StrCat(FormatIsoDate(*day),
+                                                    " is in the past; a coding takes effect "
+                                                    "today (",
+                                                    FormatIsoDate(today),
+                                                    ") or later, so lookups of "
+                                                    "earlier days keep their answers"));
     } else {
       effective = *day;
     }

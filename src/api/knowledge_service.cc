@@ -10,8 +10,8 @@ constexpr UnaryMethod kRetrieveKnowledge{"/healthcontent.v1.KnowledgeService/Ret
                                          Role::kNone};
 constexpr UnaryMethod kSetArticleCodes{"/healthcontent.v1.KnowledgeService/SetArticleCodes",
                                        Role::kPublisher};
-constexpr UnaryMethod kListArticleCodings{
-    "/healthcontent.v1.KnowledgeService/ListArticleCodings", Role::kNone};
+constexpr UnaryMethod kListArticleCodings{"/healthcontent.v1.KnowledgeService/ListArticleCodings",
+                                          Role::kNone};
 
 }  // namespace
 

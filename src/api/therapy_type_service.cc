@@ -10,8 +10,8 @@ constexpr UnaryMethod kGetTherapyType{"/healthcontent.v1.TherapyTypeService/GetT
                                       Role::kNone};
 constexpr UnaryMethod kListTherapyTypes{"/healthcontent.v1.TherapyTypeService/ListTherapyTypes",
                                         Role::kNone};
-constexpr UnaryMethod kUpsertTherapyType{
-    "/healthcontent.v1.TherapyTypeService/UpsertTherapyType", Role::kPublisher};
+constexpr UnaryMethod kUpsertTherapyType{"/healthcontent.v1.TherapyTypeService/UpsertTherapyType",
+                                         Role::kPublisher};
 
 }  // namespace
 

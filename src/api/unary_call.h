@@ -46,7 +46,7 @@ struct UnaryMethod {
 // for a raw method the serialized message.
 struct RequestRef {
   RequestRef(const google::protobuf::Message& message) : message(&message) {}  // NOLINT
-  RequestRef(const grpc::ByteBuffer& bytes) : bytes(&bytes) {}                  // NOLINT
+  RequestRef(const grpc::ByteBuffer& bytes) : bytes(&bytes) {}                 // NOLINT
   const google::protobuf::Message* message = nullptr;
   const grpc::ByteBuffer* bytes = nullptr;
 };

@@ -49,7 +49,9 @@ constexpr int kPageSize = 1000;
 class LocalBackend : public Backend {
  public:
   explicit LocalBackend(std::unique_ptr<storage::Storage> storage)
-      : storage_(std::move(storage)), articles_(storage_.get(), {}), therapy_types_(storage_.get()) {}
+      : storage_(std::move(storage)),
+        articles_(storage_.get(), {}),
+        therapy_types_(storage_.get()) {}
 
   absl::StatusOr<v1::Article> PublishRevision(
       const v1::PublishArticleRevisionRequest& request) override {
@@ -256,8 +258,7 @@ class RemoteBackend : public Backend {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& path,
-                                                          bool writable) {
+absl::StatusOr<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& path, bool writable) {
   storage::Storage::Options options;
   options.read_only = !writable;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,

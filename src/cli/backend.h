@@ -56,8 +56,7 @@ class Backend {
 
 // The database file at `path`. `writable` creates and migrates it when
 // needed; otherwise it must exist with a current schema (export).
-absl::StatusOr<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& path,
-                                                          bool writable);
+absl::StatusOr<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& path, bool writable);
 
 // A server; every call sends options.token when it is set.
 std::unique_ptr<Backend> OpenRemoteBackend(const RemoteOptions& options);

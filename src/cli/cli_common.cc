@@ -48,8 +48,8 @@ absl::StatusOr<CommandLine> CommandLine::Parse(const std::vector<std::string>& a
       name.resize(eq);
       has_value = true;
     }
-    auto spec = std::find_if(known.begin(), known.end(),
-                             [&](const FlagSpec& f) { return f.name == name; });
+    auto spec =
+        std::find_if(known.begin(), known.end(), [&](const FlagSpec& f) { return f.name == name; });
     if (spec == known.end()) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
     }
@@ -132,7 +132,8 @@ int ReportError(const absl::Status& status) {
                          ? absl::StrCat("healthcontent: ", status.message(), "\n")
                          : absl::StrCat("healthcontent: ", LowerStatusCodeName(status.code()), ": ",
                                         status.message(), "\n");
-  for (const std::string& line : FieldViolationLines(status)) absl::StrAppend(&text, "  ", line, "\n");
+  for (const std::string& line : FieldViolationLines(status))
+    absl::StrAppend(&text, "  ", line, "\n");
   std::fputs(text.c_str(), stderr);
   return ExitCodeFor(status);
 }

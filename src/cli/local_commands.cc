@@ -52,9 +52,9 @@ absl::Status TokenNew(const CommandLine& command_line) {
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
     return absl::UnavailableError("could not read random bytes from the system");
   }
-  const std::string token = absl::StrCat(
-      "hct_", absl::WebSafeBase64Escape(
-                  absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+  const std::string token =
+      absl::StrCat("hct_", absl::WebSafeBase64Escape(absl::string_view(
+                               reinterpret_cast<const char*>(bytes), sizeof(bytes))));
   const std::string hash = Sha256Hex(token);
   const std::string line = absl::StrCat(role, " ", hash);
   if (command_line.Has("json")) {
@@ -97,8 +97,7 @@ in place of PATH.
 )";
 
 absl::Status Backup(const CommandLine& command_line) {
-  if (!command_line.Has("db") || !command_line.Has("out") ||
-      !command_line.positional().empty()) {
+  if (!command_line.Has("db") || !command_line.Has("out") || !command_line.positional().empty()) {
     return UsageError("usage: healthcontent backup --db=PATH --out=FILE");
   }
   const std::string db = command_line.Get("db");
@@ -151,8 +150,7 @@ Prints the manifest as JSON, with "path": the new bundle's directory.
 )";
 
 absl::Status Bundle(const CommandLine& command_line) {
-  if (!command_line.Has("db") || !command_line.Has("out") ||
-      !command_line.positional().empty()) {
+  if (!command_line.Has("db") || !command_line.Has("out") || !command_line.positional().empty()) {
     return UsageError("usage: healthcontent bundle --db=PATH --out=DIR [--keep=N]");
   }
   const std::string db = command_line.Get("db");
@@ -213,19 +211,16 @@ absl::Status Recover(const CommandLine& command_line) {
   if (!command_line.Has("db") || !command_line.positional().empty()) {
     return UsageError("usage: healthcontent recover --db=PATH [--bundle-dir=DIR]");
   }
-  ASSIGN_OR_RETURN(int64_t gap,
-                   command_line.GetInt("sequence-gap", storage::kDefaultSequenceGap));
+  ASSIGN_OR_RETURN(int64_t gap, command_line.GetInt("sequence-gap", storage::kDefaultSequenceGap));
   if (gap < 1) return UsageError(absl::StrCat("--sequence-gap=", gap, " must be at least 1"));
   ASSIGN_OR_RETURN(storage::RecoveryReport report,
                    storage::RecoverPrimary(command_line.Get("db"), command_line.Get("bundle-dir"),
                                            gap, absl::Now()));
   if (command_line.Has("json")) {
-    nlohmann::json out = {{"database_sequence", report.database_sequence},
-                          {"bundle", report.bundle},
-                          {"bundle_sequence", report.bundle_sequence},
-                          {"took_bundle", report.took_bundle},
-                          {"skipped_bundles", report.skipped_bundles},
-                          {"fence_sequence", report.fence_sequence}};
+    nlohmann::json out = {
+        {"database_sequence", report.database_sequence}, {"bundle", report.bundle},
+        {"bundle_sequence", report.bundle_sequence},     {"took_bundle", report.took_bundle},
+        {"skipped_bundles", report.skipped_bundles},     {"fence_sequence", report.fence_sequence}};
     PrintOut(out.dump(2) + "\n");
     return absl::OkStatus();
   }
@@ -261,13 +256,24 @@ int Run(const CommandLine& command_line) {
 
 std::vector<CommandSpec> LocalCommands() {
   return {
-      {"token", "make a bearer token and its tokens-file line (token new)", kTokenUsage,
-       {{"role", true}, {"json", false}}, &Run<TokenNew>},
-      {"backup", "copy a live database file consistently", kBackupUsage,
-       {{"db", true}, {"out", true}, {"json", false}}, &Run<Backup>},
-      {"bundle", "cut a content bundle for read replicas", kBundleUsage,
-       {{"db", true}, {"out", true}, {"keep", true}}, &Run<Bundle>},
-      {"recover", "ready a restored primary database (after disk loss)", kRecoverUsage,
+      {"token",
+       "make a bearer token and its tokens-file line (token new)",
+       kTokenUsage,
+       {{"role", true}, {"json", false}},
+       &Run<TokenNew>},
+      {"backup",
+       "copy a live database file consistently",
+       kBackupUsage,
+       {{"db", true}, {"out", true}, {"json", false}},
+       &Run<Backup>},
+      {"bundle",
+       "cut a content bundle for read replicas",
+       kBundleUsage,
+       {{"db", true}, {"out", true}, {"keep", true}},
+       &Run<Bundle>},
+      {"recover",
+       "ready a restored primary database (after disk loss)",
+       kRecoverUsage,
        {{"db", true}, {"bundle-dir", true}, {"sequence-gap", true}, {"json", false}},
        &Run<Recover>},
   };

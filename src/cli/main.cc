@@ -67,10 +67,9 @@ int main(int argc, char** argv) {
     auto command_line =
         CommandLine::Parse(std::vector<std::string>(argv + 2, argv + argc), command.flags);
     if (!command_line.ok()) {
-      return healthcontent::cli::Fail(
-          healthcontent::cli::kUserError,
-          absl::StrCat(name, ": ", command_line.status().message(), "; see healthcontent ",
-                       name, " --help"));
+      return healthcontent::cli::Fail(healthcontent::cli::kUserError,
+                                      absl::StrCat(name, ": ", command_line.status().message(),
+                                                   "; see healthcontent ", name, " --help"));
     }
     if (command_line->Has("help")) {
       std::fputs(command.usage.c_str(), stdout);
@@ -78,7 +77,7 @@ int main(int argc, char** argv) {
     }
     return command.run(*command_line);
   }
-  return healthcontent::cli::Fail(healthcontent::cli::kUserError,
-                                  absl::StrCat("unknown command \"", name,
-                                               "\"; healthcontent help lists them"));
+  return healthcontent::cli::Fail(
+      healthcontent::cli::kUserError,
+      absl::StrCat("unknown command \"", name, "\"; healthcontent help lists them"));
 }

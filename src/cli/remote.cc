@@ -69,8 +69,8 @@ absl::StatusOr<RemoteOptions> ReadRemoteOptions(const CommandLine& command_line,
   options.target = std::string(target);
   options.token = command_line.Get("token", Env(kTokenEnv));
   if (!token_required_by.empty() && options.token.empty()) {
-    return UsageError(absl::StrCat(
-        token_required_by, " needs a bearer token: pass --token=TOKEN or set ", kTokenEnv));
+    return UsageError(absl::StrCat(token_required_by,
+                                   " needs a bearer token: pass --token=TOKEN or set ", kTokenEnv));
   }
   if (command_line.Has("tls-ca")) {
     options.tls = true;
@@ -88,8 +88,8 @@ absl::StatusOr<RemoteOptions> ReadRemoteOptions(const CommandLine& command_line,
     absl::Duration timeout;
     if (!absl::ParseDuration(command_line.Get("timeout"), &timeout) ||
         timeout <= absl::ZeroDuration()) {
-      return UsageError(absl::StrCat(
-          "--timeout=", command_line.Get("timeout"), " is not a positive duration such as 30s"));
+      return UsageError(absl::StrCat("--timeout=", command_line.Get("timeout"),
+                                     " is not a positive duration such as 30s"));
     }
     options.timeout = timeout;
   }
@@ -112,8 +112,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const RemoteOptions& options) {
   return grpc::CreateCustomChannel(options.target, credentials, args);
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(const RemoteOptions& options,
-                                                bool with_deadline) {
+std::unique_ptr<grpc::ClientContext> NewContext(const RemoteOptions& options, bool with_deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", options.token));

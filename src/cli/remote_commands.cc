@@ -61,8 +61,7 @@ std::vector<FlagSpec> Flags(std::vector<FlagSpec> own) {
   return own;
 }
 
-absl::Status NeedArguments(const CommandLine& command_line, size_t count,
-                           absl::string_view usage) {
+absl::Status NeedArguments(const CommandLine& command_line, size_t count, absl::string_view usage) {
   if (command_line.positional().size() != count) {
     return UsageError(absl::StrCat("usage: ", usage, " (see --help)"));
   }
@@ -90,7 +89,8 @@ void HintNextPage(const std::string& next_page_token) {
 
 // get ------------------------------------------------------------------------
 
-constexpr char kGetUsage[] = R"(Usage: healthcontent get NAME [--as-of=YYYY-MM-DD] [--lang=es[,en...]]
+constexpr char kGetUsage[] =
+    R"(Usage: healthcontent get NAME [--as-of=YYYY-MM-DD] [--lang=es[,en...]]
                          [--no-fallback] [--json]
 
 Shows one article: NAME articles/{slug} is its revision in force today (or on
@@ -121,7 +121,8 @@ absl::Status Get(const CommandLine& command_line) {
     }
     v1::GetArticleRevisionRequest request;
     request.set_name(name);
-    RETURN_IF_ERROR(client.Check(client.articles->GetArticleRevision(context.get(), request, &article)));
+    RETURN_IF_ERROR(
+        client.Check(client.articles->GetArticleRevision(context.get(), request, &article)));
   } else {
     v1::GetArticleRequest request;
     request.set_name(name);
@@ -142,7 +143,8 @@ absl::Status Get(const CommandLine& command_line) {
 
 // list -----------------------------------------------------------------------
 
-constexpr char kListUsage[] = R"(Usage: healthcontent list [--filter=EXPR] [--order-by=FIELD] [--page-size=N]
+constexpr char kListUsage[] =
+    R"(Usage: healthcontent list [--filter=EXPR] [--order-by=FIELD] [--page-size=N]
                           [--page-token=T | --all-pages] [--json]
 
 Lists live articles in their revision in force today: name, review date, next
@@ -248,14 +250,16 @@ absl::Status Diff(const CommandLine& command_line) {
   request.set_to_revision(RevisionId(command_line.positional()[2]));
   v1::ArticleDiff diff;
   auto context = client.Context();
-  RETURN_IF_ERROR(client.Check(client.articles->DiffArticleRevisions(context.get(), request, &diff)));
+  RETURN_IF_ERROR(
+      client.Check(client.articles->DiffArticleRevisions(context.get(), request, &diff)));
   PrintOut(command_line.Has("json") ? MessageJson(diff) : RenderDiff(diff));
   return absl::OkStatus();
 }
 
 // search ---------------------------------------------------------------------
 
-constexpr char kSearchUsage[] = R"(Usage: healthcontent search QUERY... [--filter=EXPR] [--page-size=N]
+constexpr char kSearchUsage[] =
+    R"(Usage: healthcontent search QUERY... [--filter=EXPR] [--page-size=N]
                             [--page-token=T | --all-pages] [--json]
 
 Full-text search over the title, summary and body of the articles in force
@@ -298,7 +302,8 @@ absl::Status Search(const CommandLine& command_line) {
 
 // changes --------------------------------------------------------------------
 
-constexpr char kChangesUsage[] = R"(Usage: healthcontent changes [--since=N] [--page-size=N] [--follow] [--json]
+constexpr char kChangesUsage[] =
+    R"(Usage: healthcontent changes [--since=N] [--page-size=N] [--follow] [--json]
 
 Prints the change feed: every publish, schedule, withdrawal and therapy-type
 change with a sequence number that only grows, oldest first, from after
@@ -467,8 +472,8 @@ E11.6 -> E11).
 absl::StatusOr<v1::Criterion> ParseCriterion(absl::string_view text) {
   const size_t colon = text.rfind(':');
   if (colon == absl::string_view::npos || colon == 0 || colon + 1 == text.size()) {
-    return UsageError(absl::StrCat("\"", text,
-                                   "\" is not SYSTEM:CODE (e.g. ICD10CM:K22.0 or SNOMEDCT:76334006)"));
+    return UsageError(absl::StrCat(
+        "\"", text, "\" is not SYSTEM:CODE (e.g. ICD10CM:K22.0 or SNOMEDCT:76334006)"));
   }
   v1::Criterion criterion;
   criterion.mutable_coding()->set_system(std::string(text.substr(0, colon)));
@@ -570,8 +575,8 @@ absl::Status Publish(const CommandLine& command_line) {
     PrintOut(absl::StrCat("unchanged: ", revision, " was already published with this content at ",
                           TimestampText(article.publish_time()), "\n"));
   } else if (article.scheduled()) {
-    PrintOut(absl::StrCat("scheduled ", revision, ": it takes effect on ", article.revision_id(),
-                          "\n"));
+    PrintOut(
+        absl::StrCat("scheduled ", revision, ": it takes effect on ", article.revision_id(), "\n"));
   } else {
     PrintOut(absl::StrCat("published ", revision, " (etag ", article.etag(), ")\n"));
   }
@@ -632,8 +637,7 @@ std::vector<CommandSpec> RemoteCommands() {
        &Run<List>},
       {"revisions", "list the revisions of an article", usage(kRevisionsUsage), Flags({}),
        &Run<Revisions>},
-      {"diff", "show what changed between two revisions", usage(kDiffUsage), Flags({}),
-       &Run<Diff>},
+      {"diff", "show what changed between two revisions", usage(kDiffUsage), Flags({}), &Run<Diff>},
       {"search", "full-text search of the articles in force", usage(kSearchUsage),
        Flags({{"filter", true}, {"page-size", true}, {"page-token", true}, {"all-pages", false}}),
        &Run<Search>},
@@ -641,8 +645,7 @@ std::vector<CommandSpec> RemoteCommands() {
        Flags({{"since", true}, {"page-size", true}, {"follow", false}}), &Run<Changes>},
       {"therapy-types", "list therapy types, show one, or upsert them from files",
        usage(kTherapyTypesUsage), Flags({{"db", true}}), &RunTherapyTypes},
-      {"lookup", "find articles by clinical code (ICD-10-CM, SNOMED CT, ...)",
-       usage(kLookupUsage),
+      {"lookup", "find articles by clinical code (ICD-10-CM, SNOMED CT, ...)", usage(kLookupUsage),
        Flags({{"code", true},
               {"as-of", true},
               {"lang", true},
@@ -651,8 +654,8 @@ std::vector<CommandSpec> RemoteCommands() {
        &Run<Lookup>},
       {"publish", "publish a revision from an interchange JSON file", usage(kPublishUsage),
        Flags({{"request-id", true}}), &Run<Publish>},
-      {"withdraw", "withdraw an article (admin)", usage(kWithdrawUsage),
-       Flags({{"reason", true}}), &Run<Withdraw>},
+      {"withdraw", "withdraw an article (admin)", usage(kWithdrawUsage), Flags({{"reason", true}}),
+       &Run<Withdraw>},
   };
 }
 

@@ -61,11 +61,11 @@ std::string ReferenceText(const v1::Reference& reference) {
   if (!reference.citation().empty()) return reference.citation();
   std::vector<std::string> parts;
   if (reference.authors_size() > 0) {
-    parts.push_back(absl::StrCat(absl::StrJoin(reference.authors(), ", "),
-                                 reference.et_al() ? ", et al" : ""));
+    parts.push_back(
+        absl::StrCat(absl::StrJoin(reference.authors(), ", "), reference.et_al() ? ", et al" : ""));
   }
-  for (const std::string* field : {&reference.title(), &reference.container_title(),
-                                   &reference.publisher()}) {
+  for (const std::string* field :
+       {&reference.title(), &reference.container_title(), &reference.publisher()}) {
     if (!field->empty()) parts.push_back(*field);
   }
   if (reference.year() != 0) parts.push_back(absl::StrCat(reference.year()));
@@ -148,8 +148,8 @@ std::string RenderBlockDiff(const v1::BlockDiff& diff) {
                                absl::StrCat("  ", sign, " "), "    "));
   } else if (diff.block().has_bullet_list()) {
     for (const v1::ListItem& item : diff.block().bullet_list().items()) {
-      absl::StrAppend(&out, Wrap(SpansText(item.spans()), absl::StrCat("  ", sign, " • "),
-                                 "      "));
+      absl::StrAppend(&out,
+                      Wrap(SpansText(item.spans()), absl::StrCat("  ", sign, " • "), "      "));
     }
   }
   return out;
@@ -163,13 +163,14 @@ std::string RenderSectionDiff(const v1::SectionDiff& diff, absl::string_view hea
 
 }  // namespace
 
-std::string Wrap(absl::string_view text, absl::string_view first_indent,
-                 absl::string_view indent, int width) {
+std::string Wrap(absl::string_view text, absl::string_view first_indent, absl::string_view indent,
+                 int width) {
   std::string out;
   std::string line(first_indent);
   int column = DisplayWidth(first_indent);
   bool line_empty = true;
-  for (absl::string_view word : absl::StrSplit(text, absl::ByAnyChar(" \t\n\r"), absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(text, absl::ByAnyChar(" \t\n\r"), absl::SkipEmpty())) {
     const int word_width = DisplayWidth(word);
     if (!line_empty && column + 1 + word_width > width) {
       absl::StrAppend(&out, line, "\n");
@@ -246,23 +247,21 @@ std::string RenderArticle(const v1::Article& article) {
                                  article.scheduled() ? " (scheduled: not in force yet)" : ""));
   field("Reviewed", DateText(article.review_date()));
   std::string status = ReviewStatusText(article.review_status());
-  field("Next review",
-        absl::StrCat(DateText(article.next_review_date()), status.empty() ? "" : " (",
-                     status, status.empty() ? "" : ")"));
-  field("Publisher", absl::StrCat(article.publisher(), article.language_code().empty() ? "" : " (",
-                                  article.language_code(),
-                                  article.language_code().empty() ? "" : ")"));
+  field("Next review", absl::StrCat(DateText(article.next_review_date()),
+                                    status.empty() ? "" : " (", status, status.empty() ? "" : ")"));
+  field("Publisher",
+        absl::StrCat(article.publisher(), article.language_code().empty() ? "" : " (",
+                     article.language_code(), article.language_code().empty() ? "" : ")"));
   if (article.language_fallback()) {
-    field("Language", absl::StrCat(article.language_code(),
-                                   ": none of the languages asked for is available"));
+    field("Language",
+          absl::StrCat(article.language_code(), ": none of the languages asked for is available"));
   }
   if (article.has_translation_of()) {
-    field("Translates",
-          absl::StrCat(article.translation_of().article(), " as reviewed ",
-                       article.translation_of().revision_id(),
-                       article.translation_status() == v1::Article::TRANSLATION_STALE
-                           ? " (stale: the source has a newer clinical review)"
-                           : ""));
+    field("Translates", absl::StrCat(article.translation_of().article(), " as reviewed ",
+                                     article.translation_of().revision_id(),
+                                     article.translation_status() == v1::Article::TRANSLATION_STALE
+                                         ? " (stale: the source has a newer clinical review)"
+                                         : ""));
   }
   if (article.audience() == v1::AUDIENCE_PROFESSIONAL) field("Audience", "health professionals");
   if (article.has_readability()) {
@@ -273,7 +272,7 @@ std::string RenderArticle(const v1::Article& article) {
                            : "",
                        absl::StrFormat("ease %.1f", r.reading_ease()),
                        r.ease_formula() == v1::Readability::FERNANDEZ_HUERTA ? " (Fernandez-Huerta)"
-                                                                            : " (Flesch)",
+                                                                             : " (Flesch)",
                        "; ", r.words(), " words, ", r.sentences(), " sentences, ", r.syllables(),
                        " syllables"));
   }
@@ -316,8 +315,8 @@ std::string RenderArticleTable(const std::vector<v1::Article>& articles) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::Article& article : articles) {
     rows.push_back({article.name(), DateText(article.review_date()),
-                    DateText(article.next_review_date()),
-                    ReviewStatusText(article.review_status()), article.title()});
+                    DateText(article.next_review_date()), ReviewStatusText(article.review_status()),
+                    article.title()});
   }
   return RenderTable({"NAME", "REVIEWED", "NEXT REVIEW", "STATUS", "TITLE"}, rows);
 }
@@ -326,10 +325,10 @@ std::string RenderRevisions(const std::vector<v1::ArticleRevision>& revisions) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::ArticleRevision& revision : revisions) {
     std::string state = revision.in_force() ? "in force" : revision.scheduled() ? "scheduled" : "";
-    rows.push_back({revision.revision_id(), state, ChangeTypeText(revision.change_type()),
-                    TimestampText(revision.publish_time()),
-                    revision.change_summary().empty() ? revision.title()
-                                                      : revision.change_summary()});
+    rows.push_back(
+        {revision.revision_id(), state, ChangeTypeText(revision.change_type()),
+         TimestampText(revision.publish_time()),
+         revision.change_summary().empty() ? revision.title() : revision.change_summary()});
   }
   return RenderTable({"REVISION", "STATE", "CHANGE", "PUBLISHED", "SUMMARY"}, rows);
 }
@@ -344,12 +343,12 @@ std::string RenderDiff(const v1::ArticleDiff& diff) {
     return absl::StrCat(out, "no differences\n");
   }
   if (diff.changed_fields_size() > 0) {
-    absl::StrAppend(&out, Wrap(absl::StrJoin(diff.changed_fields(), ", "), "Changed fields: ",
-                               "                "));
+    absl::StrAppend(&out, Wrap(absl::StrJoin(diff.changed_fields(), ", "),
+                               "Changed fields: ", "                "));
   }
   if (diff.therapy_types_added_size() > 0) {
-    absl::StrAppend(&out, Wrap(absl::StrJoin(diff.therapy_types_added(), ", "),
-                               "Therapy types added: ", "  "));
+    absl::StrAppend(
+        &out, Wrap(absl::StrJoin(diff.therapy_types_added(), ", "), "Therapy types added: ", "  "));
   }
   if (diff.therapy_types_removed_size() > 0) {
     absl::StrAppend(&out, Wrap(absl::StrJoin(diff.therapy_types_removed(), ", "),
@@ -357,8 +356,9 @@ std::string RenderDiff(const v1::ArticleDiff& diff) {
   }
   if (lead_changed) absl::StrAppend(&out, "\n", RenderSectionDiff(diff.lead(), "Lead"));
   for (const v1::SectionDiff& section : diff.sections()) {
-    absl::StrAppend(&out, "\n", RenderSectionDiff(section, absl::StrCat("Section \"",
-                                                                         section.heading(), "\"")));
+    absl::StrAppend(
+        &out, "\n",
+        RenderSectionDiff(section, absl::StrCat("Section \"", section.heading(), "\"")));
   }
   if (diff.references_size() > 0) {
     absl::StrAppend(&out, "\nReferences\n");
@@ -366,9 +366,9 @@ std::string RenderDiff(const v1::ArticleDiff& diff) {
       const std::string first = absl::StrCat("  ", std::string(1, DiffSign(reference.kind())), " ",
                                              reference.name(), " ");
       if (reference.kind() == v1::DIFF_KIND_CHANGED) {
-        absl::StrAppend(&out, Wrap(absl::StrCat("changed: ",
-                                                absl::StrJoin(reference.changed_fields(), ", ")),
-                                   first, "      "));
+        absl::StrAppend(
+            &out, Wrap(absl::StrCat("changed: ", absl::StrJoin(reference.changed_fields(), ", ")),
+                       first, "      "));
       } else {
         const v1::Reference& cited =
             reference.kind() == v1::DIFF_KIND_REMOVED ? reference.before() : reference.after();

@@ -10,8 +10,8 @@
 
 #include "absl/strings/string_view.h"
 #include "healthcontent/v1/article_service.pb.h"
-#include "healthcontent/v1/knowledge_service.pb.h"
 #include "healthcontent/v1/change_service.pb.h"
+#include "healthcontent/v1/knowledge_service.pb.h"
 #include "healthcontent/v1/therapy_type.pb.h"
 
 namespace healthcontent::cli {
@@ -22,8 +22,8 @@ inline constexpr int kTextWidth = 80;
 // `text` broken at spaces into lines of at most `width` columns (a longer
 // word stands alone), the first prefixed with `first_indent` and the rest
 // with `indent`.
-std::string Wrap(absl::string_view text, absl::string_view first_indent,
-                 absl::string_view indent, int width = kTextWidth);
+std::string Wrap(absl::string_view text, absl::string_view first_indent, absl::string_view indent,
+                 int width = kTextWidth);
 
 // Columns padded to the widest cell (the last column is not padded).
 std::string RenderTable(const std::vector<std::string>& header,

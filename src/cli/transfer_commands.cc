@@ -40,8 +40,7 @@ namespace fs = std::filesystem;
 
 // Where the command reads or writes: --db, else --server / $HEALTHCONTENT_SERVER.
 // `token_required_by` names the command when a server write needs a token.
-absl::StatusOr<std::unique_ptr<Backend>> OpenBackend(const CommandLine& command_line,
-                                                     bool writable,
+absl::StatusOr<std::unique_ptr<Backend>> OpenBackend(const CommandLine& command_line, bool writable,
                                                      absl::string_view command) {
   if (command_line.Has("db") && command_line.Has("server")) {
     return UsageError(absl::StrCat(command, " takes --db=PATH or --server=HOST:PORT, not both"));
@@ -55,7 +54,8 @@ absl::StatusOr<std::unique_ptr<Backend>> OpenBackend(const CommandLine& command_
     return OpenLocalBackend(path, writable);
   }
   if (!command_line.Has("server") && std::getenv(kServerEnv) == nullptr) {
-    return UsageError(absl::StrCat(command, " needs --db=PATH (a database file) or --server=HOST:PORT"));
+    return UsageError(
+        absl::StrCat(command, " needs --db=PATH (a database file) or --server=HOST:PORT"));
   }
   ASSIGN_OR_RETURN(RemoteOptions options,
                    ReadRemoteOptions(command_line, writable ? command : absl::string_view()));
@@ -391,8 +391,8 @@ nlohmann::json ReportJson(const FileReport& report) {
     google::rpc::BadRequest bad_request;
     if (GetBadRequest(report.error, &bad_request)) {
       for (const auto& violation : bad_request.field_violations()) {
-        error["fieldViolations"].push_back(nlohmann::json{
-            {"field", violation.field()}, {"description", violation.description()}});
+        error["fieldViolations"].push_back(
+            nlohmann::json{{"field", violation.field()}, {"description", violation.description()}});
       }
     }
     out["error"] = std::move(error);
@@ -455,8 +455,8 @@ int ImportFiles(const CommandLine& command_line, Format format,
   }
   if (json) {
     nlohmann::json out = {{"files", std::move(reports)}, {"dryRun", dry_run},
-                          {"imported", imported},       {"skipped", skipped},
-                          {"refused", refused},         {"valid", valid}};
+                          {"imported", imported},        {"skipped", skipped},
+                          {"refused", refused},          {"valid", valid}};
     PrintOut(absl::StrCat(out.dump(2), "\n"));
   } else if (dry_run) {
     PrintOut(absl::StrCat(valid, " valid, ", refused, " refused (dry run: nothing written)\n"));
@@ -518,7 +518,6 @@ int UpsertTherapyTypeFiles(const CommandLine& command_line) {
   return ImportFiles(command_line, Format::kJson, files, "therapy-types upsert",
                      /*only_therapy_types=*/true);
 }
-
 
 namespace {
 

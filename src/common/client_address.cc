@@ -74,7 +74,8 @@ absl::StatusOr<TrustedProxies> TrustedProxies::Parse(absl::string_view list) {
       address = entry.substr(0, slash);
       const absl::string_view digits = entry.substr(slash + 1);
       int bits = 0;
-      prefix_ok = !digits.empty() && absl::ascii_isdigit(digits[0]) && absl::SimpleAtoi(digits, &bits);
+      prefix_ok =
+          !digits.empty() && absl::ascii_isdigit(digits[0]) && absl::SimpleAtoi(digits, &bits);
       prefix_bits = bits;
     }
     Ip ip;
@@ -85,8 +86,7 @@ absl::StatusOr<TrustedProxies> TrustedProxies::Parse(absl::string_view list) {
                        "\" is not an IP address or CIDR range (e.g. 127.0.0.1, ::1, "
                        "10.0.0.0/8)"));
     }
-    proxies.ranges_.push_back(
-        Range{ip.v6, ip.bytes, prefix_bits.value_or(max_bits)});
+    proxies.ranges_.push_back(Range{ip.v6, ip.bytes, prefix_bits.value_or(max_bits)});
   }
   return proxies;
 }

@@ -8,8 +8,7 @@
 namespace healthcontent {
 namespace {
 
-absl::StatusOr<absl::CivilDay> MakeDay(int64_t year, int month, int day,
-                                       absl::string_view shown) {
+absl::StatusOr<absl::CivilDay> MakeDay(int64_t year, int month, int day, absl::string_view shown) {
   if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) {
     return absl::InvalidArgumentError(absl::StrCat(shown, " is not a real date"));
   }
@@ -31,8 +30,7 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text) {
   }
   std::string shown = absl::StrCat("\"", text.substr(0, 40), "\"");
   if (!shape_ok) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(shown, " is not a date in the form YYYY-MM-DD"));
+    return absl::InvalidArgumentError(absl::StrCat(shown, " is not a date in the form YYYY-MM-DD"));
   }
   auto num = [&](size_t pos, size_t len) {
     int v = 0;
@@ -47,9 +45,9 @@ std::string FormatIsoDate(absl::CivilDay day) {
 }
 
 absl::StatusOr<absl::CivilDay> FromProtoDate(const google::type::Date& date) {
-  return MakeDay(date.year(), date.month(), date.day(),
-                 absl::StrFormat("{year: %d, month: %d, day: %d}", date.year(),
-                                 date.month(), date.day()));
+  return MakeDay(
+      date.year(), date.month(), date.day(),
+      absl::StrFormat("{year: %d, month: %d, day: %d}", date.year(), date.month(), date.day()));
 }
 
 google::type::Date ToProtoDate(absl::CivilDay day) {

@@ -14,8 +14,7 @@
 
 namespace healthcontent {
 
-inline constexpr absl::string_view kBadRequestTypeUrl =
-    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 
 // InvalidArgument with message "`field`: `description`" and one violation.
 absl::Status InvalidFieldError(absl::string_view field, absl::string_view description);

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <string>
 #include <thread>
@@ -200,8 +200,10 @@ void DrainLocked(Sink& sink) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sink.mu) {
     WriteAll(batch);
     batch.clear();
     if (dropped > 0) {
-      WriteAll(absl::StrCat("{\"level\":\"warn\",\"msg\":\"log lines dropped: stderr did not "
-                            "keep up\",\"dropped\":\"", dropped, "\"}\n"));
+      WriteAll(
+          absl::StrCat("{\"level\":\"warn\",\"msg\":\"log lines dropped: stderr did not "
+                       "keep up\",\"dropped\":\"",
+                       dropped, "\"}\n"));
     }
     sink.mu.Lock();
   }

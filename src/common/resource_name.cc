@@ -18,16 +18,13 @@ namespace {
 std::string Quote(absl::string_view value) {
   constexpr size_t kMaxShown = 120;
   if (value.size() <= kMaxShown) return absl::StrCat("\"", value, "\"");
-  return absl::StrCat("\"", value.substr(0, kMaxShown), "...\" (", value.size(),
-                      " bytes)");
+  return absl::StrCat("\"", value.substr(0, kMaxShown), "...\" (", value.size(), " bytes)");
 }
 
-absl::StatusOr<std::string> ParseSimpleName(absl::string_view name,
-                                            absl::string_view field,
+absl::StatusOr<std::string> ParseSimpleName(absl::string_view name, absl::string_view field,
                                             absl::string_view collection) {
   if (name.empty()) {
-    return InvalidFieldError(
-        field, absl::StrCat("is required, e.g. \"", collection, "/example\""));
+    return InvalidFieldError(field, absl::StrCat("is required, e.g. \"", collection, "/example\""));
   }
   std::string prefix = absl::StrCat(collection, "/");
   if (!absl::StartsWith(name, prefix)) {
@@ -36,10 +33,9 @@ absl::StatusOr<std::string> ParseSimpleName(absl::string_view name,
   }
   absl::string_view id = name.substr(prefix.size());
   if (!IsValidSlug(id)) {
-    return InvalidFieldError(
-        field, absl::StrCat(Quote(name), ": the id after \"", prefix,
-                            "\" must be 1-100 characters of a-z, 0-9 and '-', "
-                            "not starting or ending with '-'"));
+    return InvalidFieldError(field, absl::StrCat(Quote(name), ": the id after \"", prefix,
+                                                 "\" must be 1-100 characters of a-z, 0-9 and '-', "
+                                                 "not starting or ending with '-'"));
   }
   return std::string(id);
 }
@@ -56,16 +52,13 @@ bool IsValidSlug(absl::string_view slug) {
   return true;
 }
 
-absl::StatusOr<std::string> ParseArticleName(absl::string_view name,
-                                             absl::string_view field) {
+absl::StatusOr<std::string> ParseArticleName(absl::string_view name, absl::string_view field) {
   return ParseSimpleName(name, field, "articles");
 }
 
-absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
-                                               absl::string_view field) {
+absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name, absl::string_view field) {
   if (name.empty()) {
-    return InvalidFieldError(
-        field, "is required, e.g. \"articles/example/revisions/2023-05-19\"");
+    return InvalidFieldError(field, "is required, e.g. \"articles/example/revisions/2023-05-19\"");
   }
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "articles" || parts[2] != "revisions") {
@@ -74,8 +67,7 @@ absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
                             Quote(name)));
   }
   RevisionName out;
-  ASSIGN_OR_RETURN(out.article_slug,
-                   ParseArticleName(absl::StrCat("articles/", parts[1]), field));
+  ASSIGN_OR_RETURN(out.article_slug, ParseArticleName(absl::StrCat("articles/", parts[1]), field));
   absl::StatusOr<absl::CivilDay> day = ParseIsoDate(parts[3]);
   if (!day.ok()) {
     return InvalidFieldError(
@@ -85,30 +77,22 @@ absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
   return out;
 }
 
-absl::StatusOr<std::string> ParseTherapyTypeName(absl::string_view name,
-                                                 absl::string_view field) {
+absl::StatusOr<std::string> ParseTherapyTypeName(absl::string_view name, absl::string_view field) {
   return ParseSimpleName(name, field, "therapyTypes");
 }
 
-absl::StatusOr<std::string> ParseReferenceName(absl::string_view name,
-                                               absl::string_view field) {
+absl::StatusOr<std::string> ParseReferenceName(absl::string_view name, absl::string_view field) {
   return ParseSimpleName(name, field, "references");
 }
 
-std::string ArticleName(absl::string_view slug) {
-  return absl::StrCat("articles/", slug);
-}
+std::string ArticleName(absl::string_view slug) { return absl::StrCat("articles/", slug); }
 
 std::string RevisionResourceName(absl::string_view slug, absl::CivilDay review_date) {
   return absl::StrCat("articles/", slug, "/revisions/", FormatIsoDate(review_date));
 }
 
-std::string TherapyTypeName(absl::string_view slug) {
-  return absl::StrCat("therapyTypes/", slug);
-}
+std::string TherapyTypeName(absl::string_view slug) { return absl::StrCat("therapyTypes/", slug); }
 
-std::string ReferenceName(absl::string_view id) {
-  return absl::StrCat("references/", id);
-}
+std::string ReferenceName(absl::string_view id) { return absl::StrCat("references/", id); }
 
 }  // namespace healthcontent

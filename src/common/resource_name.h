@@ -25,8 +25,7 @@ inline constexpr int kMaxSlugLength = 100;
 bool IsValidSlug(absl::string_view slug);
 
 // "articles/{slug}" -> slug.
-absl::StatusOr<std::string> ParseArticleName(absl::string_view name,
-                                             absl::string_view field);
+absl::StatusOr<std::string> ParseArticleName(absl::string_view name, absl::string_view field);
 
 struct RevisionName {
   std::string article_slug;
@@ -35,16 +34,13 @@ struct RevisionName {
 
 // "articles/{slug}/revisions/{YYYY-MM-DD}" -> {slug, date}. The date must be a
 // real calendar day.
-absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
-                                               absl::string_view field);
+absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name, absl::string_view field);
 
 // "therapyTypes/{slug}" -> slug.
-absl::StatusOr<std::string> ParseTherapyTypeName(absl::string_view name,
-                                                 absl::string_view field);
+absl::StatusOr<std::string> ParseTherapyTypeName(absl::string_view name, absl::string_view field);
 
 // "references/{id}" -> id.
-absl::StatusOr<std::string> ParseReferenceName(absl::string_view name,
-                                               absl::string_view field);
+absl::StatusOr<std::string> ParseReferenceName(absl::string_view name, absl::string_view field);
 
 std::string ArticleName(absl::string_view slug);
 std::string RevisionResourceName(absl::string_view slug, absl::CivilDay review_date);

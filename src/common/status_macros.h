@@ -12,10 +12,10 @@
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing
 // function when it is not OK.
-#define RETURN_IF_ERROR(expr)                              \
-  do {                                                     \
-    ::absl::Status hc_status_ = (expr);                    \
-    if (!hc_status_.ok()) return hc_status_;               \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::absl::Status hc_status_ = (expr);      \
+    if (!hc_status_.ok()) return hc_status_; \
   } while (false)
 
 // `ASSIGN_OR_RETURN(lhs, expr)`: evaluates `expr` (an absl::StatusOr<T>);
@@ -24,8 +24,8 @@
 #define ASSIGN_OR_RETURN(lhs, expr) \
   HC_ASSIGN_OR_RETURN_IMPL_(HC_STATUS_CONCAT_(hc_statusor_, __LINE__), lhs, expr)
 
-#define HC_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                              \
+#define HC_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)     \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

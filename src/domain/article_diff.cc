@@ -30,7 +30,7 @@ struct Pairing {
     from_paired[from_index] = true;
   }
 
-  std::vector<int> from_of_to;     // partner in `from` of each `to` element, or kUnpaired
+  std::vector<int> from_of_to;    // partner in `from` of each `to` element, or kUnpaired
   std::vector<bool> from_paired;  // whether each `from` element has a partner
 };
 
@@ -145,8 +145,7 @@ bool SameBlocks(const RepeatedPtrField<v1::Block>& from, const RepeatedPtrField<
 }
 
 // Items only in `to_list` / only in `from_list`, compared by content.
-void DiffItems(const v1::BulletList& from_list, const v1::BulletList& to_list,
-               v1::BlockDiff* out) {
+void DiffItems(const v1::BulletList& from_list, const v1::BulletList& to_list, v1::BlockDiff* out) {
   Pairing pairing = PairByKey(Keys(from_list.items(), Bytes), Keys(to_list.items(), Bytes));
   for (int i = 0; i < to_list.items_size(); ++i) {
     if (pairing.from_of_to[i] == kUnpaired) *out->add_items_added() = to_list.items(i);
@@ -206,8 +205,7 @@ void DiffSections(const v1::Article& from, const v1::Article& to, v1::ArticleDif
     return diff;
   };
   VisitInOrder(
-      pairing,
-      [&](int j) { add(v1::DIFF_KIND_REMOVED, from.sections(j).heading()); },
+      pairing, [&](int j) { add(v1::DIFF_KIND_REMOVED, from.sections(j).heading()); },
       [&](int i) {
         const v1::Section& section = to.sections(i);
         int partner = pairing.from_of_to[i];
@@ -224,7 +222,8 @@ void DiffTherapyTypes(const v1::Article& from, const v1::Article& to, v1::Articl
   auto name = [](const v1::TherapyType& type) { return type.name(); };
   Pairing pairing = PairByKey(Keys(from.therapy_types(), name), Keys(to.therapy_types(), name));
   for (int i = 0; i < to.therapy_types_size(); ++i) {
-    if (pairing.from_of_to[i] == kUnpaired) out->add_therapy_types_added(to.therapy_types(i).name());
+    if (pairing.from_of_to[i] == kUnpaired)
+      out->add_therapy_types_added(to.therapy_types(i).name());
   }
   for (int j = 0; j < from.therapy_types_size(); ++j) {
     if (!pairing.from_paired[j]) out->add_therapy_types_removed(from.therapy_types(j).name());

@@ -88,8 +88,7 @@ class Checker {
     }
   }
 
-  void Spans(const std::string& field,
-             const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
+  void Spans(const std::string& field, const google::protobuf::RepeatedPtrField<v1::Span>& spans) {
     if (spans.empty()) {
       v_.Add(field, "needs at least one span of text");
       return;
@@ -121,9 +120,9 @@ class Checker {
           const auto& items = block.bullet_list().items();
           if (items.empty()) v_.Add(f + ".bullet_list.items", "needs at least one item");
           if (items.size() > limits_.max_list_items) {
-            v_.Add(f + ".bullet_list.items", absl::StrCat("has ", items.size(),
-                                                          " items; the limit is ",
-                                                          limits_.max_list_items));
+            v_.Add(f + ".bullet_list.items",
+                   absl::StrCat("has ", items.size(), " items; the limit is ",
+                                limits_.max_list_items));
             break;
           }
           for (int j = 0; j < items.size(); ++j) {
@@ -173,9 +172,9 @@ class Checker {
              "is not a DOI: expected \"10.<registrant>/<suffix>\" without a prefix or URL");
     }
     if (!ref.pmid().empty() &&
-        (ref.pmid().size() > 10 ||
-         !std::all_of(ref.pmid().begin(), ref.pmid().end(),
-                      [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }))) {
+        (ref.pmid().size() > 10 || !std::all_of(ref.pmid().begin(), ref.pmid().end(), [](char c) {
+           return absl::ascii_isdigit(static_cast<unsigned char>(c));
+         }))) {
       v_.Add(field + ".pmid", "must be 1-10 digits");
     }
     if (!ref.url().empty() && !IsHttpUrl(ref.url())) {
@@ -202,8 +201,8 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
   FieldViolations& v = c.violations();
   size_t total = request.ByteSizeLong();
   if (total > limits.max_total_bytes) {
-    return InvalidFieldError("article", absl::StrCat("is ", total, " bytes; the limit is ",
-                                                     limits.max_total_bytes));
+    return InvalidFieldError(
+        "article", absl::StrCat("is ", total, " bytes; the limit is ", limits.max_total_bytes));
   }
   if (!request.has_article()) return InvalidFieldError("article", "is required");
   const v1::Article& a = request.article();
@@ -281,8 +280,8 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
   }
   c.Blocks("article.lead", a.lead());
   if (a.sections_size() > limits.max_sections) {
-    v.Add("article.sections", absl::StrCat("has ", a.sections_size(), " sections; the limit is ",
-                                           limits.max_sections));
+    v.Add("article.sections",
+          absl::StrCat("has ", a.sections_size(), " sections; the limit is ", limits.max_sections));
   } else {
     for (int i = 0; i < a.sections_size(); ++i) {
       std::string f = absl::StrCat("article.sections[", i, "]");
@@ -292,9 +291,9 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
     }
   }
   if (a.therapy_types_size() > limits.max_therapy_types) {
-    v.Add("article.therapy_types", absl::StrCat("has ", a.therapy_types_size(),
-                                                " entries; the limit is ",
-                                                limits.max_therapy_types));
+    v.Add("article.therapy_types",
+          absl::StrCat("has ", a.therapy_types_size(), " entries; the limit is ",
+                       limits.max_therapy_types));
   } else {
     absl::flat_hash_set<std::string> seen;
     for (int i = 0; i < a.therapy_types_size(); ++i) {
@@ -313,8 +312,8 @@ absl::Status ValidatePublishRequest(const v1::PublishArticleRevisionRequest& req
     NormalizeCodings(&codes, "article.codes", &v);
   }
   if (a.references_size() > limits.max_references) {
-    v.Add("article.references", absl::StrCat("has ", a.references_size(),
-                                             " entries; the limit is ", limits.max_references));
+    v.Add("article.references", absl::StrCat("has ", a.references_size(), " entries; the limit is ",
+                                             limits.max_references));
   } else {
     for (int i = 0; i < a.references_size(); ++i) {
       c.Reference(absl::StrCat("article.references[", i, "]"), a.references(i));
@@ -372,8 +371,10 @@ std::string NormalizeUrl(const std::string& url) {
   if (host_end == std::string::npos) host_end = out.size();
   std::string head = absl::AsciiStrToLower(out.substr(0, host_end));
   std::string rest = out.substr(host_end);
-  if (absl::EndsWith(head, ":443") && absl::StartsWith(head, "https://")) head.resize(head.size() - 4);
-  if (absl::EndsWith(head, ":80") && absl::StartsWith(head, "http://")) head.resize(head.size() - 3);
+  if (absl::EndsWith(head, ":443") && absl::StartsWith(head, "https://"))
+    head.resize(head.size() - 4);
+  if (absl::EndsWith(head, ":80") && absl::StartsWith(head, "http://"))
+    head.resize(head.size() - 3);
   // http and https name the same work.
   if (absl::StartsWith(head, "http://")) head = "https://" + head.substr(7);
   while (!rest.empty() && rest.back() == '/') rest.pop_back();

@@ -116,7 +116,7 @@ absl::Status AppendServedArticle(absl::string_view stored, const ServedFields& f
 
 std::string ServedEtag(absl::string_view stored, v1::Article::TranslationStatus status) {
   return status == v1::Article::TRANSLATION_STALE ? absl::StrCat(stored, "-stale")
-                                                   : std::string(stored);
+                                                  : std::string(stored);
 }
 
 }  // namespace healthcontent::domain

@@ -22,8 +22,7 @@ struct ServedFields {
   bool basic_view = false;  // drop lead, sections and references
   bool scheduled = false;
   v1::Article::ReviewStatus review_status = v1::Article::REVIEW_STATUS_UNSPECIFIED;
-  v1::Article::TranslationStatus translation_status =
-      v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
+  v1::Article::TranslationStatus translation_status = v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
   bool language_fallback = false;
   // Replaces the stored etag when not empty (see ServedEtag).
   std::string etag = {};

@@ -26,8 +26,8 @@ constexpr CodeSystemInfo kSystems[] = {
      true},
     {CodeSystem::kNcit, "NCI Thesaurus", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl",
      "2.16.840.1.113883.3.26.1.1", "NCIT", true},
-    {CodeSystem::kIcd9Cm, "ICD-9-CM", "http://hl7.org/fhir/sid/icd-9-cm",
-     "2.16.840.1.113883.6.103", "ICD9CM", false},
+    {CodeSystem::kIcd9Cm, "ICD-9-CM", "http://hl7.org/fhir/sid/icd-9-cm", "2.16.840.1.113883.6.103",
+     "ICD9CM", false},
     {CodeSystem::kNdc, "NDC", "http://hl7.org/fhir/sid/ndc", "2.16.840.1.113883.6.69", "NDC",
      false},
     {CodeSystem::kCpt, "CPT", "http://www.ama-assn.org/go/cpt", "2.16.840.1.113883.6.12", "CPT",
@@ -87,9 +87,10 @@ absl::StatusOr<std::string> NormalizeSnomedCt(absl::string_view code) {
   if (code[0] == '0') return Malformed("SNOMED CT", code, "a concept id has no leading zero");
   const absl::string_view partition = code.substr(code.size() - 3, 2);
   if (partition != "00" && partition != "10") {
-    return Malformed("SNOMED CT", code,
-                     absl::StrCat("the partition identifier (2nd and 3rd digits from the right) is ",
-                                  partition, "; a concept's is 00 or 10"));
+    return Malformed(
+        "SNOMED CT", code,
+        absl::StrCat("the partition identifier (2nd and 3rd digits from the right) is ", partition,
+                     "; a concept's is 00 or 10"));
   }
   if (!VerhoeffValid(code)) {
     return Malformed("SNOMED CT", code, "the last digit is not its Verhoeff check digit");
@@ -101,7 +102,8 @@ absl::StatusOr<std::string> NormalizeLoinc(absl::string_view code) {
   const size_t dash = code.find('-');
   if (dash == absl::string_view::npos || dash == 0 || dash > 7 || dash + 2 != code.size() ||
       !AllDigits(code.substr(0, dash)) || !AllDigits(code.substr(dash + 1))) {
-    return Malformed("LOINC", code, "a LOINC code is 1-7 digits, a hyphen and a check digit (2345-7)");
+    return Malformed("LOINC", code,
+                     "a LOINC code is 1-7 digits, a hyphen and a check digit (2345-7)");
   }
   if (code[0] == '0') return Malformed("LOINC", code, "a LOINC code has no leading zero");
   if (!LoincCheckDigitValid(code.substr(0, dash), code.back())) {
@@ -140,12 +142,11 @@ absl::StatusOr<std::string> NormalizeNcit(absl::string_view code) {
 
 // Verhoeff's tables: multiplication in the dihedral group D5, and the
 // permutation applied at each position (p[i] = p[1] applied i times).
-constexpr int kD5[10][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
-    {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
-    {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
-    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
-    {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+constexpr int kD5[10][10] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+                             {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+                             {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+                             {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+                             {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
 constexpr int kP1[10] = {1, 5, 7, 6, 2, 8, 3, 0, 9, 4};
 
 using Permutations = std::array<std::array<int, 10>, 8>;
@@ -275,7 +276,8 @@ std::vector<std::string> Icd10CmAncestors(absl::string_view normalized) {
 void NormalizeCodings(google::protobuf::RepeatedPtrField<v1::Coding>* codings,
                       absl::string_view field, FieldViolations* violations) {
   if (codings->size() > kMaxCodes) {
-    violations->Add(field, absl::StrCat("has ", codings->size(), " codes; the limit is ", kMaxCodes));
+    violations->Add(field,
+                    absl::StrCat("has ", codings->size(), " codes; the limit is ", kMaxCodes));
     return;
   }
   absl::flat_hash_set<std::pair<std::string, std::string>> seen;

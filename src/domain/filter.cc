@@ -22,8 +22,8 @@ bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // The characters of a bare value; field names and keywords are made of them too.
 bool IsWordChar(char c) {
-  return IsLower(c) || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '_' || c == '.' ||
-         c == ':' || c == '/' || c == '-';
+  return IsLower(c) || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '_' || c == '.' || c == ':' ||
+         c == '/' || c == '-';
 }
 bool IsOperatorChar(char c) { return c == '=' || c == '!' || c == '<' || c == '>'; }
 
@@ -83,8 +83,8 @@ class Parser {
 
   // operand (keyword operand)*: the operand alone, or one `kind` node over all.
   template <typename ParseOperand>
-  absl::StatusOr<NodePtr> ParseChain(FilterNode::Kind kind, absl::string_view keyword,
-                                     Token after, ParseOperand parse_operand) {
+  absl::StatusOr<NodePtr> ParseChain(FilterNode::Kind kind, absl::string_view keyword, Token after,
+                                     ParseOperand parse_operand) {
     ASSIGN_OR_RETURN(NodePtr first, parse_operand(after));
     if (!NextIsKeyword(keyword)) return first;
     NodePtr node = MakeNode(kind, pos_);
@@ -100,9 +100,8 @@ class Parser {
   // factor := NOT factor | '-' factor | '(' expr ')' | comparison
   absl::StatusOr<NodePtr> ParseFactor(int depth, Token after) {
     if (AtEnd()) {
-      return FilterError(absl::StrCat("expected a comparison after ",
-                                      QuoteForMessage(after.text), " at position ",
-                                      after.position));
+      return FilterError(absl::StrCat("expected a comparison after ", QuoteForMessage(after.text),
+                                      " at position ", after.position));
     }
     const char c = text_[pos_];
     absl::string_view opener;
@@ -257,8 +256,7 @@ class Parser {
 
 absl::StatusOr<std::unique_ptr<FilterNode>> ParseFilter(absl::string_view text) {
   if (text.size() > kMaxFilterBytes) {
-    return FilterError(
-        absl::StrCat("is ", text.size(), " bytes; the limit is ", kMaxFilterBytes));
+    return FilterError(absl::StrCat("is ", text.size(), " bytes; the limit is ", kMaxFilterBytes));
   }
   return Parser(text).Parse();
 }
@@ -284,16 +282,15 @@ absl::StatusOr<ArticleOrder> ParseArticleOrderBy(absl::string_view text) {
   const auto* known = std::find_if(std::begin(kFields), std::end(kFields),
                                    [&](const auto& f) { return f.name == words[0]; });
   if (known == std::end(kFields)) {
-    return InvalidFieldError(
-        "order_by", absl::StrCat("unknown field ", QuoteForMessage(words[0]), kAllowed));
+    return InvalidFieldError("order_by",
+                             absl::StrCat("unknown field ", QuoteForMessage(words[0]), kAllowed));
   }
   const bool has_direction = words.size() > 1 && (words[1] == "asc" || words[1] == "desc");
   const size_t expected_words = has_direction ? 2 : 1;
   if (words.size() > expected_words) {
     return InvalidFieldError(
-        "order_by", absl::StrCat("unexpected ", QuoteForMessage(words[expected_words]),
-                                 " after ", QuoteForMessage(words[expected_words - 1]),
-                                 kAllowed));
+        "order_by", absl::StrCat("unexpected ", QuoteForMessage(words[expected_words]), " after ",
+                                 QuoteForMessage(words[expected_words - 1]), kAllowed));
   }
   order.field = known->field;
   order.descending = has_direction && words[1] == "desc";

@@ -25,8 +25,8 @@ absl::Status ValidateLanguageCodes(const google::protobuf::RepeatedPtrField<std:
                                    absl::string_view field) {
   FieldViolations violations;
   if (codes.size() > kMaxLanguageCodes) {
-    violations.Add(std::string(field), absl::StrCat("has ", codes.size(),
-                                                    " entries; the limit is ", kMaxLanguageCodes));
+    violations.Add(std::string(field), absl::StrCat("has ", codes.size(), " entries; the limit is ",
+                                                    kMaxLanguageCodes));
   }
   for (int i = 0; i < codes.size() && i < kMaxLanguageCodes; ++i) {
     if (!IsValidLanguageCode(absl::AsciiStrToLower(codes[i]))) {

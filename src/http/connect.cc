@@ -22,8 +22,7 @@ namespace {
 // the generated pool (the binary value is what clients decode).
 nlohmann::json DetailDebug(absl::string_view type, absl::string_view value) {
   const google::protobuf::Descriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-          std::string(type));
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(std::string(type));
   if (descriptor == nullptr) return nullptr;
   const google::protobuf::Message* prototype =
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor);
@@ -46,8 +45,7 @@ nlohmann::json ErrorObject(const grpc::Status& status) {
       if (const size_t slash = type.rfind('/'); slash != absl::string_view::npos) {
         type.remove_prefix(slash + 1);
       }
-      nlohmann::json detail = {{"type", std::string(type)},
-                               {"value", Base64Unpadded(any.value())}};
+      nlohmann::json detail = {{"type", std::string(type)}, {"value", Base64Unpadded(any.value())}};
       nlohmann::json debug = DetailDebug(type, any.value());
       if (!debug.is_null() && !debug.is_discarded()) detail["debug"] = std::move(debug);
       details.push_back(std::move(detail));
@@ -73,21 +71,33 @@ absl::string_view ConnectCodeName(grpc::StatusCode code) {
 
 int HttpStatusForCode(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::CANCELLED: return 499;
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::CANCELLED:
+      return 499;
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::NOT_FOUND: return 404;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 400;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
     case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    default: return 500;  // unknown, internal, data_loss
+    case grpc::StatusCode::ABORTED:
+      return 409;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return 501;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    default:
+      return 500;  // unknown, internal, data_loss
   }
 }
 

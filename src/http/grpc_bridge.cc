@@ -80,13 +80,13 @@ class StreamReactor : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   // the end of reads (kEnd).
   Event Next(absl::Duration idle, std::string* message) {
     absl::MutexLock lock(&mu_);
-    const bool woke = mu_.AwaitWithTimeout(
-        absl::Condition(
-            +[](StreamReactor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-              return self->has_message_ || self->reads_over_ || self->done_;
-            },
-            this),
-        idle);
+    const bool woke =
+        mu_.AwaitWithTimeout(absl::Condition(
+                                 +[](StreamReactor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+                                   return self->has_message_ || self->reads_over_ || self->done_;
+                                 },
+                                 this),
+                             idle);
     if (!woke) return Event::kIdle;
     if (!has_message_) return Event::kEnd;
     has_message_ = false;

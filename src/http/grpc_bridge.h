@@ -41,8 +41,7 @@ class GrpcBridge {
   explicit GrpcBridge(std::shared_ptr<grpc::Channel> channel);
 
   // One unary call of `path` ("/pkg.Service/Method"); blocks until it ends.
-  CallResult Unary(const std::string& path, const std::string& request,
-                   const CallOptions& options);
+  CallResult Unary(const std::string& path, const std::string& request, const CallOptions& options);
 
   // One server-streaming call. `on_message` gets each response's wire bytes
   // in order, one at a time (the next is not read until it returns, so a

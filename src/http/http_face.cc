@@ -79,8 +79,8 @@ std::vector<std::string> IfNoneMatch(const std::string* header) {
 struct HttpFace::Exchange {
   const HttpRequest& request;
   HttpResponse& response;
-  Headers common;       // X-Request-Id, CORS
-  CallOptions call;     // metadata and deadline for the gRPC call
+  Headers common;    // X-Request-Id, CORS
+  CallOptions call;  // metadata and deadline for the gRPC call
   bool has_token = false;
 };
 
@@ -114,9 +114,9 @@ void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
   }
   // What the services see: the client (behind trusted proxies), the token,
   // the request id.
-  const std::string client = ClientAddress(PeerString(request.remote_address),
-                                           request.JoinedHeader("x-forwarded-for"),
-                                           options_.trusted_proxies);
+  const std::string client =
+      ClientAddress(PeerString(request.remote_address), request.JoinedHeader("x-forwarded-for"),
+                    options_.trusted_proxies);
   exchange.call.metadata.emplace_back("x-forwarded-for", client);
   exchange.call.metadata.emplace_back("x-request-id", request_id);
   if (const std::string* auth = request.Header("authorization"); auth != nullptr) {
@@ -158,8 +158,8 @@ void HttpFace::Handle(const HttpRequest& request, HttpResponse& response) {
           ErrorJson(Error(grpc::StatusCode::UNIMPLEMENTED,
                           absl::StrCat(request.method, " is not allowed on ", request.path,
                                        "; resource paths are read with GET, writes are "
-                                       "Connect POSTs to ", method->descriptor->service()->full_name(),
-                                       " methods"))));
+                                       "Connect POSTs to ",
+                                       method->descriptor->service()->full_name(), " methods"))));
     }
     return Rest(exchange, *method, bindings);
   }
@@ -177,8 +177,9 @@ void HttpFace::Preflight(Exchange& exchange) {
     headers.emplace_back("Content-Type", "application/json");
     return exchange.response.Send(
         403, headers,
-        ErrorJson(Error(grpc::StatusCode::PERMISSION_DENIED,
-                        "origin not allowed: the server allows the origins in --http_cors_origins")));
+        ErrorJson(
+            Error(grpc::StatusCode::PERMISSION_DENIED,
+                  "origin not allowed: the server allows the origins in --http_cors_origins")));
   }
   headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
   headers.emplace_back("Access-Control-Allow-Headers",
@@ -222,17 +223,18 @@ void HttpFace::Infobutton(Exchange& exchange) {
                                     ? absl::StrCat(own_base, "v1/articles/{slug}")
                                     : options_.article_url_template;
   render.base = own_base;
-  render.feed_id = absl::StrCat(own_base, "infobutton/service?", exchange.request.query.substr(0, 2000));
+  render.feed_id =
+      absl::StrCat(own_base, "infobutton/service?", exchange.request.query.substr(0, 2000));
   render.now = options_.now();
   const std::string body = RenderInfobutton(*query, response, render);
   Headers headers = exchange.common;
   headers.emplace_back("Content-Type", std::string(InfobuttonContentType(query->format)));
   headers.emplace_back("Vary", "Accept");
-  const bool private_answer = exchange.has_token || options_.reads_need_auth ||
-                              options_.article_url_template.empty();
+  const bool private_answer =
+      exchange.has_token || options_.reads_need_auth || options_.article_url_template.empty();
   headers.emplace_back("Cache-Control",
-                       absl::StrCat(private_answer ? "private" : "public", ", max-age=",
-                                    absl::ToInt64Seconds(options_.max_age)));
+                       absl::StrCat(private_answer ? "private" : "public",
+                                    ", max-age=", absl::ToInt64Seconds(options_.max_age)));
   exchange.response.Send(200, headers, body);
 }
 
@@ -251,8 +253,8 @@ void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
     return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
                                      "Connect-Protocol-Version: only 1 is supported"));
   }
-  const std::string* encoding = request.Header(method.server_streaming ? "connect-content-encoding"
-                                                                       : "content-encoding");
+  const std::string* encoding =
+      request.Header(method.server_streaming ? "connect-content-encoding" : "content-encoding");
   if (encoding != nullptr && *encoding != "identity") {
     return SendError(exchange, Error(grpc::StatusCode::UNIMPLEMENTED,
                                      absl::StrCat("content encoding \"", encoding->substr(0, 32),
@@ -262,7 +264,8 @@ void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
     return SendError(exchange, s);
   }
   Codec codec;
-  const absl::string_view prefix = method.server_streaming ? "application/connect+" : "application/";
+  const absl::string_view prefix =
+      method.server_streaming ? "application/connect+" : "application/";
   absl::string_view subtype = type;
   if (!absl::ConsumePrefix(&subtype, prefix) || !ParseCodec(subtype, &codec)) {
     Headers headers = exchange.common;
@@ -273,8 +276,8 @@ void HttpFace::ConnectPost(Exchange& exchange, const Method& method) {
     return exchange.response.Send(
         415, headers,
         ErrorJson(Error(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("Content-Type \"", type.substr(0, 64), "\" is not supported by ",
-                                     method.path, "; send ",
+                        absl::StrCat("Content-Type \"", type.substr(0, 64),
+                                     "\" is not supported by ", method.path, "; send ",
                                      method.server_streaming
                                          ? "application/connect+json or application/connect+proto"
                                          : "application/json or application/proto"))));
@@ -302,11 +305,11 @@ void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
     headers.emplace_back("Content-Type", "application/json");
     return exchange.response.Send(
         405, headers,
-        ErrorJson(Error(grpc::StatusCode::UNIMPLEMENTED,
-                        absl::StrCat(method.path,
-                                     method.server_streaming
-                                         ? " is a stream: use POST with application/connect+json"
-                                         : " has side effects: use POST"))));
+        ErrorJson(Error(
+            grpc::StatusCode::UNIMPLEMENTED,
+            absl::StrCat(method.path, method.server_streaming
+                                          ? " is a stream: use POST with application/connect+json"
+                                          : " has side effects: use POST"))));
   }
   std::vector<std::pair<std::string, std::string>> query;
   if (absl::Status s = ParseQuery(exchange.request.query, &query); !s.ok()) {
@@ -324,8 +327,8 @@ void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
                                        "compression: only identity is supported"));
     }
     if (key == "connect" && value != "v1") {
-      return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "connect: only v1 is supported"));
+      return SendError(exchange,
+                       Error(grpc::StatusCode::INVALID_ARGUMENT, "connect: only v1 is supported"));
     }
   }
   Codec codec;
@@ -356,7 +359,8 @@ void HttpFace::ConnectGet(Exchange& exchange, const Method& method) {
 void HttpFace::ConnectUnary(Exchange& exchange, const Method& method, Codec codec,
                             const std::string& body_bytes, bool is_get) {
   std::unique_ptr<google::protobuf::Message> request = NewMessage(method.descriptor->input_type());
-  if (absl::Status s = Decode(codec, body_bytes, request.get(), is_get ? "message" : "request body");
+  if (absl::Status s =
+          Decode(codec, body_bytes, request.get(), is_get ? "message" : "request body");
       !s.ok()) {
     return SendError(exchange, FromAbsl(s));
   }
@@ -366,7 +370,8 @@ void HttpFace::ConnectUnary(Exchange& exchange, const Method& method, Codec code
 void HttpFace::Rest(Exchange& exchange, const Method& method, const Bindings& bindings) {
   std::unique_ptr<google::protobuf::Message> request = NewMessage(method.descriptor->input_type());
   for (const auto& [field, value] : bindings) {
-    if (absl::Status s = SetFieldFromText(request.get(), field, value, absl::StrCat("path ", field));
+    if (absl::Status s =
+            SetFieldFromText(request.get(), field, value, absl::StrCat("path ", field));
         !s.ok()) {
       return SendError(exchange, FromAbsl(s));
     }
@@ -378,9 +383,9 @@ void HttpFace::Rest(Exchange& exchange, const Method& method, const Bindings& bi
   for (const auto& [key, value] : query) {
     for (const auto& [bound, unused] : bindings) {
       if (key == bound) {
-        return SendError(exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
-                                         absl::StrCat("query parameter ", key,
-                                                      ": already given by the path")));
+        return SendError(
+            exchange, Error(grpc::StatusCode::INVALID_ARGUMENT,
+                            absl::StrCat("query parameter ", key, ": already given by the path")));
       }
     }
     if (absl::Status s = SetFieldFromText(request.get(), key, value,
@@ -425,8 +430,9 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   // with that header.
   const google::protobuf::FieldDescriptor* languages_field =
       request->GetDescriptor()->FindFieldByName("language_codes");
-  const bool takes_languages = languages_field != nullptr && languages_field->is_repeated() &&
-                               languages_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
+  const bool takes_languages =
+      languages_field != nullptr && languages_field->is_repeated() &&
+      languages_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
   if (takes_languages && request->GetReflection()->FieldSize(*request, languages_field) == 0) {
     if (const std::string* accept = exchange.request.Header("accept-language"); accept != nullptr) {
       for (std::string& tag : domain::ParseAcceptLanguage(*accept)) {
@@ -445,16 +451,18 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   const google::protobuf::Descriptor* output = method.descriptor->output_type();
   std::unique_ptr<google::protobuf::Message> response = NewMessage(output);
   if (!response->ParseFromString(result.response)) {
-    return SendError(exchange, Error(grpc::StatusCode::INTERNAL,
-                                     "the service's answer did not parse"));
+    return SendError(exchange,
+                     Error(grpc::StatusCode::INTERNAL, "the service's answer did not parse"));
   }
   Headers headers = exchange.common;
-  headers.emplace_back("Content-Type", codec == Codec::kJson ? "application/json" : "application/proto");
+  headers.emplace_back("Content-Type",
+                       codec == Codec::kJson ? "application/json" : "application/proto");
   if (takes_languages) headers.emplace_back("Vary", "Accept-Language");
   if (const google::protobuf::FieldDescriptor* language = output->FindFieldByName("language_code");
       language != nullptr && language->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
       !response->GetReflection()->GetString(*response, language).empty()) {
-    headers.emplace_back("Content-Language", response->GetReflection()->GetString(*response, language));
+    headers.emplace_back("Content-Language",
+                         response->GetReflection()->GetString(*response, language));
   }
   if (!is_get) {
     return exchange.response.Send(200, headers, Encode(codec, *response));
@@ -464,7 +472,8 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   const google::protobuf::FieldDescriptor* not_modified = output->FindFieldByName("not_modified");
   const bool article = etag_field != nullptr &&
                        etag_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-                       !reflection->GetString(*response, etag_field).empty() && not_modified != nullptr;
+                       !reflection->GetString(*response, etag_field).empty() &&
+                       not_modified != nullptr;
   std::string body;
   std::string etag;
   if (article) {
@@ -479,12 +488,13 @@ void HttpFace::AnswerUnary(Exchange& exchange, const Method& method,
   // changes), shared caches only s-maxage so that a withdrawal shows soon.
   const bool private_answer = exchange.has_token || options_.reads_need_auth;
   const std::string scope = private_answer ? "private" : "public";
-  const int64_t until_midnight = absl::ToInt64Seconds(
-      absl::FromCivil(today + 1, absl::UTCTimeZone()) - now);
+  const int64_t until_midnight =
+      absl::ToInt64Seconds(absl::FromCivil(today + 1, absl::UTCTimeZone()) - now);
   if (method.path == kRevisionMethod) {
     std::string control = absl::StrCat(scope, ", max-age=", until_midnight);
     if (!private_answer) {
-      absl::StrAppend(&control, ", s-maxage=", std::min<int64_t>(kRevisionSharedMaxAge, until_midnight));
+      absl::StrAppend(&control,
+                      ", s-maxage=", std::min<int64_t>(kRevisionSharedMaxAge, until_midnight));
     }
     headers.emplace_back("Cache-Control", control);
   } else {
@@ -533,13 +543,13 @@ void HttpFace::ConnectStream(Exchange& exchange, const Method& method, Codec cod
                                "later or poll ListChanges"));
   } else if (early.ok()) {
     const google::protobuf::Descriptor* output = method.descriptor->output_type();
-    CallResult result = bridge_.ServerStream(
-        method.path, request->SerializeAsString(), exchange.call, options_.stream_idle_timeout,
-        [&](const std::string& wire) {
-          absl::StatusOr<std::string> encoded = Transcode(codec, output, wire);
-          if (!encoded.ok()) return false;
-          return exchange.response.Write(Envelope(0, *encoded));
-        });
+    CallResult result =
+        bridge_.ServerStream(method.path, request->SerializeAsString(), exchange.call,
+                             options_.stream_idle_timeout, [&](const std::string& wire) {
+                               absl::StatusOr<std::string> encoded = Transcode(codec, output, wire);
+                               if (!encoded.ok()) return false;
+                               return exchange.response.Write(Envelope(0, *encoded));
+                             });
     open_streams_.fetch_sub(1);
     early = result.status;
   }

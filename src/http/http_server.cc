@@ -123,19 +123,29 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       absl::StrCat(absl::ToInt64Milliseconds(options.keep_alive_timeout));
   const std::string header_bytes = absl::StrCat(options.max_header_bytes);
   std::vector<const char*> config = {
-      "listening_ports", ports.c_str(),
-      "num_threads", threads.c_str(),
-      "connection_queue", queue.c_str(),
-      "request_timeout_ms", io_ms.c_str(),
-      "enable_keep_alive", "yes",
-      "keep_alive_timeout_ms", keep_alive_ms.c_str(),
-      "max_request_size", header_bytes.c_str(),
-      "decode_url", "yes",
+      "listening_ports",
+      ports.c_str(),
+      "num_threads",
+      threads.c_str(),
+      "connection_queue",
+      queue.c_str(),
+      "request_timeout_ms",
+      io_ms.c_str(),
+      "enable_keep_alive",
+      "yes",
+      "keep_alive_timeout_ms",
+      keep_alive_ms.c_str(),
+      "max_request_size",
+      header_bytes.c_str(),
+      "decode_url",
+      "yes",
       // Headers and body go out in separate writes: without this, Nagle's
       // algorithm and the client's delayed ACK add 40 ms to every answer.
-      "tcp_nodelay", "1",
+      "tcp_nodelay",
+      "1",
       // CORS is the face's (per --http_cors_origins), not civetweb's "*".
-      "access_control_allow_origin", "",
+      "access_control_allow_origin",
+      "",
   };
   config.push_back(nullptr);
 
@@ -155,8 +165,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   error.text_buffer_size = sizeof(error_text);
   server->context_ = mg_start2(&init, &error);
   if (server->context_ == nullptr) {
-    return absl::UnavailableError(absl::StrCat("--http_listen ", options.listen,
-                                               ": cannot serve HTTP: ", error_text));
+    return absl::UnavailableError(
+        absl::StrCat("--http_listen ", options.listen, ": cannot serve HTTP: ", error_text));
   }
   mg_set_request_handler(server->context_, "/", &HttpServer::Dispatch, server.get());
   mg_server_port bound[4];

@@ -34,9 +34,8 @@ MethodTable::MethodTable(absl::string_view package) {
     (void)linked;
   }
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (absl::string_view service_name :
-       {"ArticleService", "TherapyTypeService", "ReferenceService", "ChangeService",
-        "KnowledgeService"}) {
+  for (absl::string_view service_name : {"ArticleService", "TherapyTypeService", "ReferenceService",
+                                         "ChangeService", "KnowledgeService"}) {
     const google::protobuf::ServiceDescriptor* service =
         pool->FindServiceByName(absl::StrCat(package, ".", service_name));
     if (service == nullptr) continue;
@@ -106,8 +105,8 @@ absl::StatusOr<std::string> Transcode(Codec codec, const google::protobuf::Descr
   if (codec == Codec::kProto) return std::string(wire);
   std::unique_ptr<google::protobuf::Message> message = NewMessage(type);
   if (!message->ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
-    return absl::InternalError(absl::StrCat("the service answered a ", type->full_name(),
-                                            " that does not parse"));
+    return absl::InternalError(
+        absl::StrCat("the service answered a ", type->full_name(), " that does not parse"));
   }
   return Encode(Codec::kJson, *message);
 }

@@ -117,7 +117,8 @@ bool RestRoutes::Compile(absl::string_view text, Route* route) {
       size_t end = text.find('/', i);
       if (end == absl::string_view::npos) end = text.size();
       absl::string_view piece = text.substr(i, end - i);
-      if (piece == "**" || piece.empty() || piece.find('{') != absl::string_view::npos) return false;
+      if (piece == "**" || piece.empty() || piece.find('{') != absl::string_view::npos)
+        return false;
       Token token;
       token.wildcard = piece == "*";
       if (!token.wildcard) token.literal = std::string(piece);
@@ -192,12 +193,13 @@ absl::Status SetFieldFromText(google::protobuf::Message* message, absl::string_v
   const google::protobuf::Reflection* reflection = target->GetReflection();
   const bool repeated = field->is_repeated();
   const auto bad = [&](absl::string_view expected) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": must be ", expected, ", got \"",
-                                                   value.substr(0, 64), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": must be ", expected, ", got \"", value.substr(0, 64), "\""));
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
-      if (field->type() == FieldDescriptor::TYPE_BYTES) return bad("text (bytes are not supported)");
+      if (field->type() == FieldDescriptor::TYPE_BYTES)
+        return bad("text (bytes are not supported)");
       std::string text(value);
       repeated ? reflection->AddString(target, field, text)
                : reflection->SetString(target, field, text);
@@ -235,7 +237,8 @@ absl::Status SetFieldFromText(google::protobuf::Message* message, absl::string_v
         repeated ? reflection->AddFloat(target, field, static_cast<float>(d))
                  : reflection->SetFloat(target, field, static_cast<float>(d));
       } else {
-        repeated ? reflection->AddDouble(target, field, d) : reflection->SetDouble(target, field, d);
+        repeated ? reflection->AddDouble(target, field, d)
+                 : reflection->SetDouble(target, field, d);
       }
       return absl::OkStatus();
     }
@@ -273,8 +276,8 @@ absl::Status SetFieldFromText(google::protobuf::Message* message, absl::string_v
       }
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": a ", field->message_type()->full_name(),
-                       " cannot be given as one value; name its fields (",
-                       names.back(), ".<field>) or use POST"));
+                       " cannot be given as one value; name its fields (", names.back(),
+                       ".<field>) or use POST"));
     }
   }
   return bad("a value of a supported type");

@@ -1,9 +1,9 @@
 #include "importers/interchange.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -39,8 +39,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return absl::NotFoundError(absl::StrCat(path, ": ", ec.message()));
   if (size > kMaxInterchangeFileBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", size, " bytes is over the limit of ",
-                                                   kMaxInterchangeFileBytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", size, " bytes is over the limit of ", kMaxInterchangeFileBytes));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be opened"));

@@ -257,8 +257,10 @@ absl::StatusOr<Topic> ReadTopic(const xmlNode* node, int position, absl::CivilDa
   for (const xmlNode* mapped : Children(node, "language-mapped-topic")) {
     std::string id(absl::StripAsciiWhitespace(Attribute(mapped, "id")));
     std::string mapped_language = Attribute(mapped, "language");
-    if (mapped_language == "English") topic.english_ids.push_back(std::move(id));
-    else if (mapped_language == "Spanish") topic.spanish_ids.push_back(std::move(id));
+    if (mapped_language == "English")
+      topic.english_ids.push_back(std::move(id));
+    else if (mapped_language == "Spanish")
+      topic.spanish_ids.push_back(std::move(id));
   }
   return topic;
 }

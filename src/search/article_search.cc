@@ -30,13 +30,12 @@ std::string TherapyTypeNames(const v1::Article& article) {
 
 }  // namespace
 
-absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index,
-                                             const storage::Dataset& data,
+absl::StatusOr<SearchOutcome> SearchArticles(const SearchIndex& index, const storage::Dataset& data,
                                              const SearchParams& params) {
   std::optional<absl::flat_hash_set<int64_t>> allowed;
   if (params.filter != nullptr) {
-    ASSIGN_OR_RETURN(allowed, data.search_source->FilterLiveArticleIds(
-                                  *params.filter, params.today, params.due_soon_days));
+    ASSIGN_OR_RETURN(allowed, data.search_source->FilterLiveArticleIds(*params.filter, params.today,
+                                                                       params.due_soon_days));
   }
   SearchOutcome outcome;
   int position = params.offset;  // of the next candidate, among all the index proposes

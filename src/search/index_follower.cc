@@ -113,8 +113,8 @@ absl::Status IndexFollower::Start() {
   std::error_code error;
   fs::create_directories(options_.directory, error);
   if (error) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create search index directory ", options_.directory, ": ", error.message()));
+    return absl::FailedPreconditionError(absl::StrCat("cannot create search index directory ",
+                                                      options_.directory, ": ", error.message()));
   }
   RETURN_IF_ERROR(OpenNewest());
   thread_ = std::thread([this] { Run(); });
@@ -157,13 +157,14 @@ void IndexFollower::Serve(std::shared_ptr<SearchIndex> index) {
   // The shared pointer searches hold: the last holder of a replaced
   // generation removes its directory.
   SearchIndex* raw = index.get();
-  std::shared_ptr<SearchIndex> served(raw, [index = std::move(index), generation](SearchIndex*) mutable {
-    index.reset();
-    if (generation->obsolete) {
-      std::error_code error;
-      fs::remove_all(generation->directory, error);
-    }
-  });
+  std::shared_ptr<SearchIndex> served(raw,
+                                      [index = std::move(index), generation](SearchIndex*) mutable {
+                                        index.reset();
+                                        if (generation->obsolete) {
+                                          std::error_code error;
+                                          fs::remove_all(generation->directory, error);
+                                        }
+                                      });
   absl::MutexLock lock(&mu_);
   if (generation_ != nullptr) generation_->obsolete = true;
   generation_ = std::move(generation);
@@ -209,8 +210,7 @@ void IndexFollower::Run() {
     {
       absl::MutexLock lock(&mu_);
       auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return wake_ || stop_; };
-      mu_.AwaitWithTimeout(absl::Condition(&woken),
-                           std::max(options_.poll_interval, backoff));
+      mu_.AwaitWithTimeout(absl::Condition(&woken), std::max(options_.poll_interval, backoff));
       if (stop_) return;
       // Let a burst of commits gather into one step.
       const absl::Duration wait = last_step_end + options_.min_step_interval - absl::Now();
@@ -370,10 +370,11 @@ absl::Status IndexFollower::Rebuild(const storage::Dataset& data, absl::string_v
     ++progress_.rebuilds;
   }
   if (options_.on_serving) options_.on_serving();
-  LogInfo("search index built", {{"directory", path},
-                                 {"documents", absl::StrCat(done)},
-                                 {"sequence", absl::StrCat(*from)},
-                                 {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
+  LogInfo("search index built",
+          {{"directory", path},
+           {"documents", absl::StrCat(done)},
+           {"sequence", absl::StrCat(*from)},
+           {"seconds", absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start))}});
   return finish(absl::OkStatus());
 }
 

@@ -75,10 +75,10 @@ class IndexFollower {
   std::shared_ptr<const SearchIndex> index() const;
 
   struct Progress {
-    bool serving = false;        // index() is not null
+    bool serving = false;  // index() is not null
     bool rebuilding = false;
     int64_t applied_sequence = 0;
-    int64_t data_sequence = 0;   // the followed data's newest change, last seen
+    int64_t data_sequence = 0;  // the followed data's newest change, last seen
     uint64_t documents = 0;
     int64_t rebuilt_documents = 0;  // of the rebuild under way
     int64_t rebuilds = 0;           // since start

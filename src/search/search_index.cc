@@ -172,8 +172,7 @@ bool IsOperatorWord(absl::string_view word) {
 class FacetSpy : public Xapian::MatchSpy {
  public:
   FacetSpy(absl::CivilDay today, int due_soon_days)
-      : today_(FormatIsoDate(today)),
-        due_soon_limit_(FormatIsoDate(today + due_soon_days)) {}
+      : today_(FormatIsoDate(today)), due_soon_limit_(FormatIsoDate(today + due_soon_days)) {}
 
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
@@ -346,8 +345,7 @@ Xapian::Query InLanguage(const Xapian::Database& reader, Xapian::Query query,
                        Xapian::Query(Xapian::Query::OP_OR, others.begin(), others.end()));
 }
 
-std::vector<SearchIndex::FacetCount> SortedCounts(
-    std::vector<SearchIndex::FacetCount> counts) {
+std::vector<SearchIndex::FacetCount> SortedCounts(std::vector<SearchIndex::FacetCount> counts) {
   std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
@@ -358,8 +356,8 @@ std::vector<SearchIndex::FacetCount> SortedCounts(
 
 absl::Status ValidateQuery(const std::string& text) {
   if (text.size() > kMaxQueryBytes) {
-    return InvalidFieldError("query", absl::StrCat("is ", text.size(), " bytes; the limit is ",
-                                                   kMaxQueryBytes));
+    return InvalidFieldError(
+        "query", absl::StrCat("is ", text.size(), " bytes; the limit is ", kMaxQueryBytes));
   }
   if (!IsValidUtf8(text)) return InvalidFieldError("query", "is not valid UTF-8");
   for (char c : text) {
@@ -375,8 +373,8 @@ absl::Status ValidateQuery(const std::string& text) {
     return InvalidFieldError("query", "has only operators (AND, OR, NOT...); add words to find");
   }
   if (static_cast<int>(words.size()) > kMaxQueryTerms) {
-    return InvalidFieldError("query", absl::StrCat("has ", words.size(),
-                                                   " words; the limit is ", kMaxQueryTerms));
+    return InvalidFieldError(
+        "query", absl::StrCat("has ", words.size(), " words; the limit is ", kMaxQueryTerms));
   }
   return absl::OkStatus();
 }
@@ -432,8 +430,7 @@ SearchIndex::Result::Result(Result&&) noexcept = default;
 SearchIndex::Result& SearchIndex::Result::operator=(Result&&) noexcept = default;
 SearchIndex::Result::~Result() = default;
 
-std::string SearchIndex::Result::Snippet(const std::string& text,
-                                         const std::string& language_code,
+std::string SearchIndex::Result::Snippet(const std::string& text, const std::string& language_code,
                                          size_t length) const {
   if (state_ == nullptr || text.empty()) return "";
   const Xapian::Stem stemmer = StemmerFor(PrimaryLanguage(language_code));
@@ -523,8 +520,8 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string
         "search index ", directory, " is locked by another process (", e.get_msg(), ")"));
   } catch (const Xapian::DatabaseError& e) {
     // Corrupt, half written, or of a format this Xapian cannot read.
-    return absl::DataLossError(absl::StrCat("search index ", directory, " cannot be opened: ",
-                                            e.get_type(), ": ", e.get_msg()));
+    return absl::DataLossError(absl::StrCat(
+        "search index ", directory, " cannot be opened: ", e.get_type(), ": ", e.get_msg()));
   } catch (const Xapian::Error& e) {
     return XapianError(absl::StrCat("opening search index ", directory), e);
   }
@@ -713,8 +710,7 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
       if (query.allowed != nullptr) decider = std::make_unique<AllowedIds>(query.allowed);
       state.mset = state.enquire->get_mset(static_cast<Xapian::doccount>(query.offset),
                                            static_cast<Xapian::doccount>(query.limit + 1),
-                                           query.facets ? kFacetSample : 0, nullptr,
-                                           decider.get());
+                                           query.facets ? kFacetSample : 0, nullptr, decider.get());
       state.enquire->clear_matchspies();
 
       result.candidates_.clear();
@@ -743,10 +739,10 @@ absl::StatusOr<SearchIndex::Result> SearchIndex::Search(const Query& query) cons
       if (spy != nullptr) {
         result.facets_exact_ = result.matches_exact_ &&
                                static_cast<uint64_t>(spy->seen()) == result.estimated_matches_;
-        const double scale = result.facets_exact_ || spy->seen() == 0
-                                 ? 1.0
-                                 : static_cast<double>(result.estimated_matches_) /
-                                       static_cast<double>(spy->seen());
+        const double scale =
+            result.facets_exact_ || spy->seen() == 0
+                ? 1.0
+                : static_cast<double>(result.estimated_matches_) / static_cast<double>(spy->seen());
         auto scaled = [scale](int64_t n) { return static_cast<int64_t>(std::llround(n * scale)); };
         std::vector<FacetCount> types;
         for (const auto& [slug, count] : spy->therapy_types()) {

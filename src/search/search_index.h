@@ -38,14 +38,14 @@ namespace healthcontent::search {
 
 // One live article as the index holds it.
 struct IndexDocument {
-  int64_t article_id = 0;         // > 0; the Xapian document id
-  std::string review_date;        // YYYY-MM-DD of the revision indexed
-  std::string next_review_date;   // YYYY-MM-DD, for the review status facet
-  std::string language_code;      // BCP-47; its primary subtag picks the stemmer
+  int64_t article_id = 0;        // > 0; the Xapian document id
+  std::string review_date;       // YYYY-MM-DD of the revision indexed
+  std::string next_review_date;  // YYYY-MM-DD, for the review status facet
+  std::string language_code;     // BCP-47; its primary subtag picks the stemmer
   std::string title;
   std::vector<std::string> also_called;  // other names, indexed as the title is
   std::string summary;
-  std::string body;               // the sections as plain text
+  std::string body;                             // the sections as plain text
   std::vector<std::string> therapy_types;       // slugs, for the facet
   std::vector<std::string> therapy_type_names;  // display names and aliases, indexed as text
 };
@@ -103,13 +103,13 @@ class SearchIndex {
     // When set, only these article ids are candidates (a filter's result).
     const absl::flat_hash_set<int64_t>* allowed = nullptr;
     bool facets = false;
-    absl::CivilDay today;       // for the review status facet
+    absl::CivilDay today;  // for the review status facet
     int due_soon_days = 90;
   };
   struct Candidate {
     int64_t article_id = 0;
-    std::string review_date;    // the revision the index holds
-    double score = 0;           // BM25, higher is better
+    std::string review_date;  // the revision the index holds
+    double score = 0;         // BM25, higher is better
   };
   struct FacetCount {
     std::string value;

@@ -31,10 +31,9 @@ absl::StatusOr<std::unique_ptr<ReplicationMonitor>> StartReplicationMonitor(
       "to the 250 ms poll; at least the time since Litestream last answered; -1 before it "
       "first has. The promise (deploy/README.md) is under 1 s.",
       [m] { return m->LagSeconds(absl::Now()); });
-  metrics->AddGaugeCallback(
-      "healthcontent_replication_lag_bytes",
-      "WAL bytes Litestream has read that its replica does not hold.",
-      [m] { return m->LagBytes(); });
+  metrics->AddGaugeCallback("healthcontent_replication_lag_bytes",
+                            "WAL bytes Litestream has read that its replica does not hold.",
+                            [m] { return m->LagBytes(); });
   monitor->Start();
   return monitor;
 }
@@ -101,14 +100,13 @@ void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services) {
                               absl::MutexLock lock(&counts->mu);
                               return counts->revisions;
                             });
-  metrics->AddGaugeCallback(
-      "healthcontent_change_sequence", "Newest change in the data served (the feed's position).",
-      [services] {
-        std::shared_ptr<const storage::Dataset> data = services->data();
-        if (data == nullptr) return 0.0;
-        absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
-        return sequence.ok() ? static_cast<double>(*sequence) : 0.0;
-      });
+  metrics->AddGaugeCallback("healthcontent_change_sequence",
+                            "Newest change in the data served (the feed's position).", [services] {
+                              std::shared_ptr<const storage::Dataset> data = services->data();
+                              if (data == nullptr) return 0.0;
+                              absl::StatusOr<int64_t> sequence = data->change_log->LatestSequence();
+                              return sequence.ok() ? static_cast<double>(*sequence) : 0.0;
+                            });
   metrics->AddGaugeCallback(
       "healthcontent_database_bytes",
       "Size of the database served: the file and its WAL on a primary, the bundle's file on "
@@ -120,7 +118,8 @@ void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services) {
         double bytes = 0;
         for (const char* suffix : {"", "-wal"}) {
           std::error_code ec;
-          const std::uintmax_t size = std::filesystem::file_size(data->storage->path() + suffix, ec);
+          const std::uintmax_t size =
+              std::filesystem::file_size(data->storage->path() + suffix, ec);
           if (!ec) bytes += static_cast<double>(size);
         }
         return bytes;
@@ -130,11 +129,9 @@ void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services) {
     // mean number of writes that shared one commit and its fsync.
     metrics->AddGaugeCallback(
         "healthcontent_writes",
-        "Primary: writes (publishes, withdrawals, schedule updates) run since start.",
-        [services] {
+        "Primary: writes (publishes, withdrawals, schedule updates) run since start.", [services] {
           std::shared_ptr<const storage::Dataset> data = services->data();
-          return data == nullptr ? 0.0
-                                 : static_cast<double>(data->storage->write_stats().writes);
+          return data == nullptr ? 0.0 : static_cast<double>(data->storage->write_stats().writes);
         });
     metrics->AddGaugeCallback(
         "healthcontent_write_transactions",
@@ -142,15 +139,13 @@ void RegisterDataGauges(Metrics* metrics, const api::ServiceContext* services) {
         "while one commits share the next.",
         [services] {
           std::shared_ptr<const storage::Dataset> data = services->data();
-          return data == nullptr ? 0.0
-                                 : static_cast<double>(data->storage->write_stats().commits);
+          return data == nullptr ? 0.0 : static_cast<double>(data->storage->write_stats().commits);
         });
     return;
   }
   metrics->AddGaugeCallback(
       "healthcontent_bundle_change_sequence",
-      "Replica: the newest change sequence in the bundle served (0 before the first).",
-      [services] {
+      "Replica: the newest change sequence in the bundle served (0 before the first).", [services] {
         std::shared_ptr<const storage::Dataset> data = services->data();
         return data != nullptr && data->bundle.has_value()
                    ? static_cast<double>(data->bundle->change_sequence)

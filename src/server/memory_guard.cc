@@ -73,12 +73,14 @@ void MemoryGuard::Sample(absl::Time now) {
   if (!was && rss >= options_.shed_fraction * limit) {
     overloaded_.store(true, std::memory_order_relaxed);
     sheds_.fetch_add(1, std::memory_order_relaxed);
-    LogWarn("memory over its bound: refusing new calls",
-            {{"rss_bytes", absl::StrCat(rss)}, {"limit_bytes", absl::StrCat(options_.limit_bytes)}});
+    LogWarn(
+        "memory over its bound: refusing new calls",
+        {{"rss_bytes", absl::StrCat(rss)}, {"limit_bytes", absl::StrCat(options_.limit_bytes)}});
   } else if (was && rss < options_.resume_fraction * limit) {
     overloaded_.store(false, std::memory_order_relaxed);
-    LogInfo("memory back under its bound: accepting calls",
-            {{"rss_bytes", absl::StrCat(rss)}, {"limit_bytes", absl::StrCat(options_.limit_bytes)}});
+    LogInfo(
+        "memory back under its bound: accepting calls",
+        {{"rss_bytes", absl::StrCat(rss)}, {"limit_bytes", absl::StrCat(options_.limit_bytes)}});
   }
 }
 

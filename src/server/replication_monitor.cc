@@ -60,8 +60,7 @@ std::optional<Sample> ParseLine(absl::string_view line) {
     if (i >= line.size()) return std::nullopt;
     ++i;  // '}'
   }
-  std::vector<absl::string_view> rest =
-      absl::StrSplit(line.substr(i), ' ', absl::SkipEmpty());
+  std::vector<absl::string_view> rest = absl::StrSplit(line.substr(i), ' ', absl::SkipEmpty());
   if (rest.empty() || !absl::SimpleAtod(rest[0], &sample.value)) return std::nullopt;
   return sample;
 }
@@ -100,9 +99,9 @@ absl::StatusOr<LitestreamPositions> ParseLitestreamMetrics(absl::string_view tex
   if (databases.count(want) == 0) {
     std::vector<std::string> held;
     for (const auto& [normal, labelled] : databases) held.push_back(labelled);
-    return absl::NotFoundError(absl::StrCat(
-        "Litestream does not replicate ", db_path, "; it replicates ",
-        held.empty() ? std::string("no database") : absl::StrJoin(held, ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("Litestream does not replicate ", db_path, "; it replicates ",
+                     held.empty() ? std::string("no database") : absl::StrJoin(held, ", ")));
   }
   if (!shadow) {
     return absl::NotFoundError(
@@ -147,9 +146,10 @@ int64_t ReplicationLagTracker::LagBytes() const {
 absl::StatusOr<std::unique_ptr<ReplicationMonitor>> ReplicationMonitor::Create(Options options) {
   const std::string& url = options.metrics_url;
   auto invalid = [&url] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--litestream_metrics=", url, " must be http://HOST:PORT/PATH (Litestream's addr, "
-        "e.g. http://127.0.0.1:9091/metrics)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--litestream_metrics=", url,
+                     " must be http://HOST:PORT/PATH (Litestream's addr, "
+                     "e.g. http://127.0.0.1:9091/metrics)"));
   };
   constexpr absl::string_view kScheme = "http://";
   if (!absl::StartsWith(url, kScheme)) return invalid();
@@ -200,9 +200,10 @@ void ReplicationMonitor::Start() {
           LogInfo("reading Litestream's replication position",
                   {{"url", options_.metrics_url}, {"db", options_.db_path}});
         } else {
-          LogWarn("cannot read Litestream's replication position; "
-                  "healthcontent_replication_up is 0",
-                  {{"url", options_.metrics_url}, {"error", polled.ToString()}});
+          LogWarn(
+              "cannot read Litestream's replication position; "
+              "healthcontent_replication_up is 0",
+              {{"url", options_.metrics_url}, {"error", polled.ToString()}});
         }
       }
       mu_.Lock();
@@ -224,8 +225,8 @@ absl::Status ReplicationMonitor::PollOnce(absl::Time now) {
           absl::StrCat("no answer from ", options_.metrics_url, ": ", error));
     } else if (const mg_response_info* info = mg_get_response_info(conn);
                info == nullptr || info->status_code != 200) {
-      positions = absl::UnavailableError(absl::StrCat(
-          options_.metrics_url, " answered HTTP ", info == nullptr ? 0 : info->status_code));
+      positions = absl::UnavailableError(absl::StrCat(options_.metrics_url, " answered HTTP ",
+                                                      info == nullptr ? 0 : info->status_code));
     } else {
       std::string body;
       char buffer[16384];

@@ -213,7 +213,8 @@ void RpcObserver::ReadResource(const Method& method, api::RequestRef request,
     if (message.GetDescriptor() != method.input_type) return;
     const google::protobuf::Reflection* reflection = message.GetReflection();
     std::string scratch;  // unused for plain string fields: no copy is made
-    for (const google::protobuf::FieldDescriptor* field : {method.name_field, method.parent_field}) {
+    for (const google::protobuf::FieldDescriptor* field :
+         {method.name_field, method.parent_field}) {
       if (field == nullptr) continue;
       const std::string& value = reflection->GetStringReference(message, field, &scratch);
       if (!value.empty()) {
@@ -380,9 +381,9 @@ void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::Call
     // A call from the HTTP face: the client it serves, as "http:<address>".
     const auto& metadata = context->client_metadata();
     if (auto it = metadata.find("x-forwarded-for"); it != metadata.end()) {
-      peer = absl::StrCat("http:", ClientAddress(peer, absl::string_view(it->second.data(),
-                                                                          it->second.size()),
-                                                 TrustedProxies()));
+      peer = absl::StrCat(
+          "http:", ClientAddress(peer, absl::string_view(it->second.data(), it->second.size()),
+                                 TrustedProxies()));
     }
   }
   Log(ok ? LogLevel::kInfo : LogLevel::kWarn, "rpc",

@@ -95,8 +95,8 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
       grpc::experimental::ServerRpcInfo* info) override;
 
   // api::UnaryObserver.
-  void Begin(grpc::CallbackServerContext& context, const char* method_path,
-             api::RequestRef request, api::CallFacts& facts) override;
+  void Begin(grpc::CallbackServerContext& context, const char* method_path, api::RequestRef request,
+             api::CallFacts& facts) override;
   void End(grpc::CallbackServerContext& context, const api::CallFacts& facts,
            grpc::StatusCode code) override;
 
@@ -109,8 +109,7 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
   Method* FindMethod(absl::string_view path);
   std::unique_ptr<Method> NewMethod(absl::string_view path) const;
   // Reads the request's resource (its `name` or `parent`) into `facts`.
-  static void ReadResource(const Method& method, api::RequestRef request,
-                           api::CallFacts& facts);
+  static void ReadResource(const Method& method, api::RequestRef request, api::CallFacts& facts);
   // Counts and logs a finished call once; `context` is null when it may be
   // gone (the call is then logged without its peer).
   void Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,

@@ -4,8 +4,8 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
-#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -13,17 +13,17 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "api/article_service.h"
-#include "api/change_service.h"
 #include "api/auth.h"
-#include "api/reference_service.h"
+#include "api/change_service.h"
 #include "api/knowledge_service.h"
+#include "api/reference_service.h"
 #include "api/response_cache.h"
 #include "api/serving_state.h"
 #include "api/therapy_type_service.h"
@@ -31,16 +31,16 @@
 #include "common/status_macros.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.pb.h"
-#include "search/index_follower.h"
 #include "http/http_face.h"
 #include "http/http_server.h"
 #include "importers/data_dir.h"
 #include "importers/interchange.h"
-#include "server/memory_guard.h"
-#include "server/metrics.h"
+#include "search/index_follower.h"
 #include "server/bundle_watcher.h"
 #include "server/credentials.h"
 #include "server/gauges.h"
+#include "server/memory_guard.h"
+#include "server/metrics.h"
 #include "server/periodic_thread.h"
 #include "server/replication_monitor.h"
 #include "server/rpc_observer.h"
@@ -102,10 +102,8 @@ namespace {
 constexpr char kSearchHealthName[] = "healthcontent.search";
 
 const char* const kServiceNames[] = {
-    "healthcontent.v1.ArticleService",
-    "healthcontent.v1.TherapyTypeService",
-    "healthcontent.v1.KnowledgeService",
-    "healthcontent.v1.ReferenceService",
+    "healthcontent.v1.ArticleService",   "healthcontent.v1.TherapyTypeService",
+    "healthcontent.v1.KnowledgeService", "healthcontent.v1.ReferenceService",
     "healthcontent.v1.ChangeService",
 };
 
@@ -259,8 +257,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   ASSIGN_OR_RETURN(auto credentials,
                    MakeCredentials({options.tls_cert, options.tls_key, options.tls_client_ca}));
-  p.authorizer = std::make_unique<api::Authorizer>(std::move(tokens),
-                                                   options.require_auth_for_reads);
+  p.authorizer =
+      std::make_unique<api::Authorizer>(std::move(tokens), options.require_auth_for_reads);
 
   server->services_.authorizer = p.authorizer.get();
   server->services_.max_response_bytes = options.max_message_bytes;
@@ -283,12 +281,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   p.change_service = std::make_unique<api::ChangeService>(
       &server->services_, options.watch_limits,
       [refused_by_server, refused_by_client](const char* reason) {
-        (std::string_view(reason) == "server" ? refused_by_server : refused_by_client)
-            ->Increment();
+        (std::string_view(reason) == "server" ? refused_by_server : refused_by_client)->Increment();
       });
-  p.metrics->AddGaugeCallback("healthcontent_watch_streams_open",
-                              "WatchChanges streams open now.",
-                              [changes = p.change_service.get()] { return changes->open_streams(); });
+  p.metrics->AddGaugeCallback(
+      "healthcontent_watch_streams_open", "WatchChanges streams open now.",
+      [changes = p.change_service.get()] { return changes->open_streams(); });
   p.metrics->AddGaugeCallback(
       "healthcontent_watch_replayed_changes",
       "Changes WatchChanges streams have replayed from the database (history older than the "
@@ -298,11 +295,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   guard_options.limit_bytes = options.memory_limit_bytes;
   p.memory_guard = std::make_unique<MemoryGuard>(guard_options);
   server->services_.overloaded = &p.memory_guard->overloaded();
-  p.metrics->AddGaugeCallback("healthcontent_resident_memory_bytes",
-                              "Resident memory (RSS) at the memory guard's last sample.",
-                              [guard = p.memory_guard.get()] {
-                                return static_cast<double>(guard->rss_bytes());
-                              });
+  p.metrics->AddGaugeCallback(
+      "healthcontent_resident_memory_bytes",
+      "Resident memory (RSS) at the memory guard's last sample.",
+      [guard = p.memory_guard.get()] { return static_cast<double>(guard->rss_bytes()); });
   p.metrics->AddGaugeCallback(
       "healthcontent_memory_shedding",
       "1 while the server refuses new calls for being over --memory_limit_bytes, else 0.",
@@ -316,10 +312,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     // A replica serves the newest valid bundle there is now, if any; until
     // one arrives, health says NOT_SERVING and calls UNAVAILABLE.
     Server* s = server.get();
-    p.bundles = std::make_unique<BundleWatcher>(
-        options.bundle_dir, server->StoreOptions(), p.serving.get(), p.metrics.get(), [s] {
-          if (s->server_ != nullptr) s->SetServing(true);
-        });
+    p.bundles = std::make_unique<BundleWatcher>(options.bundle_dir, server->StoreOptions(),
+                                                p.serving.get(), p.metrics.get(), [s] {
+                                                  if (s->server_ != nullptr) s->SetServing(true);
+                                                });
     p.bundles->CheckNow();
   }
 
@@ -370,8 +366,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     grpc::ChannelArguments channel_args;
     channel_args.SetMaxReceiveMessageSize(options.max_message_bytes);
     channel_args.SetMaxSendMessageSize(options.max_message_bytes);
-    p.http_face = std::make_unique<http::HttpFace>(
-        server->server_->InProcessChannel(channel_args), std::move(face));
+    p.http_face = std::make_unique<http::HttpFace>(server->server_->InProcessChannel(channel_args),
+                                                   std::move(face));
     http::HttpServerOptions listener;
     listener.listen = options.http_listen;
     listener.threads = options.http_threads;
@@ -405,8 +401,8 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
   } else if (follower.directory.empty()) {
     // A replica builds its index from the bundle it serves; without a
     // directory of its own it keeps it in a temporary one.
-    std::string pattern = (std::filesystem::temp_directory_path() /
-                           "healthcontent-search-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "healthcontent-search-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       return absl::InternalError(absl::StrCat("cannot create a temporary search index directory (",
                                               std::strerror(errno), "); set --search_index_dir"));
@@ -422,8 +418,7 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
       std::move(follower), [services = &services_] { return services->data(); });
   absl::Status started = p.search->Start();
   if (!started.ok()) {
-    return absl::Status(started.code(),
-                        absl::StrCat("--search_index_dir: ", started.message()));
+    return absl::Status(started.code(), absl::StrCat("--search_index_dir: ", started.message()));
   }
   services_.search = p.search.get();
   // Every commit and bundle swap wakes the index's follower.
@@ -442,27 +437,24 @@ absl::Status Server::StartSearch(const ServerOptions& options) {
   }
   Metrics& metrics = *p.metrics;
   const search::IndexFollower* index = p.search.get();
-  metrics.AddGaugeCallback("healthcontent_search_index_sequence",
-                           "The change sequence the search index has applied.",
-                           [index] { return static_cast<double>(index->progress().applied_sequence); });
   metrics.AddGaugeCallback(
-      "healthcontent_search_index_lag_changes",
-      "Changes in the data that the search index has not applied yet.", [index] {
-        search::IndexFollower::Progress progress = index->progress();
-        return static_cast<double>(std::max<int64_t>(
-            0, progress.data_sequence - progress.applied_sequence));
-      });
-  metrics.AddGaugeCallback("healthcontent_search_index_documents",
-                           "Articles in the search index.",
+      "healthcontent_search_index_sequence", "The change sequence the search index has applied.",
+      [index] { return static_cast<double>(index->progress().applied_sequence); });
+  metrics.AddGaugeCallback("healthcontent_search_index_lag_changes",
+                           "Changes in the data that the search index has not applied yet.",
+                           [index] {
+                             search::IndexFollower::Progress progress = index->progress();
+                             return static_cast<double>(std::max<int64_t>(
+                                 0, progress.data_sequence - progress.applied_sequence));
+                           });
+  metrics.AddGaugeCallback("healthcontent_search_index_documents", "Articles in the search index.",
                            [index] { return static_cast<double>(index->progress().documents); });
-  metrics.AddGaugeCallback(
-      "healthcontent_search_index_rebuilding",
-      "1 while the search index is being rebuilt from the database, else 0.",
-      [index] { return index->progress().rebuilding ? 1.0 : 0.0; });
-  metrics.AddGaugeCallback(
-      "healthcontent_search_index_errors",
-      "1 while the search index's last update failed (see the log), else 0.",
-      [index] { return index->progress().last_error.empty() ? 0.0 : 1.0; });
+  metrics.AddGaugeCallback("healthcontent_search_index_rebuilding",
+                           "1 while the search index is being rebuilt from the database, else 0.",
+                           [index] { return index->progress().rebuilding ? 1.0 : 0.0; });
+  metrics.AddGaugeCallback("healthcontent_search_index_errors",
+                           "1 while the search index's last update failed (see the log), else 0.",
+                           [index] { return index->progress().last_error.empty() ? 0.0 : 1.0; });
   return absl::OkStatus();
 }
 
@@ -514,7 +506,8 @@ int Server::http_port() const {
 }
 
 absl::Status Server::CatchUpSearchIndex() {
-  if (parts_->search == nullptr) return absl::FailedPreconditionError("search is off (--search=false)");
+  if (parts_->search == nullptr)
+    return absl::FailedPreconditionError("search is off (--search=false)");
   return parts_->search->CatchUpNow();
 }
 
@@ -580,9 +573,9 @@ int Server::Run(const ServerOptions& options) {
     return 1;
   }
   LogInfo("serving", {{"listen", options.listen},
-                      {"tls", options.tls_cert.empty()             ? "off"
-                              : options.tls_client_ca.empty()      ? "on"
-                                                                   : "mutual"},
+                      {"tls", options.tls_cert.empty()        ? "off"
+                              : options.tls_client_ca.empty() ? "on"
+                                                              : "mutual"},
                       {"port", absl::StrCat((*server)->port())},
                       {"db", options.db_path},
                       {"reflection", options.reflection ? "on" : "off"},

@@ -66,10 +66,8 @@ absl::Status FilterError(absl::string_view description) {
 
 class Compiler {
  public:
-  Compiler(absl::CivilDay today, int due_soon_days, int first_index,
-           std::vector<SqlParam>* params)
-      : today_(today), due_soon_days_(due_soon_days), first_index_(first_index),
-        params_(params) {}
+  Compiler(absl::CivilDay today, int due_soon_days, int first_index, std::vector<SqlParam>* params)
+      : today_(today), due_soon_days_(due_soon_days), first_index_(first_index), params_(params) {}
 
   absl::StatusOr<std::string> Compile(const FilterNode& node) {
     switch (node.kind) {
@@ -101,12 +99,12 @@ class Compiler {
     const FieldSpec* field = std::find_if(std::begin(kFields), std::end(kFields),
                                           [&](const FieldSpec& f) { return f.name == node.field; });
     if (field == std::end(kFields)) {
-      return FilterError(absl::StrCat(
-          "unknown field ", QuoteForMessage(node.field), " at position ", node.position,
-          "; filterable fields are ",
-          absl::StrJoin(kFields, ", ", [](std::string* out, const FieldSpec& f) {
-            absl::StrAppend(out, f.name);
-          })));
+      return FilterError(
+          absl::StrCat("unknown field ", QuoteForMessage(node.field), " at position ",
+                       node.position, "; filterable fields are ",
+                       absl::StrJoin(kFields, ", ", [](std::string* out, const FieldSpec& f) {
+                         absl::StrAppend(out, f.name);
+                       })));
     }
     const bool ordered = field->type == ValueType::kDate || field->type == ValueType::kNumber;
     const absl::string_view* ops_end = ordered ? std::end(kOperators) : kOperators + 2;
@@ -162,8 +160,7 @@ class Compiler {
       }
       case ValueType::kNumber: {
         double number = 0;
-        if (node.value_quoted || !absl::SimpleAtod(node.value, &number) ||
-            !std::isfinite(number)) {
+        if (node.value_quoted || !absl::SimpleAtod(node.value, &number) || !std::isfinite(number)) {
           return FilterError(absl::StrCat(where, ": ", QuoteForMessage(node.value),
                                           " is not a number like 8 or 60.5"));
         }
@@ -202,14 +199,14 @@ class Compiler {
     absl::string_view status = node.value;
     absl::ConsumePrefix(&status, "TRANSLATION_");
     if (status != "STALE" && status != "CURRENT") {
-      return FilterError(absl::StrCat(where, ": ", QuoteForMessage(node.value),
-                                      " is not STALE or CURRENT"));
+      return FilterError(
+          absl::StrCat(where, ": ", QuoteForMessage(node.value), " is not STALE or CURRENT"));
     }
     std::string newer = absl::StrCat(
         "EXISTS (SELECT 1 FROM revisions src WHERE src.article_id = live.source_article_id"
         " AND src.review_date > live.source_review_date AND src.review_date <= ",
-        Param(FormatIsoDate(today_)), " AND src.change_type = ",
-        static_cast<int>(v1::CHANGE_TYPE_CLINICAL_REVIEW), ")");
+        Param(FormatIsoDate(today_)),
+        " AND src.change_type = ", static_cast<int>(v1::CHANGE_TYPE_CLINICAL_REVIEW), ")");
     return absl::StrCat(negated ? "NOT " : "", "(live.source_article_id IS NOT NULL AND ",
                         status == "STALE" ? "" : "NOT ", newer, ")");
   }
@@ -240,9 +237,8 @@ class Compiler {
 
 }  // namespace
 
-absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
-                                               absl::CivilDay today, int due_soon_days,
-                                               int first_index) {
+absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root, absl::CivilDay today,
+                                               int due_soon_days, int first_index) {
   SqlFilter out;
   if (root == nullptr) {
     out.sql = "1";
@@ -254,13 +250,14 @@ absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
 }
 
 std::string TranslationStatusSql(absl::string_view row, absl::string_view day) {
-  return absl::StrCat(
-      "CASE WHEN ", row, ".source_article_id IS NULL THEN ",
-      v1::Article::TRANSLATION_STATUS_UNSPECIFIED,
-      " WHEN EXISTS (SELECT 1 FROM revisions src WHERE src.article_id = ", row,
-      ".source_article_id AND src.review_date > ", row, ".source_review_date AND src.review_date <= ",
-      day, " AND src.change_type = ", v1::CHANGE_TYPE_CLINICAL_REVIEW, ") THEN ",
-      v1::Article::TRANSLATION_STALE, " ELSE ", v1::Article::TRANSLATION_CURRENT, " END");
+  return absl::StrCat("CASE WHEN ", row, ".source_article_id IS NULL THEN ",
+                      v1::Article::TRANSLATION_STATUS_UNSPECIFIED,
+                      " WHEN EXISTS (SELECT 1 FROM revisions src WHERE src.article_id = ", row,
+                      ".source_article_id AND src.review_date > ", row,
+                      ".source_review_date AND src.review_date <= ", day,
+                      " AND src.change_type = ", v1::CHANGE_TYPE_CLINICAL_REVIEW, ") THEN ",
+                      v1::Article::TRANSLATION_STALE, " ELSE ", v1::Article::TRANSLATION_CURRENT,
+                      " END");
 }
 
 std::string SortValueColumn(const ArticleOrder& order) {
@@ -289,8 +286,8 @@ std::string KeysetCondition(const ArticleOrder& order, int first_index) {
     return absl::StrCat("live.slug", after, "?", first_index);
   }
   // A row-value comparison: SQLite answers it from the (column, slug) indexes.
-  return absl::StrCat("(", SortValueColumn(order), ", live.slug)", after, "(?", first_index,
-                      ", ?", first_index + 1, ")");
+  return absl::StrCat("(", SortValueColumn(order), ", live.slug)", after, "(?", first_index, ", ?",
+                      first_index + 1, ")");
 }
 
 void BindFilterParams(const std::vector<SqlParam>& params, int first_index, Statement* stmt) {

@@ -48,9 +48,8 @@ struct SqlFilter {
 // An unknown field, an operator the field does not support or a bad value is
 // InvalidArgument on field "filter" naming the field, value and position.
 // `root` must come from domain::ParseFilter (its depth is bounded).
-absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root,
-                                               absl::CivilDay today, int due_soon_days,
-                                               int first_index);
+absl::StatusOr<SqlFilter> CompileArticleFilter(const domain::FilterNode* root, absl::CivilDay today,
+                                               int due_soon_days, int first_index);
 
 // An SQL expression for the translation status (v1::Article::
 // TranslationStatus, as an integer) of `row`, a revisions or live_articles

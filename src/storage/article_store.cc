@@ -34,8 +34,9 @@ struct ArticleRow {
 
 // Looks up an article's row; NotFound when absent.
 absl::StatusOr<ArticleRow> FindArticle(Database* db, const std::string& slug) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db->Prepare("SELECT id, withdraw_time IS NOT NULL FROM articles WHERE slug = ?1"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->Prepare("SELECT id, withdraw_time IS NOT NULL FROM articles WHERE slug = ?1"));
   stmt.BindText(1, slug);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
@@ -49,8 +50,7 @@ absl::Status WithdrawnError(const std::string& slug) {
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 // Refuses a patient article above the server's grade limit (0: no limit).
-absl::Status CheckReadingGrade(const v1::Article& scored, v1::Audience audience,
-                               double max_grade) {
+absl::Status CheckReadingGrade(const v1::Article& scored, v1::Audience audience, double max_grade) {
   if (max_grade <= 0 || audience != v1::AUDIENCE_PATIENT) return absl::OkStatus();
   const v1::Readability& r = scored.readability();
   if (!r.has_flesch_kincaid_grade() || r.flesch_kincaid_grade() <= max_grade) {
@@ -61,8 +61,8 @@ absl::Status CheckReadingGrade(const v1::Article& scored, v1::Audience audience,
                                  "%d syllables), above this server's limit of %.1f for patient "
                                  "articles (--max_patient_reading_grade); shorten sentences and "
                                  "words, or publish it for AUDIENCE_PROFESSIONAL",
-                                 r.flesch_kincaid_grade(), r.words(), r.sentences(),
-                                 r.syllables(), max_grade));
+                                 r.flesch_kincaid_grade(), r.words(), r.sentences(), r.syllables(),
+                                 max_grade));
 }
 
 // Checks a translation's source against the database; returns the source's
@@ -75,7 +75,8 @@ absl::StatusOr<int64_t> CheckTranslationSource(Database* db, int64_t article_id,
   absl::StatusOr<ArticleRow> row = FindArticle(db, source_slug);
   if (absl::IsNotFound(row.status())) {
     return InvalidFieldError("article.translation_of.article",
-                             absl::StrCat(source.article(), " does not exist; publish the "
+                             absl::StrCat(source.article(),
+                                          " does not exist; publish the "
                                           "source before its translations"));
   }
   RETURN_IF_ERROR(row.status());
@@ -90,22 +91,22 @@ absl::StatusOr<int64_t> CheckTranslationSource(Database* db, int64_t article_id,
   revision.BindInt64(1, row->id).BindText(2, source.revision_id());
   ASSIGN_OR_RETURN(bool found, revision.Step());
   if (!found) {
-    return InvalidFieldError("article.translation_of.revision_id",
-                             absl::StrCat(source.article(), "/revisions/", source.revision_id(),
-                                          " does not exist"));
+    return InvalidFieldError(
+        "article.translation_of.revision_id",
+        absl::StrCat(source.article(), "/revisions/", source.revision_id(), " does not exist"));
   }
   if (!revision.ColumnIsNull(1)) {
-    return InvalidFieldError(
-        "article.translation_of.article",
-        absl::StrCat(source.article(), " is itself a translation (of ",
-                     ArticleName(std::string(revision.ColumnText(1))),
-                     "); name the original as the source"));
+    return InvalidFieldError("article.translation_of.article",
+                             absl::StrCat(source.article(), " is itself a translation (of ",
+                                          ArticleName(std::string(revision.ColumnText(1))),
+                                          "); name the original as the source"));
   }
   if (absl::EqualsIgnoreCase(revision.ColumnText(0), in.language_code())) {
-    return InvalidFieldError("article.language_code",
-                             absl::StrCat("is \"", in.language_code(), "\", the language of ",
-                                          source.article(), "; a translation is in another "
-                                          "language"));
+    return InvalidFieldError(
+        "article.language_code",
+        absl::StrCat("is \"", in.language_code(), "\", the language of ", source.article(),
+                     "; a translation is in another "
+                     "language"));
   }
   ASSIGN_OR_RETURN(Statement translated, db->Prepare(R"sql(
       SELECT a.slug FROM revisions r JOIN articles a ON a.id = r.article_id
@@ -113,11 +114,10 @@ absl::StatusOr<int64_t> CheckTranslationSource(Database* db, int64_t article_id,
   translated.BindInt64(1, article_id);
   ASSIGN_OR_RETURN(bool has_translations, translated.Step());
   if (has_translations) {
-    return InvalidFieldError(
-        "article.translation_of",
-        absl::StrCat(in.name(), " is the source of translations (",
-                     ArticleName(std::string(translated.ColumnText(0))),
-                     "), so it cannot be a translation itself"));
+    return InvalidFieldError("article.translation_of",
+                             absl::StrCat(in.name(), " is the source of translations (",
+                                          ArticleName(std::string(translated.ColumnText(0))),
+                                          "), so it cannot be a translation itself"));
   }
   return row->id;
 }
@@ -223,9 +223,10 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   // One indexed probe of (article_id, review_date) for the greatest review
   // date <= day, then the row itself by primary key.
-  static const std::string* const kSql = new std::string(absl::StrCat(R"sql(
+  static const std::string* const kSql =
+      new std::string(absl::StrCat(R"sql(
       SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body, )sql",
-      TranslationStatusSql("r", "?2"), R"sql(
+                                   TranslationStatusSql("r", "?2"), R"sql(
       FROM articles a
       LEFT JOIN revisions r
         ON r.article_id = a.id
@@ -239,8 +240,8 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetInForceStored(
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
   if (stmt.ColumnInt64(0) != 0) return WithdrawnError(slug);
   if (stmt.ColumnIsNull(4)) {
-    return absl::NotFoundError(absl::StrCat(ArticleName(slug), " has no revision in force on ",
-                                            FormatIsoDate(day)));
+    return absl::NotFoundError(
+        absl::StrCat(ArticleName(slug), " has no revision in force on ", FormatIsoDate(day)));
   }
   return ReadStored(stmt, 1, slug);
 }
@@ -249,9 +250,10 @@ absl::StatusOr<ArticleStore::StoredRevision> ArticleStore::GetRevisionStored(
     const std::string& slug, absl::CivilDay review_date, absl::CivilDay today,
     bool include_withdrawn) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  static const std::string* const kSql = new std::string(absl::StrCat(R"sql(
+  static const std::string* const kSql =
+      new std::string(absl::StrCat(R"sql(
       SELECT a.withdraw_time IS NOT NULL, r.review_date, r.next_review_date, r.etag, b.body, )sql",
-      TranslationStatusSql("r", "?3"), R"sql(
+                                   TranslationStatusSql("r", "?3"), R"sql(
       FROM articles a
       LEFT JOIN revisions r ON r.article_id = a.id AND r.review_date = ?2
       LEFT JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date
@@ -313,10 +315,10 @@ absl::StatusOr<ArticleStore::LanguageChoice> ArticleStore::ChooseLanguage(
     for (const domain::LanguageCandidate& c : candidates) {
       available.push_back(c.language_code.empty() ? "(none given)" : c.language_code);
     }
-    return absl::NotFoundError(absl::StrCat(
-        ArticleName(slug), " has no translation in force on ", day_text, " in ",
-        absl::StrJoin(preferred, ", "), " (available: ", absl::StrJoin(available, ", "),
-        "), and no_language_fallback refuses the others"));
+    return absl::NotFoundError(absl::StrCat(ArticleName(slug), " has no translation in force on ",
+                                            day_text, " in ", absl::StrJoin(preferred, ", "),
+                                            " (available: ", absl::StrJoin(available, ", "),
+                                            "), and no_language_fallback refuses the others"));
   }
   return LanguageChoice{candidates[choice->index].slug, choice->fallback};
 }
@@ -422,8 +424,10 @@ absl::StatusOr<ArticleStore::RevisionPage> ArticleStore::ListRevisions(
   stmt.BindInt64(1, article_row.id).BindText(2, before_date).BindInt64(3, limit + 1);
   // The revision in force today is the newest one on or before today.
   std::string today_text = FormatIsoDate(today);
-  ASSIGN_OR_RETURN(Statement in_force, db->Prepare(
-      "SELECT max(review_date) FROM revisions WHERE article_id = ?1 AND review_date <= ?2"));
+  ASSIGN_OR_RETURN(
+      Statement in_force,
+      db->Prepare(
+          "SELECT max(review_date) FROM revisions WHERE article_id = ?1 AND review_date <= ?2"));
   in_force.BindInt64(1, article_row.id).BindText(2, today_text);
   ASSIGN_OR_RETURN(bool has_in_force, in_force.Step());
   std::string in_force_date =
@@ -808,8 +812,9 @@ absl::Status ArticleStore::Withdraw(const std::string& slug, const std::string& 
   return storage_->Write([&](Database* db) -> absl::Status {
     ASSIGN_OR_RETURN(ArticleRow row, FindArticle(db, slug));
     if (row.withdrawn) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Statement update, db->Prepare(
-        "UPDATE articles SET withdraw_time = ?2, withdraw_reason = ?3 WHERE id = ?1"));
+    ASSIGN_OR_RETURN(
+        Statement update,
+        db->Prepare("UPDATE articles SET withdraw_time = ?2, withdraw_reason = ?3 WHERE id = ?1"));
     update.BindInt64(1, row.id).BindInt64(2, Micros(now)).BindText(3, reason);
     RETURN_IF_ERROR(update.Run());
     v1::Change change;
@@ -826,10 +831,12 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
   ASSIGN_OR_RETURN(ArticleRow article_row, FindArticle(db, slug));
   if (article_row.withdrawn && !include_withdrawn) return WithdrawnError(slug);
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
-      "SELECT b.body, r.change_type, r.change_summary FROM revisions r "
-      "JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date "
-      "WHERE r.article_id = ?1 AND r.review_date = ?2"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->Prepare(
+          "SELECT b.body, r.change_type, r.change_summary FROM revisions r "
+          "JOIN revision_bodies b ON b.article_id = r.article_id AND b.review_date = r.review_date "
+          "WHERE r.article_id = ?1 AND r.review_date = ?2"));
   stmt.BindInt64(1, article_row.id).BindText(2, FormatIsoDate(review_date));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) {
@@ -848,9 +855,11 @@ absl::StatusOr<v1::PublishArticleRevisionRequest> ArticleStore::Export(
 
 absl::StatusOr<std::vector<ArticleStore::RevisionKey>> ArticleStore::AllRevisionKeys() const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
-      "SELECT a.slug, r.review_date FROM articles a JOIN revisions r ON r.article_id = a.id "
-      "WHERE a.withdraw_time IS NULL ORDER BY a.slug, r.review_date"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->Prepare(
+          "SELECT a.slug, r.review_date FROM articles a JOIN revisions r ON r.article_id = a.id "
+          "WHERE a.withdraw_time IS NULL ORDER BY a.slug, r.review_date"));
   std::vector<RevisionKey> keys;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -863,8 +872,9 @@ absl::StatusOr<std::vector<ArticleStore::RevisionKey>> ArticleStore::AllRevision
 
 absl::StatusOr<bool> ArticleStore::HasDueSchedules(absl::CivilDay today) const {
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->Prepare(
-      "SELECT EXISTS (SELECT 1 FROM scheduled_revisions WHERE review_date <= ?1)"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->Prepare("SELECT EXISTS (SELECT 1 FROM scheduled_revisions WHERE review_date <= ?1)"));
   stmt.BindText(1, FormatIsoDate(today));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row && stmt.ColumnInt64(0) != 0;
@@ -918,8 +928,10 @@ absl::StatusOr<int> ArticleStore::ApplyDueSchedules(absl::Time now) {
         }
         ++applied;
       }
-      ASSIGN_OR_RETURN(Statement done, db->Prepare(
-          "DELETE FROM scheduled_revisions WHERE article_id = ?1 AND review_date = ?2"));
+      ASSIGN_OR_RETURN(
+          Statement done,
+          db->Prepare(
+              "DELETE FROM scheduled_revisions WHERE article_id = ?1 AND review_date = ?2"));
       done.BindInt64(1, d.article_id).BindText(2, d.review_date);
       RETURN_IF_ERROR(done.Run());
     }

@@ -43,16 +43,14 @@ class ArticleStore {
     std::string etag;
     // For a translation, whether its source had a newer clinical review in
     // force on the day read (GetInForceStored's `day`, else today).
-    v1::Article::TranslationStatus translation_status =
-        v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
+    v1::Article::TranslationStatus translation_status = v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
   };
 
   // As GetInForce / GetRevision below, but the stored bytes.
   absl::StatusOr<StoredRevision> GetInForceStored(const std::string& slug,
                                                   absl::CivilDay day) const;
   absl::StatusOr<StoredRevision> GetRevisionStored(const std::string& slug,
-                                                   absl::CivilDay review_date,
-                                                   absl::CivilDay today,
+                                                   absl::CivilDay review_date, absl::CivilDay today,
                                                    bool include_withdrawn) const;
 
   // Which article to serve for articles/{slug} on `day` to a reader of the

@@ -85,7 +85,7 @@ absl::Status ReadChunks(const std::string& path,
 // gives for a string, computed without holding the file in memory.
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                    &EVP_MD_CTX_free);
+                                                                  &EVP_MD_CTX_free);
   if (context == nullptr || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("cannot start a SHA-256 digest (OpenSSL)");
   }
@@ -131,8 +131,9 @@ absl::StatusOr<BundleContents> ReadBundleContents(const std::string& db_path) {
   BundleContents contents;
   ASSIGN_OR_RETURN(contents.change_sequence, ChangeLog(storage.get()).LatestSequence());
   ASSIGN_OR_RETURN(Database * db, storage->Reader());
-  ASSIGN_OR_RETURN(Statement count, db->PrepareUncached(
-      "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM revisions)"));
+  ASSIGN_OR_RETURN(Statement count,
+                   db->PrepareUncached(
+                       "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM revisions)"));
   ASSIGN_OR_RETURN(bool row, count.Step());
   if (!row) {
     return absl::InternalError(absl::StrCat("counting the rows of ", db_path, " gave no row"));
@@ -195,9 +196,9 @@ absl::StatusOr<BundleManifest> ParseManifest(absl::string_view text,
   BundleManifest manifest;
   ASSIGN_OR_RETURN(int64_t format, IntField(json, "format", manifest_path));
   if (format != kBundleFormat) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        manifest_path, ": bundle format ", format, " is not one this build reads (it reads format ",
-        kBundleFormat, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(manifest_path, ": bundle format ", format,
+                     " is not one this build reads (it reads format ", kBundleFormat, ")"));
   }
   ASSIGN_OR_RETURN(int64_t schema_version, IntField(json, "schema_version", manifest_path));
   if (schema_version != LatestSchemaVersion()) {
@@ -327,8 +328,8 @@ absl::StatusOr<BundleManifest> VerifyBundle(const std::string& bundle_dir) {
   const std::string manifest_path = absl::StrCat(bundle_dir, "/", kBundleManifestFile);
   absl::StatusOr<std::string> text = ReadSmallFile(manifest_path, kMaxManifestBytes);
   if (absl::IsNotFound(text.status())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        bundle_dir, " has no ", kBundleManifestFile, ": not a finished bundle"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(bundle_dir, " has no ", kBundleManifestFile, ": not a finished bundle"));
   }
   RETURN_IF_ERROR(text.status());
   ASSIGN_OR_RETURN(BundleManifest manifest, ParseManifest(*text, manifest_path));
@@ -342,9 +343,9 @@ absl::StatusOr<BundleManifest> VerifyBundle(const std::string& bundle_dir) {
   }
   if (ec) return FileError("reading the size of", db_path, ec.value());
   if (static_cast<int64_t>(bytes) != manifest.database_bytes) {
-    return absl::DataLossError(absl::StrCat(
-        bundle_dir, ": ", manifest.database_file, " size is ", bytes,
-        " bytes but the manifest says ", manifest.database_bytes, " (a partial copy?)"));
+    return absl::DataLossError(absl::StrCat(bundle_dir, ": ", manifest.database_file, " size is ",
+                                            bytes, " bytes but the manifest says ",
+                                            manifest.database_bytes, " (a partial copy?)"));
   }
   ASSIGN_OR_RETURN(std::string sha256, Sha256OfFile(db_path));
   if (sha256 != manifest.sha256) {
@@ -358,9 +359,9 @@ absl::StatusOr<BundleManifest> VerifyBundle(const std::string& bundle_dir) {
     return Prefixed(bundle_dir, contents.status());  // another schema version
   }
   if (!contents.ok()) {
-    return absl::DataLossError(absl::StrCat(bundle_dir, ": ", manifest.database_file,
-                                            " does not open read-only as a database: ",
-                                            contents.status().message()));
+    return absl::DataLossError(
+        absl::StrCat(bundle_dir, ": ", manifest.database_file,
+                     " does not open read-only as a database: ", contents.status().message()));
   }
   auto differs = [&](absl::string_view what, int64_t actual, int64_t expected) {
     return absl::DataLossError(absl::StrCat(bundle_dir, ": the database's ", what, " is ", actual,

@@ -33,11 +33,11 @@ inline constexpr char kBundleManifestFile[] = "MANIFEST.json";
 // MANIFEST.json, field for field (JSON keys are the field names), except path.
 struct BundleManifest {
   int format = kBundleFormat;
-  int64_t change_sequence = 0;  // the newest change in the copy; 0 when none
-  int64_t article_count = 0;    // rows in articles (withdrawn ones included)
-  int64_t revision_count = 0;   // rows in revisions
-  int schema_version = 0;       // PRAGMA user_version of the copy
-  std::string created;          // RFC 3339 UTC, to the millisecond
+  int64_t change_sequence = 0;                     // the newest change in the copy; 0 when none
+  int64_t article_count = 0;                       // rows in articles (withdrawn ones included)
+  int64_t revision_count = 0;                      // rows in revisions
+  int schema_version = 0;                          // PRAGMA user_version of the copy
+  std::string created;                             // RFC 3339 UTC, to the millisecond
   std::string database_file = "healthcontent.db";  // inside the bundle directory
   int64_t database_bytes = 0;
   std::string sha256;  // lower-case hex SHA-256 of the database file

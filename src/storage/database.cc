@@ -51,8 +51,7 @@ absl::Status SqliteError(int rc, absl::string_view context, sqlite3* db) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(
-          absl::StrCat(message, " (the database is busy; retry)"));
+      return absl::UnavailableError(absl::StrCat(message, " (the database is busy; retry)"));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
       return absl::UnavailableError(absl::StrCat(message, " (storage I/O error)"));
@@ -143,8 +142,8 @@ Statement& Statement::BindDouble(int index, double value) {
 }
 
 Statement& Statement::BindText(int index, absl::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }

@@ -28,8 +28,7 @@ absl::StatusOr<std::shared_ptr<Dataset>> Dataset::Open(const std::string& path,
 
 absl::StatusOr<std::shared_ptr<Dataset>> Dataset::OpenBundle(const BundleManifest& manifest,
                                                              const ArticleStore::Options& options) {
-  const std::string path =
-      (std::filesystem::path(manifest.path) / manifest.database_file).string();
+  const std::string path = (std::filesystem::path(manifest.path) / manifest.database_file).string();
   ASSIGN_OR_RETURN(std::shared_ptr<Dataset> data,
                    Open(path, Storage::Options{.read_only = true, .immutable = true}, options));
   data->bundle = manifest;

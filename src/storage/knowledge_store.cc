@@ -42,8 +42,9 @@ struct LiveArticle {
 };
 
 absl::StatusOr<LiveArticle> FindLiveArticle(Database* db, const std::string& slug) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db->Prepare("SELECT id, withdraw_time IS NOT NULL FROM articles WHERE slug = ?1"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->Prepare("SELECT id, withdraw_time IS NOT NULL FROM articles WHERE slug = ?1"));
   stmt.BindText(1, slug);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(ArticleName(slug), " does not exist"));
@@ -127,8 +128,10 @@ absl::StatusOr<std::vector<KnowledgeStore::CodeMatch>> KnowledgeStore::FindByCod
   std::vector<CodeMatch> matches;
   for (const auto& [slug, entry] : by_slug) {
     const int64_t article_id = entry.first;
-    ASSIGN_OR_RETURN(Statement in_force, db->Prepare(
-        "SELECT max(review_date) FROM revisions WHERE article_id = ?1 AND review_date <= ?2"));
+    ASSIGN_OR_RETURN(
+        Statement in_force,
+        db->Prepare(
+            "SELECT max(review_date) FROM revisions WHERE article_id = ?1 AND review_date <= ?2"));
     in_force.BindInt64(1, article_id).BindText(2, day_text);
     ASSIGN_OR_RETURN(bool has_row, in_force.Step());
     if (!has_row || in_force.ColumnIsNull(0)) continue;  // not served on that day
@@ -156,8 +159,8 @@ absl::StatusOr<std::vector<KnowledgeStore::CodeMatch>> KnowledgeStore::FindByCod
     bool on_article = false;
     for (const Row& row : entry.second) {
       if (row.therapy_type_slug.empty()) {
-        on_article |= has_coding && row.effective_date == coding_date &&
-                      row.sequence == coding_sequence;
+        on_article |=
+            has_coding && row.effective_date == coding_date && row.sequence == coding_sequence;
       } else if (row.effective_date == review_date && through_type == nullptr) {
         through_type = &row;
       }
@@ -182,9 +185,9 @@ absl::StatusOr<v1::ArticleCoding> KnowledgeStore::SetArticleCodes(
     change.set_resource(ArticleName(slug));
     *change.mutable_effective_date() = ToProtoDate(effective);
     RETURN_IF_ERROR(RecordChange(db, change, now));
-    ASSIGN_OR_RETURN(result, RecordArticleCoding(db, article.id, slug, effective, codes,
-                                                 db->LastInsertRowId(), kSetArticleCodesSource,
-                                                 now));
+    ASSIGN_OR_RETURN(
+        result, RecordArticleCoding(db, article.id, slug, effective, codes, db->LastInsertRowId(),
+                                    kSetArticleCodesSource, now));
     return absl::OkStatus();
   }));
   return result;

@@ -46,7 +46,8 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
                    db->Prepare("DELETE FROM live_listings WHERE article_id = ?1"));
   remove_listing.BindInt64(1, article_id);
   RETURN_IF_ERROR(remove_listing.Run());
-  ASSIGN_OR_RETURN(Statement remove_live, db->Prepare("DELETE FROM live_articles WHERE article_id = ?1"));
+  ASSIGN_OR_RETURN(Statement remove_live,
+                   db->Prepare("DELETE FROM live_articles WHERE article_id = ?1"));
   remove_live.BindInt64(1, article_id);
   RETURN_IF_ERROR(remove_live.Run());
 
@@ -85,8 +86,8 @@ absl::Status RefreshLiveArticle(Database* db, int64_t article_id, absl::CivilDay
     }
   }
   RETURN_IF_ERROR(insert_live.Run());
-  ASSIGN_OR_RETURN(Statement insert_listing, db->Prepare(
-      "INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
+  ASSIGN_OR_RETURN(Statement insert_listing,
+                   db->Prepare("INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
   insert_listing.BindInt64(1, article_id).BindBlob(2, listing);
   RETURN_IF_ERROR(insert_listing.Run());
   ASSIGN_OR_RETURN(Statement count, db->Prepare(R"sql(
@@ -117,8 +118,9 @@ absl::Status BackfillLiveListings(Database* db) {
       SELECT b.body FROM live_articles live JOIN revision_bodies b
       ON b.article_id = live.article_id AND b.review_date = live.review_date
       WHERE live.article_id = ?1)sql"));
-  ASSIGN_OR_RETURN(Statement update, db->PrepareUncached(
-      "INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
+  ASSIGN_OR_RETURN(
+      Statement update,
+      db->PrepareUncached("INSERT INTO live_listings (article_id, listing) VALUES (?1, ?2)"));
   for (int64_t id : ids) {
     body.Reset();
     body.BindInt64(1, id);

@@ -25,8 +25,7 @@ int64_t SequenceOfBundleName(const std::string& bundle_path) {
   const std::string name = fs::path(bundle_path).filename().string();
   int64_t sequence = 0;
   constexpr size_t kDigitsAt = sizeof("bundle-") - 1;
-  if (name.size() < kDigitsAt + 12 ||
-      !absl::SimpleAtoi(name.substr(kDigitsAt, 12), &sequence)) {
+  if (name.size() < kDigitsAt + 12 || !absl::SimpleAtoi(name.substr(kDigitsAt, 12), &sequence)) {
     return 0;
   }
   return sequence;
@@ -44,26 +43,25 @@ absl::Status CheckSameHistory(Database* db, const std::string& db_path, Database
   mine.BindInt64(1, through);
   theirs.BindInt64(1, through);
   auto describe = [](const Statement& s) {
-    return absl::StrCat(v1::Change::Kind_Name(static_cast<v1::Change::Kind>(s.ColumnInt64(1))),
-                        " ", s.ColumnText(2), " ", s.ColumnText(3), " etag ", s.ColumnText(4));
+    return absl::StrCat(v1::Change::Kind_Name(static_cast<v1::Change::Kind>(s.ColumnInt64(1))), " ",
+                        s.ColumnText(2), " ", s.ColumnText(3), " etag ", s.ColumnText(4));
   };
   while (true) {
     ASSIGN_OR_RETURN(bool a, mine.Step());
     ASSIGN_OR_RETURN(bool b, theirs.Step());
     if (!a && !b) return absl::OkStatus();
-    const bool same = a && b && mine.ColumnInt64(0) == theirs.ColumnInt64(0) &&
-                      mine.ColumnInt64(1) == theirs.ColumnInt64(1) &&
-                      mine.ColumnText(2) == theirs.ColumnText(2) &&
-                      mine.ColumnText(3) == theirs.ColumnText(3) &&
-                      mine.ColumnText(4) == theirs.ColumnText(4) &&
-                      mine.ColumnInt64(5) == theirs.ColumnInt64(5);
+    const bool same =
+        a && b && mine.ColumnInt64(0) == theirs.ColumnInt64(0) &&
+        mine.ColumnInt64(1) == theirs.ColumnInt64(1) &&
+        mine.ColumnText(2) == theirs.ColumnText(2) && mine.ColumnText(3) == theirs.ColumnText(3) &&
+        mine.ColumnText(4) == theirs.ColumnText(4) && mine.ColumnInt64(5) == theirs.ColumnInt64(5);
     if (same) continue;
-    const int64_t at = !a ? theirs.ColumnInt64(0)
+    const int64_t at = !a   ? theirs.ColumnInt64(0)
                        : !b ? mine.ColumnInt64(0)
                             : std::min(mine.ColumnInt64(0), theirs.ColumnInt64(0));
     return absl::FailedPreconditionError(absl::StrCat(
-        db_path, " and bundle ", bundle_path, " are not the same history: at change sequence ",
-        at, " the database has ", a && mine.ColumnInt64(0) == at ? describe(mine) : "nothing",
+        db_path, " and bundle ", bundle_path, " are not the same history: at change sequence ", at,
+        " the database has ", a && mine.ColumnInt64(0) == at ? describe(mine) : "nothing",
         " and the bundle ", b && theirs.ColumnInt64(0) == at ? describe(theirs) : "nothing",
         ". Nothing was changed; choose one by hand (see deploy/README.md, \"Disaster "
         "recovery\")."));
@@ -100,8 +98,8 @@ absl::Status CheckNotBehindBundles(Storage* storage, const std::string& bundle_d
   if (bundle_sequence <= db_sequence) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "writes are refused: the database ", storage->path(), " ends at change sequence ",
-      db_sequence, " but bundle ", bundles.front(), " announces change sequence ",
-      bundle_sequence, ", so it was restored from behind what replicas serve and its next "
+      db_sequence, " but bundle ", bundles.front(), " announces change sequence ", bundle_sequence,
+      ", so it was restored from behind what replicas serve and its next "
       "writes would reuse sequence numbers. Stop the server, run `healthcontent recover --db=",
       storage->path(), " --bundle-dir=", bundle_dir, "` and start it again"));
 }
@@ -122,8 +120,8 @@ absl::Status CheckIntact(Database* db, const std::string& db_path) {
 }
 
 absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
-                                              const std::string& bundle_dir,
-                                              int64_t sequence_gap, absl::Time now) {
+                                              const std::string& bundle_dir, int64_t sequence_gap,
+                                              absl::Time now) {
   if (sequence_gap < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("the sequence gap must be at least 1; it is ", sequence_gap));
@@ -162,8 +160,7 @@ absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
       immutable.immutable = true;
       ASSIGN_OR_RETURN(std::unique_ptr<Database> bundle, Database::Open(bundle_db, immutable));
       RETURN_IF_ERROR(CheckSameHistory(db, db_path, bundle.get(), report.bundle,
-                                       std::min(report.database_sequence,
-                                                report.bundle_sequence)));
+                                       std::min(report.database_sequence, report.bundle_sequence)));
     }
   }
   if (!report.bundle.empty() && (!have_db || report.bundle_sequence > report.database_sequence)) {
@@ -173,14 +170,17 @@ absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
 
   ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, Storage::Open(db_path, {}));
   RETURN_IF_ERROR(storage->Write([&](Database* db) -> absl::Status {
-    ASSIGN_OR_RETURN(Statement newest, db->Prepare(
-        "SELECT sequence, kind FROM changes ORDER BY sequence DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(
+        Statement newest,
+        db->Prepare("SELECT sequence, kind FROM changes ORDER BY sequence DESC LIMIT 1"));
     ASSIGN_OR_RETURN(bool row, newest.Step());
     const int64_t last = row ? newest.ColumnInt64(0) : 0;
     if (row && newest.ColumnInt64(1) == v1::Change::PRIMARY_RESTORED) return absl::OkStatus();
     report.fence_sequence = last + sequence_gap;
-    ASSIGN_OR_RETURN(Statement fence, db->Prepare(
-        "INSERT INTO changes (sequence, kind, resource, commit_time) VALUES (?1, ?2, '', ?3)"));
+    ASSIGN_OR_RETURN(
+        Statement fence,
+        db->Prepare(
+            "INSERT INTO changes (sequence, kind, resource, commit_time) VALUES (?1, ?2, '', ?3)"));
     fence.BindInt64(1, report.fence_sequence)
         .BindInt64(2, v1::Change::PRIMARY_RESTORED)
         .BindInt64(3, absl::ToUnixMicros(now));

@@ -73,8 +73,8 @@ struct RecoveryReport {
 // With no bundle at all it only fences. NotFound when neither the database
 // nor a valid bundle exists.
 absl::StatusOr<RecoveryReport> RecoverPrimary(const std::string& db_path,
-                                              const std::string& bundle_dir,
-                                              int64_t sequence_gap, absl::Time now);
+                                              const std::string& bundle_dir, int64_t sequence_gap,
+                                              absl::Time now);
 
 }  // namespace healthcontent::storage
 

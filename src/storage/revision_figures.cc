@@ -15,9 +15,8 @@ namespace healthcontent::storage {
 absl::StatusOr<const domain::ReadabilityScorer*> SharedReadabilityScorer() {
   // Loaded once; a failure is kept too, so every publish reports the same
   // missing dictionary instead of retrying the load.
-  static const auto* const scorer =
-      new absl::StatusOr<std::unique_ptr<domain::ReadabilityScorer>>(
-          domain::ReadabilityScorer::Create());
+  static const auto* const scorer = new absl::StatusOr<std::unique_ptr<domain::ReadabilityScorer>>(
+      domain::ReadabilityScorer::Create());
   if (!scorer->ok()) return scorer->status();
   return scorer->value().get();
 }
@@ -37,13 +36,14 @@ namespace {
 // Adds `column` (with its SQL declaration) to `table` unless it is there.
 absl::Status AddColumnIfMissing(Database* db, absl::string_view table, absl::string_view column,
                                 absl::string_view declaration) {
-  ASSIGN_OR_RETURN(Statement info, db->PrepareUncached(
-      absl::StrCat("SELECT 1 FROM pragma_table_info('", table, "') WHERE name = ?1")));
+  ASSIGN_OR_RETURN(Statement info,
+                   db->PrepareUncached(absl::StrCat("SELECT 1 FROM pragma_table_info('", table,
+                                                    "') WHERE name = ?1")));
   info.BindText(1, column);
   ASSIGN_OR_RETURN(bool present, info.Step());
   if (present) return absl::OkStatus();
-  return db->Execute(absl::StrCat("ALTER TABLE ", table, " ADD COLUMN ", column, " ",
-                                  declaration, ";"));
+  return db->Execute(
+      absl::StrCat("ALTER TABLE ", table, " ADD COLUMN ", column, " ", declaration, ";"));
 }
 
 }  // namespace
@@ -53,9 +53,9 @@ absl::Status BackfillRevisionFigures(Database* db) {
             "BackfillRevisionFigures must run inside the migration's transaction");
   for (absl::string_view table : {"revisions", "live_articles"}) {
     RETURN_IF_ERROR(AddColumnIfMissing(db, table, "audience", "INTEGER NOT NULL DEFAULT 1"));
-    RETURN_IF_ERROR(AddColumnIfMissing(
-        db, table, "source_article_id",
-        table == "revisions" ? "INTEGER REFERENCES articles(id)" : "INTEGER"));
+    RETURN_IF_ERROR(
+        AddColumnIfMissing(db, table, "source_article_id",
+                           table == "revisions" ? "INTEGER REFERENCES articles(id)" : "INTEGER"));
     RETURN_IF_ERROR(
         AddColumnIfMissing(db, table, "source_review_date", "TEXT NOT NULL DEFAULT ''"));
     RETURN_IF_ERROR(AddColumnIfMissing(db, table, "reading_grade", "REAL"));
@@ -66,13 +66,15 @@ absl::Status BackfillRevisionFigures(Database* db) {
         WHERE source_article_id IS NOT NULL;
       CREATE INDEX IF NOT EXISTS live_articles_by_source ON live_articles(source_article_id)
         WHERE source_article_id IS NOT NULL;)sql"));
-  ASSIGN_OR_RETURN(Statement read, db->PrepareUncached(
-      "SELECT id, article_id, review_date, body FROM revision_bodies ORDER BY id"));
+  ASSIGN_OR_RETURN(
+      Statement read,
+      db->PrepareUncached(
+          "SELECT id, article_id, review_date, body FROM revision_bodies ORDER BY id"));
   ASSIGN_OR_RETURN(Statement write_body,
                    db->PrepareUncached("UPDATE revision_bodies SET body = ?2 WHERE id = ?1"));
-  ASSIGN_OR_RETURN(Statement write_figures, db->PrepareUncached(
-      "UPDATE revisions SET reading_grade = ?3, reading_ease = ?4 "
-      "WHERE article_id = ?1 AND review_date = ?2"));
+  ASSIGN_OR_RETURN(Statement write_figures,
+                   db->PrepareUncached("UPDATE revisions SET reading_grade = ?3, reading_ease = ?4 "
+                                       "WHERE article_id = ?1 AND review_date = ?2"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, read.Step());
     if (!row) break;

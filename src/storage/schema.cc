@@ -237,8 +237,8 @@ DROP TABLE IF EXISTS article_search;
 // transaction: kPostMigration[N] completes migration N (N -> N+1).
 absl::Status NoPostMigration(Database*) { return absl::OkStatus(); }
 constexpr absl::Status (*kPostMigration[])(Database*) = {
-    NoPostMigration, NoPostMigration, NoPostMigration, NoPostMigration, BackfillLiveListings,
-    NoPostMigration, NoPostMigration, BackfillRevisionFigures,
+    NoPostMigration,      NoPostMigration, NoPostMigration, NoPostMigration,
+    BackfillLiveListings, NoPostMigration, NoPostMigration, BackfillRevisionFigures,
 };
 static_assert(sizeof(kPostMigration) / sizeof(kPostMigration[0]) ==
                   sizeof(kMigrations) / sizeof(kMigrations[0]),
@@ -278,9 +278,8 @@ absl::Status MigrateSchema(Database* db) {
 absl::Status CheckSchemaVersion(Database* db) {
   ASSIGN_OR_RETURN(int version, UserVersion(db));
   if (version != kLatestVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(db->path(), " has schema version ", version, "; this build needs ",
-                     kLatestVersion));
+    return absl::FailedPreconditionError(absl::StrCat(db->path(), " has schema version ", version,
+                                                      "; this build needs ", kLatestVersion));
   }
   return absl::OkStatus();
 }

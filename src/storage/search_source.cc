@@ -87,17 +87,21 @@ absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
   // The ids are integers, so writing them into the SQL is safe; one
   // statement per call reads every row in one snapshot.
   ASSIGN_OR_RETURN(Database * db, storage_->Reader());
-  ASSIGN_OR_RETURN(Statement stmt, db->PrepareUncached(absl::StrCat(R"sql(
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      db->PrepareUncached(absl::StrCat(
+          R"sql(
       SELECT live.article_id, live.slug, live.review_date, live.next_review_date,
              live.language_code, b.body, )sql",
-      // A formatted date is digits and hyphens: safe to write into the SQL.
-      today.has_value()
-          ? TranslationStatusSql("live", absl::StrCat("'", FormatIsoDate(*today), "'"))
-          : "0",
-      R"sql(
+          // A formatted date is digits and hyphens: safe to write into the SQL.
+          today.has_value()
+              ? TranslationStatusSql("live", absl::StrCat("'", FormatIsoDate(*today), "'"))
+              : "0",
+          R"sql(
       FROM live_articles live
       JOIN revision_bodies b ON b.article_id = live.article_id AND b.review_date = live.review_date
-      WHERE live.article_id IN ()sql", absl::StrJoin(ids, ","), ")")));
+      WHERE live.article_id IN ()sql",
+          absl::StrJoin(ids, ","), ")")));
   absl::flat_hash_map<int64_t, LiveDocument> found;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -108,12 +112,11 @@ absl::StatusOr<std::vector<LiveDocument>> SearchSource::LiveDocuments(
     document.review_date = std::string(stmt.ColumnText(2));
     document.next_review_date = std::string(stmt.ColumnText(3));
     document.language_code = std::string(stmt.ColumnText(4));
-    RETURN_IF_ERROR(DecodeStored(
-        stmt.ColumnBlob(5),
-        absl::StrCat("stored revision ", document.slug, "@", document.review_date),
-        &document.article));
-    document.translation_status =
-        static_cast<v1::Article::TranslationStatus>(stmt.ColumnInt64(6));
+    RETURN_IF_ERROR(
+        DecodeStored(stmt.ColumnBlob(5),
+                     absl::StrCat("stored revision ", document.slug, "@", document.review_date),
+                     &document.article));
+    document.translation_status = static_cast<v1::Article::TranslationStatus>(stmt.ColumnInt64(6));
     found.emplace(document.article_id, std::move(document));
   }
   std::vector<LiveDocument> documents;

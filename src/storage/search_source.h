@@ -27,11 +27,10 @@ struct LiveDocument {
   std::string review_date;       // YYYY-MM-DD, the in-force revision's id
   std::string next_review_date;  // YYYY-MM-DD
   std::string language_code;
-  v1::Article article;           // the stored revision, as GetArticleRevision reads it
+  v1::Article article;  // the stored revision, as GetArticleRevision reads it
   // For a translation, whether it is behind its source on the day given to
   // LiveDocuments (UNSPECIFIED when no day was given).
-  v1::Article::TranslationStatus translation_status =
-      v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
+  v1::Article::TranslationStatus translation_status = v1::Article::TRANSLATION_STATUS_UNSPECIFIED;
 };
 
 // Thread-safe; every call reads one consistent snapshot of the database.

@@ -182,8 +182,8 @@ absl::Status Storage::CopyTo(const std::string& destination) {
   vacuum.BindText(1, destination);
   absl::Status status = vacuum.Run();
   if (!status.ok()) {
-    return absl::Status(status.code(), absl::StrCat("copying the database to ", destination,
-                                                    ": ", status.message()));
+    return absl::Status(status.code(), absl::StrCat("copying the database to ", destination, ": ",
+                                                    status.message()));
   }
   return absl::OkStatus();
 }

@@ -55,7 +55,8 @@ absl::StatusOr<TherapyTypeStore::Page> TherapyTypeStore::List(const std::string&
 
 absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& therapy_type,
                                                          absl::Time now) {
-  ASSIGN_OR_RETURN(std::string slug, ParseTherapyTypeName(therapy_type.name(), "therapy_type.name"));
+  ASSIGN_OR_RETURN(std::string slug,
+                   ParseTherapyTypeName(therapy_type.name(), "therapy_type.name"));
   v1::TherapyType stored = therapy_type;
   stored.clear_article_count();
   {
@@ -69,8 +70,9 @@ absl::StatusOr<v1::TherapyType> TherapyTypeStore::Upsert(const v1::TherapyType& 
     ASSIGN_OR_RETURN(Statement upsert, db->Prepare(R"sql(
         INSERT INTO therapy_types (slug, body, update_time) VALUES (?1, ?2, ?3)
         ON CONFLICT (slug) DO UPDATE SET body = excluded.body, update_time = excluded.update_time)sql"));
-    upsert.BindText(1, slug).BindBlob(2, stored.SerializeAsString()).BindInt64(
-        3, absl::ToUnixMicros(now));
+    upsert.BindText(1, slug)
+        .BindBlob(2, stored.SerializeAsString())
+        .BindInt64(3, absl::ToUnixMicros(now));
     RETURN_IF_ERROR(upsert.Run());
     v1::Change change;
     change.set_kind(v1::Change::THERAPY_TYPE_CHANGED);

@@ -27,13 +27,12 @@ v1::PublishArticleRevisionRequest Request(const std::string& slug, absl::CivilDa
 
 class ChangeServiceTest : public ::testing::Test {
  protected:
-  ChangeServiceTest()
-      : changes_(v1::ChangeService::NewStub(server_.server().InProcessChannel())) {}
+  ChangeServiceTest() : changes_(v1::ChangeService::NewStub(server_.server().InProcessChannel())) {}
 
   void Publish(const std::string& slug, absl::CivilDay day) {
     v1::Article out;
-    grpc::Status status = server_.articles().PublishArticleRevision(
-        Context(kPublisherToken).get(), Request(slug, day), &out);
+    grpc::Status status = server_.articles().PublishArticleRevision(Context(kPublisherToken).get(),
+                                                                    Request(slug, day), &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -223,9 +222,9 @@ TEST(ChangeShutdownTest, StreamsEndWithUnavailableWhenTheServerShutsDown) {
   EXPECT_EQ(status.error_code(), grpc::UNAVAILABLE);
   // Usually the server's own message arrives; on a slow run the in-process
   // transport may close first, which clients see as UNAVAILABLE too.
-  EXPECT_THAT(status.error_message(),
-              ::testing::AnyOf("the server is shutting down; reconnect with since=14",
-                               "Transport closed"));
+  EXPECT_THAT(
+      status.error_message(),
+      ::testing::AnyOf("the server is shutting down; reconnect with since=14", "Transport closed"));
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));  // not the whole grace period
 }
 
@@ -269,7 +268,8 @@ TEST(WatchLimitsTest, AStreamOverThePerClientLimitIsRefusedAtOnceNamingIt) {
   // Closing one frees its place.
   open[0]->context.TryCancel();
   open[0]->reader->Finish().IgnoreError();
-  for (int tries = 0; server.server().change_service().open_streams() != 2 && tries < 500; ++tries) {
+  for (int tries = 0; server.server().change_service().open_streams() != 2 && tries < 500;
+       ++tries) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   std::unique_ptr<Watch> replacement = OpenWatch(*changes, 0);
@@ -334,10 +334,9 @@ TEST(WatchReplayTest, ReplayFromTheDatabaseKeepsToTheBudgetAndLosesNothing) {
   for (int i = 0; i < 400; ++i) {
     v1::Article out;
     ASSERT_TRUE(server.articles()
-                    .PublishArticleRevision(Context(kPublisherToken).get(),
-                                            Request(absl::StrCat("r-", i),
-                                                    absl::CivilDay(2024, 3, 1)),
-                                            &out)
+                    .PublishArticleRevision(
+                        Context(kPublisherToken).get(),
+                        Request(absl::StrCat("r-", i), absl::CivilDay(2024, 3, 1)), &out)
                     .ok());
   }
   // Let the bucket fill up to its burst, then replay 414 changes: at least
@@ -366,10 +365,9 @@ TEST(WatchReplayTest, ManyStreamsOutOfBudgetAllFinishTheReplayPromptly) {
   for (int i = 0; i < 40; ++i) {
     v1::Article out;
     ASSERT_TRUE(server.articles()
-                    .PublishArticleRevision(Context(kPublisherToken).get(),
-                                            Request(absl::StrCat("m-", i),
-                                                    absl::CivilDay(2024, 3, 1)),
-                                            &out)
+                    .PublishArticleRevision(
+                        Context(kPublisherToken).get(),
+                        Request(absl::StrCat("m-", i), absl::CivilDay(2024, 3, 1)), &out)
                     .ok());
   }
   // 16 streams x 54 changes = 864 at 400 a second: about 2 s, never the

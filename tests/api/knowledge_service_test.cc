@@ -95,8 +95,8 @@ class KnowledgeServiceTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const v1::KnowledgeMatch& m : result.matches()) {
       out.push_back(absl::StrCat(m.article(), " ", v1::MatchType_Name(m.match_type()), " ",
-                                 m.matched_coding().code(),
-                                 m.therapy_type().empty() ? "" : " ", m.therapy_type()));
+                                 m.matched_coding().code(), m.therapy_type().empty() ? "" : " ",
+                                 m.therapy_type()));
     }
     return out;
   }
@@ -137,8 +137,9 @@ TEST_F(KnowledgeServiceTest, ThroughATherapyTypeTheRevisionEmbeds) {
   // article: the first in the revision's order answers.
   v1::RetrieveKnowledgeResponse response = Lookup({Code("MESH", "d016233")});
   EXPECT_THAT(Summary(response.results(0)),
-              ElementsAre(absl::StrCat(kSeed, " MATCH_TYPE_THERAPY_TYPE D016233 "
-                                              "therapyTypes/bacillus-calmette-guerin-therapy")));
+              ElementsAre(absl::StrCat(kSeed,
+                                       " MATCH_TYPE_THERAPY_TYPE D016233 "
+                                       "therapyTypes/bacillus-calmette-guerin-therapy")));
 }
 
 TEST_F(KnowledgeServiceTest, AnIcd10CmCodeBelowACodedCategoryFindsTheCategory) {
@@ -210,8 +211,9 @@ TEST_F(KnowledgeServiceTest, ANewCodingTakesEffectOnItsDayAndLeavesThePastAlone)
               ElementsAre(absl::StrCat(kSeed, " MATCH_TYPE_EXACT Z51.12")));
   *request.mutable_as_of() = Day(2026, 7, 1);
   EXPECT_THAT(Summary(Lookup({Code("ICD10CM", "Z51.12")}, request).results(0)),
-              ElementsAre(absl::StrCat(kSeed, " MATCH_TYPE_THERAPY_TYPE Z51.12 "
-                                              "therapyTypes/adoptive-cell-transfer")));
+              ElementsAre(absl::StrCat(kSeed,
+                                       " MATCH_TYPE_THERAPY_TYPE Z51.12 "
+                                       "therapyTypes/adoptive-cell-transfer")));
 
   v1::ListArticleCodingsRequest list;
   list.set_parent(kSeed);
@@ -249,8 +251,8 @@ TEST_F(KnowledgeServiceTest, ANewReviewsCodesWinOverAnEarlierCorrectionAndABackf
 
   // Then a new review, dated before today, coded L70.0: recorded later, it wins.
   const std::string nhs = SourceDir() + "/tests/fixtures/corpus/nhs-website-content-api/";
-  absl::StatusOr<v1::PublishArticleRevisionRequest> review = importers::ImportNhsPage(
-      ReadFileOrDie(nhs + "conditions-acne-no-params.json"), "acne.json");
+  absl::StatusOr<v1::PublishArticleRevisionRequest> review =
+      importers::ImportNhsPage(ReadFileOrDie(nhs + "conditions-acne-no-params.json"), "acne.json");
   ASSERT_TRUE(review.ok()) << review.status();
   *review->mutable_article()->mutable_review_date() = Day(2026, 5, 1);
   review->mutable_article()->clear_next_review_date();
@@ -327,18 +329,26 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
       {"no criteria", {}, nullptr, {"criteria"}},
       {"unknown system", {Code("ICD11", "K22.0")}, nullptr, {"criteria[0].coding.system"}},
       {"no system", {Code("", "K22.0")}, nullptr, {"criteria[0].coding.system"}},
-      {"bad ICD-10-CM", {Code("ICD10CM", "K22.0"), Code("ICD10CM", "22K")}, nullptr,
+      {"bad ICD-10-CM",
+       {Code("ICD10CM", "K22.0"), Code("ICD10CM", "22K")},
+       nullptr,
        {"criteria[1].coding.code"}},
-      {"bad SNOMED check digit", {Code("SNOMEDCT", "76334007")}, nullptr,
+      {"bad SNOMED check digit",
+       {Code("SNOMEDCT", "76334007")},
+       nullptr,
        {"criteria[0].coding.code"}},
       {"bad LOINC check digit", {Code("LOINC", "2345-8")}, nullptr, {"criteria[0].coding.code"}},
       {"no code", {Code("LOINC", "")}, nullptr, {"criteria[0].coding.code"}},
-      {"too many results", {Code("ICD10CM", "K22.0")},
-       [](v1::RetrieveKnowledgeRequest* r) { r->set_max_results(51); }, {"max_results"}},
-      {"bad language", {Code("ICD10CM", "K22.0")},
+      {"too many results",
+       {Code("ICD10CM", "K22.0")},
+       [](v1::RetrieveKnowledgeRequest* r) { r->set_max_results(51); },
+       {"max_results"}},
+      {"bad language",
+       {Code("ICD10CM", "K22.0")},
        [](v1::RetrieveKnowledgeRequest* r) { r->add_language_codes("english please"); },
        {"language_codes[0]"}},
-      {"bad day", {Code("ICD10CM", "K22.0")},
+      {"bad day",
+       {Code("ICD10CM", "K22.0")},
        [](v1::RetrieveKnowledgeRequest* r) { *r->mutable_as_of() = Day(2023, 2, 30); },
        {"as_of"}},
       {"control characters in display",
@@ -349,11 +359,16 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
        }()},
        nullptr,
        {"criteria[0].coding.display"}},
-      {"not-held system without a code", {Code("ICD9CM", "")}, nullptr,
+      {"not-held system without a code",
+       {Code("ICD9CM", "")},
+       nullptr,
        {"criteria[0].coding.code"}},
-      {"not-held system with a long code", {Code("NDC", std::string(65, '1'))}, nullptr,
+      {"not-held system with a long code",
+       {Code("NDC", std::string(65, '1'))},
+       nullptr,
        {"criteria[0].coding.code"}},
-      {"bad audience", {Code("ICD10CM", "K22.0")},
+      {"bad audience",
+       {Code("ICD10CM", "K22.0")},
        [](v1::RetrieveKnowledgeRequest* r) { r->set_audience(static_cast<v1::Audience>(9)); },
        {"audience"}},
   };
@@ -372,7 +387,9 @@ TEST_F(KnowledgeServiceTest, BadRequestsNameTheField) {
   // echoes only a short, printable part.
   v1::RetrieveKnowledgeRequest hostile;
   *hostile.add_criteria() = Code("ICD10CM", std::string(100000, 'K'));
-  *hostile.add_criteria() = Code("SNOMEDCT", std::string("7633\0" "4006", 9));
+  *hostile.add_criteria() = Code("SNOMEDCT", std::string("7633\0"
+                                                         "4006",
+                                                         9));
   grpc::Status refused = LookupStatus(hostile);
   EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(refused),
@@ -419,8 +436,7 @@ TEST_F(KnowledgeServiceTest, PublishAndUpsertCheckAndNormalizeCodes) {
   upsert.mutable_therapy_type()->set_display_name("Gene therapy");
   *upsert.mutable_therapy_type()->add_codes() = Code("NCIT", "C1234567890").coding();
   v1::TherapyType type;
-  status = server_.therapy_types().UpsertTherapyType(Context(kPublisherToken).get(), upsert,
-                                                     &type);
+  status = server_.therapy_types().UpsertTherapyType(Context(kPublisherToken).get(), upsert, &type);
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("therapy_type.codes[0].code"));
 }

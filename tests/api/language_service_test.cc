@@ -86,7 +86,8 @@ class LanguageServiceTest : public ::testing::Test {
                      std::string as_of = "") {
     v1::Article article;
     grpc::Status status = Get(name, std::move(languages), &article, false, as_of);
-    if (!status.ok()) return absl::StrCat("error ", status.error_code(), ": ", status.error_message());
+    if (!status.ok())
+      return absl::StrCat("error ", status.error_code(), ": ", status.error_message());
     return absl::StrCat(article.name(), " ", article.language_code(),
                         article.language_fallback() ? " fallback " : " ",
                         v1::Article::TranslationStatus_Name(article.translation_status()));
@@ -168,8 +169,9 @@ TEST_F(LanguageServiceTest, ServesThePreferredLanguageWithRegionAndSourceFallbac
   grpc::Status bad = Get(kSeed, {"es", "not a tag"}, &article);
   EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(bad), ElementsAre("language_codes[1]"));
-  EXPECT_EQ(bad.error_message(),
-            "language_codes[1]: \"not a tag\" is not a BCP-47 language tag like \"es\" or \"en-US\"");
+  EXPECT_EQ(
+      bad.error_message(),
+      "language_codes[1]: \"not a tag\" is not a BCP-47 language tag like \"es\" or \"en-US\"");
   grpc::Status many = Get(kSeed, std::vector<std::string>(11, "es"), &article);
   EXPECT_EQ(many.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_EQ(many.error_message(), "language_codes: has 11 entries; the limit is 10");
@@ -331,8 +333,8 @@ TEST_F(LanguageServiceTest, EveryRevisionCarriesReadabilityFiguresThatFiltersUse
   ASSERT_TRUE(r.has_flesch_kincaid_grade());
   const double words_per_sentence = double(r.words()) / r.sentences();
   const double syllables_per_word = double(r.syllables()) / r.words();
-  EXPECT_NEAR(r.flesch_kincaid_grade(), 0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59,
-              0.006);
+  EXPECT_NEAR(r.flesch_kincaid_grade(),
+              0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59, 0.006);
   EXPECT_NEAR(r.reading_ease(), 206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word,
               0.006);
 
@@ -466,9 +468,8 @@ TEST_F(LanguageServiceTest, ExportKeepsTheLinksAndLeavesTheComputedFieldsOut) {
   explicit_patient.mutable_article()->set_audience(v1::AUDIENCE_PATIENT);
   for (const v1::PublishArticleRevisionRequest& republish : {again, explicit_patient}) {
     v1::Article answer;
-    grpc::Status status =
-        server_.articles().PublishArticleRevision(Context(kPublisherToken).get(), republish,
-                                                  &answer);
+    grpc::Status status = server_.articles().PublishArticleRevision(Context(kPublisherToken).get(),
+                                                                    republish, &answer);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(answer.publish_time().DebugString(), publish_time);
     EXPECT_EQ(answer.etag(), stored.etag());

@@ -473,8 +473,7 @@ TEST_F(PortalServiceTest, MalformedFiltersAreInvalidArgumentNamingTheTokenAndPos
       {"review_status = LATE",
        R"(filter: review_status at position 0: "LATE" is not CURRENT, DUE_SOON or OVERDUE)",
        "LATE"},
-      {R"(title < "M")",
-       R"(filter: title < "M" at position 0: title supports only = and !=)", "<"},
+      {R"(title < "M")", R"(filter: title < "M" at position 0: title supports only = and !=)", "<"},
       {R"(therapy_type = "gene-therapy")",
        R"(filter: therapy_type at position 0: must look like "therapyTypes/{id}", )"
        R"(got "gene-therapy")",
@@ -515,10 +514,10 @@ TEST_F(PortalServiceTest, TherapyTypeArticleCountsFollowPublishesAndWithdrawals)
   ASSERT_EQ(counts.size(), 13u);
   for (const auto& [name, count] : counts) EXPECT_EQ(count, 1) << name;
 
-  ASSERT_TRUE(Publish(ArticleRequest("two-types", "Gene and cytokine therapy",
-                                     absl::CivilDay(2025, 1, 1), absl::CivilDay(2028, 1, 1),
-                                     {"gene-therapy", "cytokine-therapy"}))
-                  .ok());
+  ASSERT_TRUE(
+      Publish(ArticleRequest("two-types", "Gene and cytokine therapy", absl::CivilDay(2025, 1, 1),
+                             absl::CivilDay(2028, 1, 1), {"gene-therapy", "cytokine-therapy"}))
+          .ok());
   counts = ArticleCounts();
   for (const auto& [name, count] : counts) {
     const bool covered =
@@ -541,10 +540,10 @@ TEST_F(PortalServiceTest, TherapyTypeArticleCountsFollowPublishesAndWithdrawals)
   }
 
   // A scheduled revision counts from its day, not before.
-  ASSERT_TRUE(Publish(ArticleRequest("two-types", "Monoclonal antibodies now",
-                                     absl::CivilDay(2026, 9, 1), absl::CivilDay(2029, 9, 1),
-                                     {"monoclonal-antibodies"}))
-                  .ok());
+  ASSERT_TRUE(
+      Publish(ArticleRequest("two-types", "Monoclonal antibodies now", absl::CivilDay(2026, 9, 1),
+                             absl::CivilDay(2029, 9, 1), {"monoclonal-antibodies"}))
+          .ok());
   counts = ArticleCounts();
   EXPECT_EQ(counts["therapyTypes/gene-therapy"], 1);
   EXPECT_EQ(counts["therapyTypes/monoclonal-antibodies"], 0);
@@ -616,7 +615,8 @@ TEST_F(PortalServiceTest, SearchArticlesRefusesBadQueriesAsInvalidArgument) {
       {"   ", "query: is required: the words to search for"},
       {std::string(501, 'a'), "query: is 501 bytes; the limit is 500"},
       {"AND", "query: has only operators (AND, OR, NOT...); add words to find"},
-      {"AND OR NOT ( ) \"\" * + -", "query: has only operators (AND, OR, NOT...); add words to find"},
+      {"AND OR NOT ( ) \"\" * + -",
+       "query: has only operators (AND, OR, NOT...); add words to find"},
       {"*", "query: is required: the words to search for"},
       {std::string("cancer\0drop", 11), "query: must not contain control characters (such as NUL)"},
       {"cancer\x1b[2J", "query: must not contain control characters (such as NUL)"},
@@ -767,10 +767,10 @@ TEST_F(PortalServiceTest, SearchArticlesFiltersAndPagesWithoutRepeats) {
 
   // And to the index revision that ranked it: once a publish is indexed, a
   // later page of a new ranking could repeat or skip hits.
-  ASSERT_TRUE(Publish(ArticleRequest("beta-article", "Checkpoint questions",
-                                     absl::CivilDay(2025, 3, 1), absl::CivilDay(2028, 3, 1),
-                                     {"gene-therapy"}))
-                  .ok());
+  ASSERT_TRUE(
+      Publish(ArticleRequest("beta-article", "Checkpoint questions", absl::CivilDay(2025, 3, 1),
+                             absl::CivilDay(2028, 3, 1), {"gene-therapy"}))
+          .ok());
   v1::SearchArticlesRequest stale;
   stale.set_query("checkpoint");
   stale.set_page_size(1);
@@ -854,22 +854,49 @@ TEST_F(PortalServiceTest, DiffArticleRevisionsRefusesBadAndUnknownRevisions) {
     std::vector<std::string> fields;
   };
   const std::vector<BadDiff> cases = {
-      {kSeed, "2023-13-01", "2023-05-19", grpc::INVALID_ARGUMENT,
-       R"(from_revision: "2023-13-01" is not a real date)", {"from_revision"}},
-      {kSeed, "2023-05-19", "", grpc::INVALID_ARGUMENT,
-       R"(to_revision: "" is not a date in the form YYYY-MM-DD)", {"to_revision"}},
-      {kSeed, "2023-13-01", "", grpc::INVALID_ARGUMENT,
+      {kSeed,
+       "2023-13-01",
+       "2023-05-19",
+       grpc::INVALID_ARGUMENT,
+       R"(from_revision: "2023-13-01" is not a real date)",
+       {"from_revision"}},
+      {kSeed,
+       "2023-05-19",
+       "",
+       grpc::INVALID_ARGUMENT,
+       R"(to_revision: "" is not a date in the form YYYY-MM-DD)",
+       {"to_revision"}},
+      {kSeed,
+       "2023-13-01",
+       "",
+       grpc::INVALID_ARGUMENT,
        R"(from_revision: "2023-13-01" is not a real date; )"
        R"(to_revision: "" is not a date in the form YYYY-MM-DD)",
        {"from_revision", "to_revision"}},
-      {kSeed, "2023-05-19", "2024-6-1", grpc::INVALID_ARGUMENT,
-       R"(to_revision: "2024-6-1" is not a date in the form YYYY-MM-DD)", {"to_revision"}},
-      {kSeed, "2023-05-19", "2024-06-02", grpc::NOT_FOUND,
-       "articles/biological-therapy-for-cancer/revisions/2024-06-02 does not exist", {}},
-      {kSeed, "2020-01-01", "2023-05-19", grpc::NOT_FOUND,
-       "articles/biological-therapy-for-cancer/revisions/2020-01-01 does not exist", {}},
-      {"articles/no-such-article", "2023-05-19", "2023-05-19", grpc::NOT_FOUND,
-       "articles/no-such-article does not exist", {}},
+      {kSeed,
+       "2023-05-19",
+       "2024-6-1",
+       grpc::INVALID_ARGUMENT,
+       R"(to_revision: "2024-6-1" is not a date in the form YYYY-MM-DD)",
+       {"to_revision"}},
+      {kSeed,
+       "2023-05-19",
+       "2024-06-02",
+       grpc::NOT_FOUND,
+       "articles/biological-therapy-for-cancer/revisions/2024-06-02 does not exist",
+       {}},
+      {kSeed,
+       "2020-01-01",
+       "2023-05-19",
+       grpc::NOT_FOUND,
+       "articles/biological-therapy-for-cancer/revisions/2020-01-01 does not exist",
+       {}},
+      {"articles/no-such-article",
+       "2023-05-19",
+       "2023-05-19",
+       grpc::NOT_FOUND,
+       "articles/no-such-article does not exist",
+       {}},
   };
   for (const BadDiff& c : cases) {
     v1::DiffArticleRevisionsRequest request;
@@ -1043,8 +1070,7 @@ TEST_F(PortalServiceTest, WatchChangesKeepsACacheMirrorExactThroughRandomWrites)
       EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION) << name;
       continue;
     }
-    EXPECT_TRUE(status.ok()) << name << " " << FormatIsoDate(day) << ": "
-                             << status.error_message();
+    EXPECT_TRUE(status.ok()) << name << " " << FormatIsoDate(day) << ": " << status.error_message();
     review_days[slug].insert(day);
     if (future) continue;
     auto newest = newest_past.find(slug);
@@ -1082,8 +1108,8 @@ TEST_F(PortalServiceTest, WatchChangesKeepsACacheMirrorExactThroughRandomWrites)
     if (status.ok()) {
       truth[get.name()] = article.etag();
     } else {
-      EXPECT_EQ(status.error_code(), grpc::NOT_FOUND) << get.name() << ": "
-                                                      << status.error_message();
+      EXPECT_EQ(status.error_code(), grpc::NOT_FOUND)
+          << get.name() << ": " << status.error_message();
     }
   }
   EXPECT_EQ(mirror.etags(), truth);

@@ -247,7 +247,8 @@ TEST_F(PublishServiceTest, WithdrawHidesTheArticleButAdminsKeepTheHistory) {
   withdraw.set_name(kSeed);
   withdraw.set_reason("superseded");
   google::protobuf::Empty empty;
-  EXPECT_EQ(server_.articles().WithdrawArticle(Context(kPublisherToken).get(), withdraw, &empty)
+  EXPECT_EQ(server_.articles()
+                .WithdrawArticle(Context(kPublisherToken).get(), withdraw, &empty)
                 .error_code(),
             grpc::PERMISSION_DENIED);
   ASSERT_TRUE(
@@ -278,9 +279,9 @@ TEST_F(PublishServiceTest, WithdrawHidesTheArticleButAdminsKeepTheHistory) {
   status = Publish(SeedRequest(2025, 1, 1), &out);
   EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
   withdraw.set_name("articles/nothing-here");
-  EXPECT_EQ(server_.articles().WithdrawArticle(Context(kAdminToken).get(), withdraw, &empty)
-                .error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_EQ(
+      server_.articles().WithdrawArticle(Context(kAdminToken).get(), withdraw, &empty).error_code(),
+      grpc::NOT_FOUND);
 }
 
 TEST_F(PublishServiceTest, WritesNeedTheRightToken) {
@@ -312,54 +313,108 @@ struct BadPublish {
 
 TEST_F(PublishServiceTest, MalformedPublishesAreRefusedWithFieldViolationsAndChangeNothing) {
   std::vector<BadPublish> cases = {
-      {"impossible date", [](auto* r) { *r->mutable_article()->mutable_review_date() = [] {
-         google::type::Date d; d.set_year(2023); d.set_month(2); d.set_day(30); return d; }(); },
+      {"impossible date",
+       [](auto* r) {
+         *r->mutable_article()->mutable_review_date() = [] {
+           google::type::Date d;
+           d.set_year(2023);
+           d.set_month(2);
+           d.set_day(30);
+           return d;
+         }();
+       },
        {"article.review_date"}},
-      {"missing date", [](auto* r) { r->mutable_article()->clear_review_date(); },
+      {"missing date",
+       [](auto* r) { r->mutable_article()->clear_review_date(); },
        {"article.review_date"}},
       {"empty title", [](auto* r) { r->mutable_article()->set_title(""); }, {"article.title"}},
       {"blank title", [](auto* r) { r->mutable_article()->set_title("   "); }, {"article.title"}},
-      {"oversize title", [](auto* r) { r->mutable_article()->set_title(std::string(301, 'x')); },
+      {"oversize title",
+       [](auto* r) { r->mutable_article()->set_title(std::string(301, 'x')); },
        {"article.title"}},
-      {"bad name", [](auto* r) { r->mutable_article()->set_name("articles/Bad Name"); },
+      {"bad name",
+       [](auto* r) { r->mutable_article()->set_name("articles/Bad Name"); },
        {"article.name"}},
-      {"name of other collection", [](auto* r) { r->mutable_article()->set_name("therapyTypes/x"); },
+      {"name of other collection",
+       [](auto* r) { r->mutable_article()->set_name("therapyTypes/x"); },
        {"article.name"}},
-      {"malformed doi", [](auto* r) { r->mutable_article()->mutable_references(2)->set_doi("doi:10.1/x"); },
+      {"malformed doi",
+       [](auto* r) { r->mutable_article()->mutable_references(2)->set_doi("doi:10.1/x"); },
        {"article.references[2].doi"}},
-      {"malformed url", [](auto* r) { r->mutable_article()->mutable_references(0)->set_url("javascript:alert(1)"); },
+      {"malformed url",
+       [](auto* r) { r->mutable_article()->mutable_references(0)->set_url("javascript:alert(1)"); },
        {"article.references[0].url"}},
-      {"malformed pmid", [](auto* r) { r->mutable_article()->mutable_references(1)->set_pmid("12a"); },
+      {"malformed pmid",
+       [](auto* r) { r->mutable_article()->mutable_references(1)->set_pmid("12a"); },
        {"article.references[1].pmid"}},
-      {"unknown therapy type", [](auto* r) { r->mutable_article()->mutable_therapy_types(3)->set_name("therapyTypes/homeopathy"); },
+      {"unknown therapy type",
+       [](auto* r) {
+         r->mutable_article()->mutable_therapy_types(3)->set_name("therapyTypes/homeopathy");
+       },
        {"article.therapy_types[3].name"}},
-      {"duplicate therapy type", [](auto* r) { r->mutable_article()->add_therapy_types()->set_name("therapyTypes/gene-therapy"); },
+      {"duplicate therapy type",
+       [](auto* r) {
+         r->mutable_article()->add_therapy_types()->set_name("therapyTypes/gene-therapy");
+       },
        {"article.therapy_types[13].name"}},
-      {"empty span", [](auto* r) { r->mutable_article()->mutable_sections(0)->mutable_blocks(0)->mutable_paragraph()->mutable_spans(0)->set_text(""); },
+      {"empty span",
+       [](auto* r) {
+         r->mutable_article()
+             ->mutable_sections(0)
+             ->mutable_blocks(0)
+             ->mutable_paragraph()
+             ->mutable_spans(0)
+             ->set_text("");
+       },
        {"article.sections[0].blocks[0].paragraph.spans[0].text"}},
-      {"empty block", [](auto* r) { r->mutable_article()->mutable_sections(1)->add_blocks(); },
+      {"empty block",
+       [](auto* r) { r->mutable_article()->mutable_sections(1)->add_blocks(); },
        {"article.sections[1].blocks[3]"}},
-      {"oversize span", [](auto* r) { r->mutable_article()->mutable_lead(0)->mutable_paragraph()->mutable_spans(0)->set_text(std::string(10001, 'a')); },
+      {"oversize span",
+       [](auto* r) {
+         r->mutable_article()->mutable_lead(0)->mutable_paragraph()->mutable_spans(0)->set_text(
+             std::string(10001, 'a'));
+       },
        {"article.lead[0].paragraph.spans[0].text"}},
-      {"no change type", [](auto* r) { r->set_change_type(v1::CHANGE_TYPE_UNSPECIFIED); },
+      {"no change type",
+       [](auto* r) { r->set_change_type(v1::CHANGE_TYPE_UNSPECIFIED); },
        {"change_type"}},
-      {"next review before review", [](auto* r) { *r->mutable_article()->mutable_next_review_date() = [] {
-         google::type::Date d; d.set_year(2020); d.set_month(1); d.set_day(1); return d; }(); },
+      {"next review before review",
+       [](auto* r) {
+         *r->mutable_article()->mutable_next_review_date() = [] {
+           google::type::Date d;
+           d.set_year(2020);
+           d.set_month(1);
+           d.set_day(1);
+           return d;
+         }();
+       },
        {"article.next_review_date"}},
-      {"bad language", [](auto* r) { r->mutable_article()->set_language_code("English"); },
+      {"bad language",
+       [](auto* r) { r->mutable_article()->set_language_code("English"); },
        {"article.language_code"}},
-      {"control characters", [](auto* r) { r->mutable_article()->set_summary("a\x01" "b"); },
+      {"control characters",
+       [](auto* r) {
+         r->mutable_article()->set_summary(
+             "a\x01"
+             "b");
+       },
        {"article.summary"}},
-      {"several at once", [](auto* r) {
+      {"several at once",
+       [](auto* r) {
          r->mutable_article()->set_title("");
          r->mutable_article()->mutable_references(1)->set_doi("nope");
-         r->mutable_article()->mutable_references(3)->set_year(99); },
+         r->mutable_article()->mutable_references(3)->set_year(99);
+       },
        {"article.title", "article.references[1].doi", "article.references[3].year"}},
       {"no article", [](auto* r) { r->clear_article(); }, {"article"}},
-      {"over 1 MiB", [](auto* r) {
+      {"over 1 MiB",
+       [](auto* r) {
          for (int i = 0; i < 120; ++i) {
-           r->mutable_article()->mutable_lead()->Add()->mutable_paragraph()->add_spans()->set_text(std::string(9999, 'z'));
-         } },
+           r->mutable_article()->mutable_lead()->Add()->mutable_paragraph()->add_spans()->set_text(
+               std::string(9999, 'z'));
+         }
+       },
        {"article"}},
   };
   auto before = TableCounts(server_.db_path());
@@ -368,7 +423,8 @@ TEST_F(PublishServiceTest, MalformedPublishesAreRefusedWithFieldViolationsAndCha
     c.mutate(&request);
     v1::Article out;
     grpc::Status status = Publish(request, &out);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.label << ": " << status.error_message();
+    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT)
+        << c.label << ": " << status.error_message();
     EXPECT_EQ(ViolatedFields(status), c.fields) << c.label << ": " << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr(c.fields[0])) << c.label;
   }
@@ -383,8 +439,9 @@ TEST_F(PublishServiceTest, UpsertTherapyType) {
   v1::TherapyType out;
   EXPECT_EQ(server_.therapy_types().UpsertTherapyType(Context().get(), request, &out).error_code(),
             grpc::UNAUTHENTICATED);
-  ASSERT_TRUE(
-      server_.therapy_types().UpsertTherapyType(Context(kPublisherToken).get(), request, &out).ok());
+  ASSERT_TRUE(server_.therapy_types()
+                  .UpsertTherapyType(Context(kPublisherToken).get(), request, &out)
+                  .ok());
   EXPECT_EQ(out.display_name(), "Radioligand therapy");
   EXPECT_GT(out.update_time().seconds(), 0);
   request.mutable_therapy_type()->set_display_name("");

@@ -325,9 +325,8 @@ TEST_F(QueryTest, KnowledgeIsRetrievedByClinicalCodeAndABadOneNamesItsField) {
   coding->set_code("76334006");
   v1::RetrieveKnowledgeResponse response;
   CallScope call = Call();
-  ASSERT_TRUE(RetrieveKnowledge(*call.data, call.today, services_.due_soon_days, request,
-                                &response)
-                  .ok());
+  ASSERT_TRUE(
+      RetrieveKnowledge(*call.data, call.today, services_.due_soon_days, request, &response).ok());
   ASSERT_EQ(response.results_size(), 1);
   ASSERT_EQ(response.results(0).matches_size(), 1);
   EXPECT_EQ(response.results(0).matches(0).article(), kSeed);

@@ -48,8 +48,8 @@ class ResponseCacheServingTest : public ::testing::Test {
   }
   void Publish(absl::CivilDay day) {
     v1::Article out;
-    grpc::Status status = server_.articles().PublishArticleRevision(
-        Context(kPublisherToken).get(), SeedRequest(day), &out);
+    grpc::Status status = server_.articles().PublishArticleRevision(Context(kPublisherToken).get(),
+                                                                    SeedRequest(day), &out);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
   uint64_t Hits() { return server_.server().response_cache()->hits(); }

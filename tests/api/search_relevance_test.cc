@@ -57,7 +57,8 @@ const std::vector<Judged>& JudgedQueries() {
        {"social-care-and-support-introduction-to-care-and-support"}},
       {"whooping cough vaccine for babies",
        {"vaccinations-6-in-1-vaccine", "vaccinations-nhs-vaccinations-and-when-to-have-them"}},
-      {"vaccines before travelling", {"vaccinations-travel-vaccinations-available-travel-vaccines"}},
+      {"vaccines before travelling",
+       {"vaccinations-travel-vaccinations-available-travel-vaccines"}},
       {"when to have vaccinations",
        {"vaccinations-nhs-vaccinations-and-when-to-have-them", "vaccinations-6-in-1-vaccine"}},
   };
@@ -77,8 +78,8 @@ class SearchRelevanceTest : public ::testing::Test {
       // Listings, error responses and module-only pages are not articles.
       if (!request.ok()) continue;
       v1::Article out;
-      grpc::Status status = server_.articles().PublishArticleRevision(
-          Context(kPublisherToken).get(), *request, &out);
+      grpc::Status status =
+          server_.articles().PublishArticleRevision(Context(kPublisherToken).get(), *request, &out);
       ASSERT_TRUE(status.ok()) << file << ": " << status.error_message();
       ++imported_;
     }
@@ -129,8 +130,8 @@ TEST_F(SearchRelevanceTest, JudgedQueriesFindWhatAReaderExpectsInTheTopThree) {
         << judged.query << " -> " << absl::StrJoin(top, ", ");
   }
   const double mean = sum / JudgedQueries().size();
-  std::printf("precision@3 per query:\n%smean precision@3: %.3f over %zu queries\n",
-              table.c_str(), mean, JudgedQueries().size());
+  std::printf("precision@3 per query:\n%smean precision@3: %.3f over %zu queries\n", table.c_str(),
+              mean, JudgedQueries().size());
   EXPECT_GE(mean, 0.9) << table;
 }
 

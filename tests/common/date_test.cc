@@ -16,9 +16,9 @@ TEST(DateTest, ParsesAndFormatsIsoDates) {
 }
 
 TEST(DateTest, RejectsImpossibleAndMalformedDates) {
-  for (const char* bad : {"2023-02-30", "2023-02-29", "2023-13-01", "2023-00-10", "2023-04-31",
-                          "0000-01-01", "2023-5-19", "2023/05/19", "20230519", "", "2023-05-19x",
-                          "２０２３-05-19"}) {
+  for (const char* bad :
+       {"2023-02-30", "2023-02-29", "2023-13-01", "2023-00-10", "2023-04-31", "0000-01-01",
+        "2023-5-19", "2023/05/19", "20230519", "", "2023-05-19x", "２０２３-05-19"}) {
     auto day = ParseIsoDate(bad);
     EXPECT_FALSE(day.ok()) << bad;
     if (!day.ok()) {
@@ -49,9 +49,9 @@ TEST(DateTest, UtcDayAgreesWithAbseilAroundMidnightsBeforeAndAfterTheEpoch) {
         absl::CivilSecond(1900, 3, 1, 0, 0, 0), absl::CivilSecond(2024, 2, 29, 0, 0, 0),
         absl::CivilSecond(2026, 12, 6, 0, 0, 0)}) {
     const absl::Time t = absl::FromCivil(midnight, absl::UTCTimeZone());
-    for (const absl::Duration offset : {absl::Nanoseconds(-1), absl::ZeroDuration(),
-                                        absl::Nanoseconds(1), absl::Hours(12),
-                                        absl::Hours(24) - absl::Nanoseconds(1)}) {
+    for (const absl::Duration offset :
+         {absl::Nanoseconds(-1), absl::ZeroDuration(), absl::Nanoseconds(1), absl::Hours(12),
+          absl::Hours(24) - absl::Nanoseconds(1)}) {
       EXPECT_EQ(UtcDay(t + offset), absl::ToCivilDay(t + offset, absl::UTCTimeZone()))
           << midnight << " + " << offset;
     }

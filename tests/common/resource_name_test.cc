@@ -35,18 +35,18 @@ TEST_P(BadArticleNameTest, IsInvalidArgumentNamingTheField) {
   EXPECT_EQ(bad.field_violations(0).field(), "article.name");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, BadArticleNameTest,
-    ::testing::Values(BadName{"", "is required"},
-                      BadName{"article/x", "must look like \"articles/{id}\""},
-                      BadName{"articles/", "must be 1-100 characters"},
-                      BadName{"articles/Upper", "must be 1-100 characters"},
-                      BadName{"articles/a_b", "must be 1-100 characters"},
-                      BadName{"articles/-lead", "not starting or ending"},
-                      BadName{"articles/trail-", "not starting or ending"},
-                      BadName{"articles/a/b", "must be 1-100 characters"},
-                      BadName{"articles/x'; DROP TABLE articles;--", "must be 1-100"},
-                      BadName{"therapyTypes/x", "must look like"}));
+INSTANTIATE_TEST_SUITE_P(Table, BadArticleNameTest,
+                         ::testing::Values(BadName{"", "is required"},
+                                           BadName{"article/x", "must look like \"articles/{id}\""},
+                                           BadName{"articles/", "must be 1-100 characters"},
+                                           BadName{"articles/Upper", "must be 1-100 characters"},
+                                           BadName{"articles/a_b", "must be 1-100 characters"},
+                                           BadName{"articles/-lead", "not starting or ending"},
+                                           BadName{"articles/trail-", "not starting or ending"},
+                                           BadName{"articles/a/b", "must be 1-100 characters"},
+                                           BadName{"articles/x'; DROP TABLE articles;--",
+                                                   "must be 1-100"},
+                                           BadName{"therapyTypes/x", "must look like"}));
 
 TEST(ResourceNameTest, RejectsOverlongSlugAndTruncatesItInTheMessage) {
   std::string name = "articles/" + std::string(5000, 'a');
@@ -67,10 +67,10 @@ TEST(ResourceNameTest, ParsesRevisionNames) {
 }
 
 TEST(ResourceNameTest, RejectsBadRevisionNames) {
-  for (const char* bad : {"articles/seed/revisions/2023-02-30", "articles/seed/revisions/latest",
-                          "articles/seed/versions/2023-05-19", "articles/seed",
-                          "articles/Seed/revisions/2023-05-19",
-                          "articles/seed/revisions/2023-5-19"}) {
+  for (const char* bad :
+       {"articles/seed/revisions/2023-02-30", "articles/seed/revisions/latest",
+        "articles/seed/versions/2023-05-19", "articles/seed", "articles/Seed/revisions/2023-05-19",
+        "articles/seed/revisions/2023-5-19"}) {
     auto rev = ParseRevisionName(bad, "name");
     ASSERT_FALSE(rev.ok()) << bad;
     EXPECT_EQ(rev.status().code(), absl::StatusCode::kInvalidArgument) << bad;

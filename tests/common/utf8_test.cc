@@ -9,7 +9,9 @@ namespace healthcontent {
 namespace {
 
 TEST(Utf8CharBoundaryTest, BacksOffToTheStartOfACharacter) {
-  const std::string text = "a\xC3\xA9\xE2\x82\xAC" "b";  // a, é (2 bytes), € (3 bytes), b
+  const std::string text =
+      "a\xC3\xA9\xE2\x82\xAC"
+      "b";  // a, é (2 bytes), € (3 bytes), b
   EXPECT_EQ(Utf8CharBoundary(text, 0), 0u);
   EXPECT_EQ(Utf8CharBoundary(text, 1), 1u);  // é starts here
   EXPECT_EQ(Utf8CharBoundary(text, 2), 1u);  // inside é

@@ -125,7 +125,8 @@ TEST(ArticleDiffTest, ReportsEachChangeOfANewReview) {
   EXPECT_EQ(how.blocks(0).block().SerializeAsString(),
             FindSection(&from, kHowItWorks)->blocks(1).SerializeAsString());
   EXPECT_EQ(how.blocks(1).kind(), v1::DIFF_KIND_ADDED);
-  EXPECT_EQ(how.blocks(1).block().SerializeAsString(), ParagraphBlock(kReworded).SerializeAsString());
+  EXPECT_EQ(how.blocks(1).block().SerializeAsString(),
+            ParagraphBlock(kReworded).SerializeAsString());
   EXPECT_THAT(how.blocks(1).items_added(), IsEmpty());
 
   const v1::SectionDiff& types = diff.sections(1);
@@ -239,8 +240,11 @@ TEST(ArticleDiffTest, RemovedSectionComesWhereItStood) {
 TEST(ArticleDiffTest, ReorderedListIsChangedWithNoItemsAddedOrRemoved) {
   v1::Article from = SeedArticle();
   v1::Article to = from;
-  FindSection(&to, kTypes)->mutable_blocks(1)->mutable_bullet_list()->mutable_items()->SwapElements(
-      0, 1);
+  FindSection(&to, kTypes)
+      ->mutable_blocks(1)
+      ->mutable_bullet_list()
+      ->mutable_items()
+      ->SwapElements(0, 1);
 
   v1::ArticleDiff diff = domain::DiffArticles(from, to);
 

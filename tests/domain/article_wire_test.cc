@@ -75,8 +75,8 @@ TEST(ArticleWireTest, TranslationFieldsAndTheServedEtagMatchTheParsedPath) {
   // A stored revision should not carry them; the read's values win.
   stored.set_translation_status(v1::Article::TRANSLATION_STALE);
   stored.set_language_fallback(true);
-  for (auto status : {v1::Article::TRANSLATION_STATUS_UNSPECIFIED,
-                      v1::Article::TRANSLATION_CURRENT, v1::Article::TRANSLATION_STALE}) {
+  for (auto status : {v1::Article::TRANSLATION_STATUS_UNSPECIFIED, v1::Article::TRANSLATION_CURRENT,
+                      v1::Article::TRANSLATION_STALE}) {
     for (bool fallback : {false, true}) {
       domain::ServedFields fields;
       fields.translation_status = status;
@@ -134,7 +134,10 @@ TEST(ArticleWireTest, StoredPerRequestFieldsNeverLeakThrough) {
 TEST(ArticleWireTest, UnknownFieldsOfANewerWriterAreKept) {
   std::string stored = StoredSeed().SerializeAsString();
   stored += std::string("\xa0\x06\x2a", 3);  // field 100, varint 42
-  stored += std::string("\xaa\x06\x03" "abc", 6);  // field 101, bytes "abc"
+  stored += std::string(
+      "\xaa\x06\x03"
+      "abc",
+      6);  // field 101, bytes "abc"
   std::string bytes;
   ASSERT_TRUE(domain::AppendServedArticle(stored, {true}, &bytes).ok());
   v1::Article served;
@@ -157,7 +160,11 @@ TEST(ArticleWireTest, MalformedStoredBytesAreDataLoss) {
   EXPECT_EQ(domain::AppendServedArticle(std::string("\x00\x01", 2), {}, &bytes).code(),
             absl::StatusCode::kDataLoss);
   // A length that runs past the end.
-  EXPECT_EQ(domain::AppendServedArticle(std::string("\x12\x7f" "ab", 4), {}, &bytes).code(),
+  EXPECT_EQ(domain::AppendServedArticle(std::string("\x12\x7f"
+                                                    "ab",
+                                                    4),
+                                        {}, &bytes)
+                .code(),
             absl::StatusCode::kDataLoss);
   // Group wire types do not occur in proto3.
   EXPECT_EQ(domain::AppendServedArticle(std::string("\x13\x14", 2), {}, &bytes).code(),

@@ -132,17 +132,35 @@ void PrintTo(const GoodCode& c, std::ostream* os) {
 
 const GoodCode kGoodCodes[] = {
     // ICD-10-CM: any case, dot or none, surrounding spaces.
-    {kIcd, "K22.0", "K22.0"}, {kIcd, "k220", "K22.0"}, {kIcd, "K220", "K22.0"},
-    {kIcd, " k22.0 ", "K22.0"}, {kIcd, "E11.65", "E11.65"}, {kIcd, "C4A", "C4A"},
-    {kIcd, "c4a.111", "C4A.111"}, {kIcd, "M1A.00X0", "M1A.00X0"}, {kIcd, "M1A00X0", "M1A.00X0"},
-    {kIcd, "Z3A.20", "Z3A.20"}, {kIcd, "t360x1a", "T36.0X1A"}, {kIcd, "T36.0x1a", "T36.0X1A"},
-    {kIcd, "U07.1", "U07.1"}, {kIcd, "L83", "L83"}, {kIcd, "z23", "Z23"},
+    {kIcd, "K22.0", "K22.0"},
+    {kIcd, "k220", "K22.0"},
+    {kIcd, "K220", "K22.0"},
+    {kIcd, " k22.0 ", "K22.0"},
+    {kIcd, "E11.65", "E11.65"},
+    {kIcd, "C4A", "C4A"},
+    {kIcd, "c4a.111", "C4A.111"},
+    {kIcd, "M1A.00X0", "M1A.00X0"},
+    {kIcd, "M1A00X0", "M1A.00X0"},
+    {kIcd, "Z3A.20", "Z3A.20"},
+    {kIcd, "t360x1a", "T36.0X1A"},
+    {kIcd, "T36.0x1a", "T36.0X1A"},
+    {kIcd, "U07.1", "U07.1"},
+    {kIcd, "L83", "L83"},
+    {kIcd, "z23", "Z23"},
     {kIcd, "G93.32", "G93.32"},
     // The others: unchanged, or upper-cased; surrounding spaces dropped.
-    {kSct, " 76334006 ", "76334006"}, {kLnc, "2345-7", "2345-7"}, {kLnc, "15074-8", "15074-8"},
-    {kLnc, " 2339-0 ", "2339-0"}, {kRx, "206765", "206765"}, {kRx, "582620", "582620"},
-    {kRx, " 308047 ", "308047"}, {kMsh, "D016233", "D016233"}, {kMsh, "d016233", "D016233"},
-    {kMsh, "D015746", "D015746"}, {kNci, "C15675", "C15675"}, {kNci, "c15675", "C15675"},
+    {kSct, " 76334006 ", "76334006"},
+    {kLnc, "2345-7", "2345-7"},
+    {kLnc, "15074-8", "15074-8"},
+    {kLnc, " 2339-0 ", "2339-0"},
+    {kRx, "206765", "206765"},
+    {kRx, "582620", "582620"},
+    {kRx, " 308047 ", "308047"},
+    {kMsh, "D016233", "D016233"},
+    {kMsh, "d016233", "D016233"},
+    {kMsh, "D015746", "D015746"},
+    {kNci, "C15675", "C15675"},
+    {kNci, "c15675", "C15675"},
 };
 
 class GoodCodeTest : public ::testing::TestWithParam<GoodCode> {};
@@ -181,28 +199,52 @@ void PrintTo(const BadCode& c, std::ostream* os) {
 
 const BadCode kBadCodes[] = {
     // ICD-10-CM
-    {kIcd, ""}, {kIcd, "   "},
+    {kIcd, ""},
+    {kIcd, "   "},
     {kIcd, "K2"},         // too short
     {kIcd, "1K22"},       // first not a letter
     {kIcd, "KK2"},        // second not a digit
     {kIcd, "K22.00000"},  // 5 after the dot
     {kIcd, "K2200000"},   // the same without the dot
-    {kIcd, "K22-0"}, {kIcd, "K22..0"}, {kIcd, "K22."}, {kIcd, "K22.0 1"},
-    {kIcd, "K22.\xc3\xa9"},          // K22.é
-    {kIcd, "\xef\xbc\xab" "22.0"},   // fullwidth K
-    {kIcd, std::string("K22\0" "0", 5)},
+    {kIcd, "K22-0"},
+    {kIcd, "K22..0"},
+    {kIcd, "K22."},
+    {kIcd, "K22.0 1"},
+    {kIcd, "K22.\xc3\xa9"},  // K22.é
+    {kIcd,
+     "\xef\xbc\xab"
+     "22.0"},  // fullwidth K
+    {kIcd, std::string("K22\0"
+                       "0",
+                       5)},
     // SNOMED CT (check digits, leading zero and partition: the tests below)
-    {kSct, ""}, {kSct, "12345"}, {kSct, "76334O06"} /* letter O */, {kSct, "-76334006"},
+    {kSct, ""},
+    {kSct, "12345"},
+    {kSct, "76334O06"} /* letter O */,
+    {kSct, "-76334006"},
     {kSct, "7633 4006"},
     // LOINC
-    {kLnc, ""}, {kLnc, "2345-8"} /* wrong check digit */, {kLnc, "2345"} /* none */,
-    {kLnc, "12345678-9"} /* body too long */, {kLnc, "A345-7"}, {kLnc, "-7"},
+    {kLnc, ""},
+    {kLnc, "2345-8"} /* wrong check digit */,
+    {kLnc, "2345"} /* none */,
+    {kLnc, "12345678-9"} /* body too long */,
+    {kLnc, "A345-7"},
+    {kLnc, "-7"},
     // RxNorm
-    {kRx, ""}, {kRx, "0123"} /* leading zero */, {kRx, "12a"}, {kRx, "12345678901"} /* 11 */,
+    {kRx, ""},
+    {kRx, "0123"} /* leading zero */,
+    {kRx, "12a"},
+    {kRx, "12345678901"} /* 11 */,
     // MeSH
-    {kMsh, ""}, {kMsh, "Q000628"} /* a qualifier */, {kMsh, "D01623"}, {kMsh, "D0162333"},
+    {kMsh, ""},
+    {kMsh, "Q000628"} /* a qualifier */,
+    {kMsh, "D01623"},
+    {kMsh, "D0162333"},
     // NCIt
-    {kNci, ""}, {kNci, "C"}, {kNci, "C12345678"} /* 8 digits */, {kNci, "D15675"},
+    {kNci, ""},
+    {kNci, "C"},
+    {kNci, "C12345678"} /* 8 digits */,
+    {kNci, "D15675"},
 };
 
 class BadCodeTest : public ::testing::TestWithParam<BadCode> {};
@@ -222,11 +264,11 @@ constexpr const char* kRealSctIds[] = {"76334006",  "3928002",   "44054006",  "3
 
 // The test's own Verhoeff: the dihedral group D5 and the permutation table
 // built as powers of p[1], as the research advises (a typed p[4] was wrong).
-constexpr int kD[10][10] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
-    {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
-    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
-    {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+constexpr int kD[10][10] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+                            {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+                            {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+                            {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+                            {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
 constexpr int kInv[10] = {0, 4, 3, 2, 1, 5, 6, 7, 8, 9};
 
 std::array<std::array<int, 10>, 8> Permutations() {
@@ -286,9 +328,9 @@ TEST(SnomedCtTest, EveryOtherCheckDigitFails) {
 
 // Each id has a right check digit and breaks exactly one other rule.
 TEST(SnomedCtTest, FailsOnLengthLeadingZeroOrPartitionAlone) {
-  const std::string partition_02 = WithCheckDigit("7633402");            // ...0 2 c
-  const std::string leading_zero = WithCheckDigit("07633400");           // 076334006
-  const std::string five_digits = WithCheckDigit("1200");                // 12006
+  const std::string partition_02 = WithCheckDigit("7633402");   // ...0 2 c
+  const std::string leading_zero = WithCheckDigit("07633400");  // 076334006
+  const std::string five_digits = WithCheckDigit("1200");       // 12006
   const std::string nineteen_digits = WithCheckDigit("123456789012345600");
   ASSERT_EQ(five_digits.size(), 5u);
   ASSERT_EQ(nineteen_digits.size(), 19u);
@@ -345,8 +387,8 @@ TEST(Icd10CmAncestorsTest, MatchesTheModelOnRandomCodes) {
     auto self = NormalizeCode(kIcd, code);
     ASSERT_TRUE(self.ok()) << self.status();
     ASSERT_EQ(*self, code);
-    auto undotted = NormalizeCode(kIcd,
-                                  absl::AsciiStrToLower(absl::StrReplaceAll(code, {{".", ""}})));
+    auto undotted =
+        NormalizeCode(kIcd, absl::AsciiStrToLower(absl::StrReplaceAll(code, {{".", ""}})));
     ASSERT_TRUE(undotted.ok()) << undotted.status();
     EXPECT_EQ(*undotted, code);
 
@@ -415,11 +457,11 @@ TEST(NormalizeCodingsTest, RewritesSystemsToUrisAndCodesToNormalForm) {
 
 TEST(NormalizeCodingsTest, NamesTheFieldOfEachProblem) {
   google::protobuf::RepeatedPtrField<v1::Coding> codings;
-  Add(&codings, "http://example.org", "K22.0");                   // [0] unknown system
-  Add(&codings, "ICD9CM", "123");                                  // [1] known, not held
-  Add(&codings, "ICD10CM", "K2");                                  // [2] malformed
-  Add(&codings, "ICD10CM", "K22.0");                               // [3] fine
-  Add(&codings, "ICD10CM", "k220");                                // [4] [3] again
+  Add(&codings, "http://example.org", "K22.0");                               // [0] unknown system
+  Add(&codings, "ICD9CM", "123");                                             // [1] known, not held
+  Add(&codings, "ICD10CM", "K2");                                             // [2] malformed
+  Add(&codings, "ICD10CM", "K22.0");                                          // [3] fine
+  Add(&codings, "ICD10CM", "k220");                                           // [4] [3] again
   Add(&codings, "LOINC", "2345-7", std::string(kMaxDisplayLength + 1, 'a'));  // [5]
   Add(&codings, "MESH", "D016233", std::string(kMaxDisplayLength, 'a'));      // [6] fine
   FieldViolations violations;
@@ -478,11 +520,15 @@ TEST(CodingTextTest, PlainTextIsUtf8WithoutControlCharacters) {
 
 TEST(CodingTextTest, MessagesEchoAShortPrintablePart) {
   EXPECT_EQ(ShownInMessage("K22.0"), "K22.0");
-  EXPECT_EQ(ShownInMessage("\xef\xbc\xab" "22"), "\xef\xbc\xab" "22");  // a full-width K stays
-  EXPECT_EQ(ShownInMessage("a\x01" "b"), "a?b");
-  EXPECT_EQ(ShownInMessage("\xff\xfeK"), "??K");                 // not UTF-8: byte by byte
-  EXPECT_EQ(ShownInMessage(std::string(100, 'K')),
-            std::string(40, 'K') + "... (100 bytes)");
+  EXPECT_EQ(ShownInMessage("\xef\xbc\xab"
+                           "22"),
+            "\xef\xbc\xab"
+            "22");  // a full-width K stays
+  EXPECT_EQ(ShownInMessage("a\x01"
+                           "b"),
+            "a?b");
+  EXPECT_EQ(ShownInMessage("\xff\xfeK"), "??K");  // not UTF-8: byte by byte
+  EXPECT_EQ(ShownInMessage(std::string(100, 'K')), std::string(40, 'K') + "... (100 bytes)");
   // A cut never splits a character: 13 three-byte characters are 39 bytes,
   // the 14th would end at byte 42.
   std::string wide;

@@ -68,8 +68,7 @@ INSTANTIATE_TEST_SUITE_P(
         GoodFilter{"((a = 1))", "a = 1"},
         GoodFilter{"NOT a = 1 AND -b = 2", "AND(NOT(a = 1), NOT(b = 2))"},
         GoodFilter{"NOT (a = 1 OR b = 2)", "NOT(OR(a = 1, b = 2))"},
-        GoodFilter{"NOT(a=1)", "NOT(a = 1)"},
-        GoodFilter{"NOT NOT a = 1", "NOT(NOT(a = 1))"},
+        GoodFilter{"NOT(a=1)", "NOT(a = 1)"}, GoodFilter{"NOT NOT a = 1", "NOT(NOT(a = 1))"},
         GoodFilter{"a != x AND b < x AND c <= x AND d > x AND e >= x",
                    "AND(a != x, b < x, c <= x, d > x, e >= x)"},
         GoodFilter{"review_date>=2023-01-01", "review_date >= 2023-01-01"},
@@ -137,9 +136,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadFilter{R"(title = "x)", "filter: unterminated string starting at position 8"},
         BadFilter{R"(title = "x\)", "filter: unterminated string starting at position 8"},
-        BadFilter{R"(title = "a\nb")",
-                  R"(filter: invalid escape "\\n" at position 10; )"
-                  R"(only \" and \\ may follow a backslash)"},
+        BadFilter{R"(title = "a\nb")", R"(filter: invalid escape "\\n" at position 10; )"
+                                       R"(only \" and \\ may follow a backslash)"},
         BadFilter{R"(title = "x" OR 1=1; DROP TABLE articles; --)",
                   R"(filter: unexpected "1" at position 15)"},
         BadFilter{Repeat("(", 10000) + "a = 1" + Repeat(")", 10000),
@@ -170,20 +168,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadFilter{"()", R"msg(filter: unexpected ")" at position 1)msg"},
         BadFilter{"title = ", R"(filter: expected a value after "=" at position 6)"},
         BadFilter{"a == 1", R"(filter: unexpected "=" at position 3; expected a value after "=")"},
-        BadFilter{"title",
-                  R"(filter: expected an operator (=, !=, <, <=, >, >=) after "title" )"
-                  R"(at position 0)"},
-        BadFilter{R"(title ~ "x")",
-                  R"(filter: unexpected "~" at position 6; )"
-                  R"(expected an operator (=, !=, <, <=, >, >=) after "title")"},
+        BadFilter{"title", R"(filter: expected an operator (=, !=, <, <=, >, >=) after "title" )"
+                           R"(at position 0)"},
+        BadFilter{R"(title ~ "x")", R"(filter: unexpected "~" at position 6; )"
+                                    R"(expected an operator (=, !=, <, <=, >, >=) after "title")"},
         BadFilter{"a = 1 b = 2",
                   R"(filter: unexpected "b" at position 6; join comparisons with AND or OR)"},
         BadFilter{"a = 1 and b = 2",
                   R"(filter: unexpected "and" at position 6; join comparisons with AND or OR)"},
         BadFilter{R"(Title = "x")", R"(filter: unexpected "Title" at position 0)"},
-        BadFilter{std::string(60, 'A'),
-                  absl::StrCat("filter: unexpected \"", std::string(40, 'A'),
-                               "...\" at position 0")}));
+        BadFilter{std::string(60, 'A'), absl::StrCat("filter: unexpected \"", std::string(40, 'A'),
+                                                     "...\" at position 0")}));
 
 struct GoodOrder {
   const char* order_by;
@@ -229,9 +224,8 @@ TEST_P(BadArticleOrderByTest, IsInvalidArgumentNamingTheToken) {
   EXPECT_EQ(bad.field_violations(0).field(), "order_by");
 }
 
-constexpr char kAllowedOrders[] =
-    R"(; order by name, title, review_date or next_review_date, )"
-    R"(optionally followed by " asc" or " desc")";
+constexpr char kAllowedOrders[] = R"(; order by name, title, review_date or next_review_date, )"
+                                  R"(optionally followed by " asc" or " desc")";
 
 INSTANTIATE_TEST_SUITE_P(
     Table, BadArticleOrderByTest,

@@ -12,10 +12,8 @@ namespace {
 // The chosen candidate's slug, "+fallback" when it is one, or "none".
 std::string Choose(std::vector<std::string> preferred, bool allow_fallback = true) {
   static const std::vector<LanguageCandidate> kCandidates = {
-      {"named-es-mx", "es-MX", false},
-      {"source", "en", true},
-      {"de-at", "de-AT", false},
-      {"es", "es", false},
+      {"named-es-mx", "es-MX", false}, {"source", "en", true},
+      {"de-at", "de-AT", false},       {"es", "es", false},
       {"pt-br", "pt-BR", false},
   };
   std::optional<LanguageChoice> choice = ChooseLanguage(preferred, kCandidates, allow_fallback);
@@ -26,11 +24,11 @@ std::string Choose(std::vector<std::string> preferred, bool allow_fallback = tru
 TEST(LanguageTest, ExactThenBarePrimaryThenRegionalThenSource) {
   EXPECT_EQ(Choose({"es-MX"}), "named-es-mx");
   EXPECT_EQ(Choose({"ES-mx"}), "named-es-mx");  // case does not matter
-  EXPECT_EQ(Choose({"es"}), "es");               // exact beats the named article
-  EXPECT_EQ(Choose({"es-AR"}), "es");            // region to its bare primary
-  EXPECT_EQ(Choose({"de"}), "de-at");            // bare primary to a region
-  EXPECT_EQ(Choose({"de-CH"}), "de-at");         // region to a sibling region
-  EXPECT_EQ(Choose({"fr", "pt"}), "pt-br");      // the first tag with any match
+  EXPECT_EQ(Choose({"es"}), "es");              // exact beats the named article
+  EXPECT_EQ(Choose({"es-AR"}), "es");           // region to its bare primary
+  EXPECT_EQ(Choose({"de"}), "de-at");           // bare primary to a region
+  EXPECT_EQ(Choose({"de-CH"}), "de-at");        // region to a sibling region
+  EXPECT_EQ(Choose({"fr", "pt"}), "pt-br");     // the first tag with any match
   EXPECT_EQ(Choose({"en-US", "es"}), "source");
   EXPECT_EQ(Choose({"fr", "it"}), "source+fallback");
   EXPECT_EQ(Choose({"fr"}, /*allow_fallback=*/false), "none");

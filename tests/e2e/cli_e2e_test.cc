@@ -54,9 +54,8 @@ Cli RunCli(const std::vector<std::string>& args, bool with_stderr = true) {
   std::vector<std::string> quoted = {Quote(BinaryDir() + "/src/healthcontent")};
   for (const std::string& arg : args) quoted.push_back(Quote(arg));
   Cli result;
-  result.exit_code =
-      RunCommand(absl::StrCat(absl::StrJoin(quoted, " "), with_stderr ? " 2>&1" : ""),
-                 &result.output);
+  result.exit_code = RunCommand(
+      absl::StrCat(absl::StrJoin(quoted, " "), with_stderr ? " 2>&1" : ""), &result.output);
   return result;
 }
 
@@ -65,9 +64,8 @@ std::string Revision2024() {
   nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
   request["article"]["reviewDate"] = {{"year", 2024}, {"month", 6}, {"day", 3}};
   return absl::StrReplaceAll(
-      request.dump(2),
-      {{"Biological therapy for cancer is a very active area of cancer research.",
-        "Biological therapy for cancer is a very active area of research."}});
+      request.dump(2), {{"Biological therapy for cancer is a very active area of cancer research.",
+                         "Biological therapy for cancer is a very active area of research."}});
 }
 
 class CliE2eTest : public ::testing::Test {
@@ -107,8 +105,7 @@ TEST_F(CliE2eTest, TokenNewPrintsATokenAndItsTokensFileLine) {
   nlohmann::json parsed = nlohmann::json::parse(json.output);
   EXPECT_EQ(parsed["role"], "admin");
   EXPECT_EQ(parsed["sha256"], Sha256Hex(parsed["token"].get<std::string>()));
-  EXPECT_EQ(parsed["tokens_file_line"],
-            "admin " + Sha256Hex(parsed["token"].get<std::string>()));
+  EXPECT_EQ(parsed["tokens_file_line"], "admin " + Sha256Hex(parsed["token"].get<std::string>()));
 
   Cli bad = RunCli({"token", "new", "--role=wizard"});
   EXPECT_EQ(bad.exit_code, 1);
@@ -221,8 +218,8 @@ TEST_F(CliE2eTest, SeedPageImportsIntoAnEmptyDatabaseCreatingItsThirteenTherapyT
   for (const char* slug :
        {"adoptive-cell-transfer", "angiogenesis-inhibitors", "bacillus-calmette-guerin-therapy",
         "biochemotherapy", "cancer-vaccines", "car-t-cell-therapy", "cytokine-therapy",
-        "gene-therapy", "immune-checkpoint-modulators", "immunoconjugates",
-        "monoclonal-antibodies", "oncolytic-virus-therapy", "targeted-drug-therapy"}) {
+        "gene-therapy", "immune-checkpoint-modulators", "immunoconjugates", "monoclonal-antibodies",
+        "oncolytic-virus-therapy", "targeted-drug-therapy"}) {
     absl::StrAppend(&created, "created therapy type therapyTypes/", slug, "\n");
     EXPECT_TRUE(std::filesystem::exists(SourceDir() + "/data/therapy-types/" + slug + ".json"))
         << slug;
@@ -259,7 +256,8 @@ TEST_F(CliE2eTest, PageImportLeavesCuratedTherapyTypesAsTheyAre) {
   Cli exported = RunCli({"export", "--db=" + db, "therapyTypes/immunoconjugates"},
                         /*with_stderr=*/false);
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
-  EXPECT_EQ(exported.output, ReadFileOrDie(SourceDir() + "/data/therapy-types/immunoconjugates.json"));
+  EXPECT_EQ(exported.output,
+            ReadFileOrDie(SourceDir() + "/data/therapy-types/immunoconjugates.json"));
 }
 
 // The MedlinePlus topics file (tests/fixtures/corpus/medlineplus/; public
@@ -289,12 +287,12 @@ TEST_F(CliE2eTest, MedlinePlusFileImportsEachTopicEnglishBeforeItsTranslation) {
   // Again, through the directory (its *.xml only): both identical.
   Cli again = RunCli({"import", "--format=medlineplus", "--db=" + db, dir});
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_EQ(again.output,
-            absl::StrCat("skipped   ", file,
-                         ": articles/abdominal-pain/revisions/2012-07-21 is identical\n",
-                         "skipped   ", file,
-                         ": articles/abdominal-pain-es/revisions/2012-07-21 is identical\n",
-                         "0 imported, 2 skipped as identical, 0 refused\n"));
+  EXPECT_EQ(
+      again.output,
+      absl::StrCat("skipped   ", file,
+                   ": articles/abdominal-pain/revisions/2012-07-21 is identical\n", "skipped   ",
+                   file, ": articles/abdominal-pain-es/revisions/2012-07-21 is identical\n",
+                   "0 imported, 2 skipped as identical, 0 refused\n"));
 
   // A broken file is one refused line.
   WriteFileOrDie(dir_.File("broken.xml"), "<health-topics date-generated=\"07/21/2012\">");
@@ -316,14 +314,14 @@ TEST_F(CliE2eTest, RequireExistingTherapyTypesRefusesThePageAndCreatesNothing) {
                         "--publisher=Mayo Clinic", "--db=" + db, page});
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_THAT(refused.output, StartsWith("refused   " + page + ": "));
-  EXPECT_THAT(refused.output,
-              HasSubstr("\n            article.therapy_types[0].name: therapyTypes/"
-                        "adoptive-cell-transfer does not exist; create it with "
-                        "UpsertTherapyType first\n"));
+  EXPECT_THAT(refused.output, HasSubstr("\n            article.therapy_types[0].name: therapyTypes/"
+                                        "adoptive-cell-transfer does not exist; create it with "
+                                        "UpsertTherapyType first\n"));
   EXPECT_THAT(refused.output, HasSubstr("0 imported, 0 skipped as identical, 1 refused\n"));
   Cli exported = RunCli({"export", "--db=" + db, "--all", "--out=" + dir_.File("out")});
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
-  EXPECT_EQ(exported.output, "exported 0 therapy types and 0 revisions to " + dir_.File("out") + "\n");
+  EXPECT_EQ(exported.output,
+            "exported 0 therapy types and 0 revisions to " + dir_.File("out") + "\n");
 }
 
 TEST_F(CliE2eTest, TherapyTypesUpsertReadsTheDataFormat) {
@@ -331,12 +329,14 @@ TEST_F(CliE2eTest, TherapyTypesUpsertReadsTheDataFormat) {
   const std::string gene = SourceDir() + "/data/therapy-types/gene-therapy.json";
   Cli first = RunCli({"therapy-types", "upsert", "--db=" + db, gene});
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  EXPECT_EQ(first.output, "imported  " + gene + ": therapyTypes/gene-therapy\n"
-                          "1 imported, 0 skipped as identical, 0 refused\n");
+  EXPECT_EQ(first.output, "imported  " + gene +
+                              ": therapyTypes/gene-therapy\n"
+                              "1 imported, 0 skipped as identical, 0 refused\n");
   Cli second = RunCli({"therapy-types", "upsert", "--db=" + db, gene});
   ASSERT_EQ(second.exit_code, 0) << second.output;
-  EXPECT_EQ(second.output, "skipped   " + gene + ": therapyTypes/gene-therapy is identical\n"
-                           "0 imported, 1 skipped as identical, 0 refused\n");
+  EXPECT_EQ(second.output, "skipped   " + gene +
+                               ": therapyTypes/gene-therapy is identical\n"
+                               "0 imported, 1 skipped as identical, 0 refused\n");
 
   // An article file, and a therapy type without a display name, are refused.
   const std::string article = SeedRequestPath();
@@ -374,9 +374,9 @@ TEST_F(CliE2eTest, UsageErrorsExitOneWithOneLine) {
   EXPECT_EQ(nowhere.output,
             "healthcontent: import needs --db=PATH (a database file) or --server=HOST:PORT\n");
 
-  for (const char* command : {"import", "export", "get", "list", "revisions", "diff", "search",
-                              "changes", "therapy-types", "publish", "withdraw", "token",
-                              "backup"}) {
+  for (const char* command :
+       {"import", "export", "get", "list", "revisions", "diff", "search", "changes",
+        "therapy-types", "publish", "withdraw", "token", "backup"}) {
     Cli help = RunCli({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_THAT(help.output, StartsWith(absl::StrCat("Usage: healthcontent ", command)))
@@ -384,7 +384,9 @@ TEST_F(CliE2eTest, UsageErrorsExitOneWithOneLine) {
   }
   Cli help = RunCli({"help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_THAT(help.output, HasSubstr("  therapy-types   list therapy types, show one, or upsert them from files\n"));
+  EXPECT_THAT(
+      help.output,
+      HasSubstr("  therapy-types   list therapy types, show one, or upsert them from files\n"));
 }
 
 TEST_F(CliE2eTest, ServerUnreachableExitsTwo) {
@@ -404,9 +406,9 @@ class CliServerE2eTest : public CliE2eTest {
     WriteFileOrDie(dir_.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kPublisher),
                                                      "\nadmin ", Sha256Hex(kAdmin), "\n"));
     server_ = std::make_unique<ServerProcess>(
-        FreePort(), std::vector<std::string>{"--db=" + db(),
-                                             "--bootstrap_dir=" + SourceDir() + "/data",
-                                             "--auth_tokens_file=" + dir_.File("tokens")});
+        FreePort(),
+        std::vector<std::string>{"--db=" + db(), "--bootstrap_dir=" + SourceDir() + "/data",
+                                 "--auth_tokens_file=" + dir_.File("tokens")});
   }
 
   std::string db() const { return dir_.File("server.db"); }
@@ -515,9 +517,9 @@ TEST_F(CliServerE2eTest, PublishThenRevisionsAndDiff) {
   EXPECT_THAT(diff.output, HasSubstr("\n  - Many types of biological therapy"));
   EXPECT_THAT(diff.output, HasSubstr("\n  + Many types of biological therapy"));
 
-  Cli json = Call({"diff", kSeed, absl::StrCat(kSeed, "/revisions/2023-05-19"), "2024-06-03",
-                   "--json"},
-                  /*with_stderr=*/false);
+  Cli json =
+      Call({"diff", kSeed, absl::StrCat(kSeed, "/revisions/2023-05-19"), "2024-06-03", "--json"},
+           /*with_stderr=*/false);
   ASSERT_EQ(json.exit_code, 0) << json.output;
   nlohmann::json parsed = nlohmann::json::parse(json.output);
   EXPECT_EQ(parsed["fromRevision"], "2023-05-19");
@@ -594,8 +596,9 @@ TEST_F(CliServerE2eTest, ChangesListsAndFollowsTheFeed) {
   EXPECT_THAT(lines[0], StartsWith("#1  "));
   EXPECT_THAT(lines[0], HasSubstr("  therapy type changed  therapyTypes/"));
   EXPECT_THAT(lines[13], StartsWith("#14  "));
-  EXPECT_THAT(lines[13],
-              HasSubstr("  published  articles/biological-therapy-for-cancer/revisions/2023-05-19"));
+  EXPECT_THAT(
+      lines[13],
+      HasSubstr("  published  articles/biological-therapy-for-cancer/revisions/2023-05-19"));
 
   Cli json = Call({"changes", "--since=13", "--json"}, /*with_stderr=*/false);
   ASSERT_EQ(json.exit_code, 0) << json.output;
@@ -665,9 +668,9 @@ TEST_F(CliServerE2eTest, ANewEnglishReviewShowsTheSpanishTranslationStale) {
 // pain at 5.18; Spanish has no grade, so no limit applies.)
 TEST_F(CliE2eTest, MaxPatientReadingGradeRefusesHarderPatientTextsNamingTheGrade) {
   WriteFileOrDie(dir_.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kPublisher), "\n"));
-  ServerProcess server(FreePort(), {"--db=" + dir_.File("graded.db"),
-                                    "--auth_tokens_file=" + dir_.File("tokens"),
-                                    "--max_patient_reading_grade=6"});
+  ServerProcess server(
+      FreePort(), {"--db=" + dir_.File("graded.db"), "--auth_tokens_file=" + dir_.File("tokens"),
+                   "--max_patient_reading_grade=6"});
   const std::string at = absl::StrCat("--server=127.0.0.1:", server.port());
   const std::string token = std::string("--token=") + kPublisher;
   nlohmann::json seed = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
@@ -676,8 +679,7 @@ TEST_F(CliE2eTest, MaxPatientReadingGradeRefusesHarderPatientTextsNamingTheGrade
   Cli refused = RunCli({"publish", dir_.File("patient.json"), token, at});
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_THAT(refused.output, StartsWith("healthcontent: invalid_argument: "));
-  EXPECT_THAT(refused.output,
-              HasSubstr("\n  article: reads at Flesch-Kincaid grade 9.43 ("));
+  EXPECT_THAT(refused.output, HasSubstr("\n  article: reads at Flesch-Kincaid grade 9.43 ("));
   EXPECT_THAT(refused.output, HasSubstr("above this server's limit of 6.0 for patient articles "
                                         "(--max_patient_reading_grade)"));
 
@@ -721,18 +723,17 @@ TEST_F(CliE2eTest, ARestoredPrimaryBehindItsBundleRefusesWritesUntilRecovered) {
     const std::string at = absl::StrCat("--server=127.0.0.1:", behind.port());
     Cli refused = RunCli({"import", "--format=medlineplus", token, at, medlineplus});
     EXPECT_EQ(refused.exit_code, 1) << refused.output;
-    EXPECT_THAT(refused.output,
-                HasSubstr(": writes are refused: the database " + restored +
-                          " ends at change sequence 14 but bundle " + bundles +
-                          "/bundle-000000000016-"));
+    EXPECT_THAT(refused.output, HasSubstr(": writes are refused: the database " + restored +
+                                          " ends at change sequence 14 but bundle " + bundles +
+                                          "/bundle-000000000016-"));
     EXPECT_THAT(refused.output, HasSubstr("announces change sequence 16"));
     Cli read = RunCli({"get", kSeed, at});
     EXPECT_EQ(read.exit_code, 0) << read.output;
   }
   Cli recovered = RunCli({"recover", "--db=" + restored, "--bundle-dir=" + bundles});
   ASSERT_EQ(recovered.exit_code, 0) << recovered.output;
-  EXPECT_THAT(recovered.output,
-              HasSubstr("database: newest change 14\nbundle: " + bundles + "/bundle-000000000016-"));
+  EXPECT_THAT(recovered.output, HasSubstr("database: newest change 14\nbundle: " + bundles +
+                                          "/bundle-000000000016-"));
   EXPECT_THAT(recovered.output,
               HasSubstr("took the bundle's content: it is newer than the database\n"
                         "recorded PRIMARY_RESTORED at sequence 1000016; the next change is "

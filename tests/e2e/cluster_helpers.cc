@@ -20,16 +20,15 @@ namespace healthcontent::testing {
 
 namespace {
 
-std::unique_ptr<v1::ArticleService::Stub> Stub(const std::string& target,
-                                               int max_attempts = 1) {
+std::unique_ptr<v1::ArticleService::Stub> Stub(const std::string& target, int max_attempts = 1) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
   if (max_attempts > 1) {
-    args.SetServiceConfigJSON(absl::StrCat(
-        R"({"methodConfig":[{"name":[{"service":"healthcontent.v1.ArticleService"}],)",
-        R"("retryPolicy":{"maxAttempts":)", max_attempts,
-        R"(,"initialBackoff":"0.01s","maxBackoff":"0.1s","backoffMultiplier":2,)",
-        R"("retryableStatusCodes":["UNAVAILABLE"]}}]})"));
+    args.SetServiceConfigJSON(
+        absl::StrCat(R"({"methodConfig":[{"name":[{"service":"healthcontent.v1.ArticleService"}],)",
+                     R"("retryPolicy":{"maxAttempts":)", max_attempts,
+                     R"(,"initialBackoff":"0.01s","maxBackoff":"0.1s","backoffMultiplier":2,)",
+                     R"("retryableStatusCodes":["UNAVAILABLE"]}}]})"));
   }
   return v1::ArticleService::NewStub(
       grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
@@ -146,8 +145,8 @@ double MetricValue(const std::string& scrape, const std::string& name,
 
 nlohmann::json CutBundle(const std::string& db, const std::string& out_dir) {
   std::string output;
-  const std::string command = absl::StrCat(BinaryDir(), "/src/healthcontent bundle --db='", db,
-                                           "' --out='", out_dir, "'");
+  const std::string command =
+      absl::StrCat(BinaryDir(), "/src/healthcontent bundle --db='", db, "' --out='", out_dir, "'");
   int exit_code = RunCommand(command, &output);
   EXPECT_EQ(exit_code, 0) << command << "\n" << output;
   nlohmann::json manifest = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);

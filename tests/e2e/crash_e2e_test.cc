@@ -96,8 +96,8 @@ TEST(CrashE2eTest, AcknowledgedPublishesSurviveSigkill) {
     int port = FreePort();
     ServerProcess server(port, {"--db=" + db, "--bootstrap_dir=" + SourceDir() + "/data",
                                 "--auth_tokens_file=" + dir.File("tokens")});
-    auto stub = v1::ArticleService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    auto stub = v1::ArticleService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
     std::atomic<bool> stop{false};
     std::thread client([&] {
       while (!stop.load()) {

@@ -86,16 +86,17 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
 }
 
 Seen FromChange(const v1::Change& change) {
-  return {change.sequence(), change.kind(),  change.resource(), change.revision_id(),
-          change.etag(),     Micros(change.commit_time()), absl::Now()};
+  return {change.sequence(),    change.kind(), change.resource(),
+          change.revision_id(), change.etag(), Micros(change.commit_time()),
+          absl::Now()};
 }
 
 // Follows WatchChanges from `since` on its own thread until Stop().
 class Follower {
  public:
   Follower(const std::string& target, int64_t since) {
-    stub_ = v1::ChangeService::NewStub(
-        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    stub_ =
+        v1::ChangeService::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
     thread_ = std::thread([this, since] {
       v1::WatchChangesRequest request;
       request.set_since(since);
@@ -142,11 +143,13 @@ class DisasterRecoveryE2eTest : public ::testing::Test {
     config_ = dir_.File("litestream.yml");
     WriteFileOrDie(config_, absl::StrCat("addr: \"127.0.0.1:", litestream_port_, "\"\n",
                                          "dbs:\n"
-                                         "  - path: ", db_, "\n",
+                                         "  - path: ",
+                                         db_, "\n",
                                          "    monitor-interval: 100ms\n"
                                          "    replicas:\n"
                                          "      - type: file\n"
-                                         "        path: ", dir_.File("wal-replica"), "\n",
+                                         "        path: ",
+                                         dir_.File("wal-replica"), "\n",
                                          "        sync-interval: 100ms\n"
                                          "        snapshot-interval: 24h\n"
                                          "        retention: 72h\n"));
@@ -158,12 +161,12 @@ class DisasterRecoveryE2eTest : public ::testing::Test {
 
   void StartPrimary() {
     primary_ = std::make_unique<ServerProcess>(
-        port_, std::vector<std::string>{
-                   "--db=" + db_, "--bootstrap_dir=" + SourceDir() + "/data",
-                   "--auth_tokens_file=" + dir_.File("tokens"), "--bundle_dir=" + bundles_,
-                   absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port_),
-                   absl::StrCat("--litestream_metrics=http://127.0.0.1:", litestream_port_,
-                                "/metrics")});
+        port_,
+        std::vector<std::string>{
+            "--db=" + db_, "--bootstrap_dir=" + SourceDir() + "/data",
+            "--auth_tokens_file=" + dir_.File("tokens"), "--bundle_dir=" + bundles_,
+            absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port_),
+            absl::StrCat("--litestream_metrics=http://127.0.0.1:", litestream_port_, "/metrics")});
     litestream_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{LitestreamPath(), "replicate", "-config", config_});
   }
@@ -176,8 +179,7 @@ class DisasterRecoveryE2eTest : public ::testing::Test {
     // A day each, all in the past (so each is in force on its own day,
     // and the newest is the article's current revision) for 27,000
     // publishes; the next review date follows from it.
-    *request.mutable_article()->mutable_review_date() =
-        ToProtoDate(absl::CivilDay(1950, 1, 1) + k);
+    *request.mutable_article()->mutable_review_date() = ToProtoDate(absl::CivilDay(1950, 1, 1) + k);
     request.mutable_article()->clear_next_review_date();
     request.set_request_id(absl::StrCat("dr-", k));
     auto stub = v1::ArticleService::NewStub(
@@ -208,13 +210,12 @@ TEST_F(DisasterRecoveryE2eTest, LosingThePrimarysDiskLosesNothingAcknowledgedOut
   ASSERT_FALSE(HasFailure());
   CutBundle(db_, bundles_);  // the bootstrap content, for the replica
   const int replica_port = FreePort();
-  ServerProcess replica(replica_port, {"--read_only", "--bundle_dir=" + bundles_,
-                                       "--bundle_poll_interval=200ms"});
+  ServerProcess replica(
+      replica_port, {"--read_only", "--bundle_dir=" + bundles_, "--bundle_poll_interval=200ms"});
   ASSERT_FALSE(HasFailure());
   // Litestream has the database before anything counts.
   ASSERT_TRUE(WaitFor(20, [&] {
-    return MetricValue(ScrapeMetrics(metrics_port_), "healthcontent_replication_lag_seconds") ==
-           0;
+    return MetricValue(ScrapeMetrics(metrics_port_), "healthcontent_replication_lag_seconds") == 0;
   })) << litestream_->Log();
 
   int64_t cursor = 0;  // the last sequence the follower saw
@@ -254,8 +255,8 @@ TEST_F(DisasterRecoveryE2eTest, LosingThePrimarysDiskLosesNothingAcknowledgedOut
     std::atomic<double> max_lag{0};
     std::thread sampler([&] {
       while (!stop.load()) {
-        const double lag = MetricValue(ScrapeMetrics(metrics_port_),
-                                       "healthcontent_replication_lag_seconds");
+        const double lag =
+            MetricValue(ScrapeMetrics(metrics_port_), "healthcontent_replication_lag_seconds");
         if (lag > max_lag.load()) max_lag = lag;
         absl::SleepFor(absl::Milliseconds(100));
       }
@@ -284,9 +285,9 @@ TEST_F(DisasterRecoveryE2eTest, LosingThePrimarysDiskLosesNothingAcknowledgedOut
     // --- the replacement, the documented way --------------------------------
     std::string output;
     const std::string restore = absl::StrCat(
-        "LITESTREAM='", LitestreamPath(), "' HEALTHCONTENT='", BinaryDir(),
-        "/src/healthcontent' '", SourceDir(), "/deploy/litestream/restore-primary' --db='", db_,
-        "' --config='", config_, "' --bundle-dir='", bundles_, "' 2>&1");
+        "LITESTREAM='", LitestreamPath(), "' HEALTHCONTENT='", BinaryDir(), "/src/healthcontent' '",
+        SourceDir(), "/deploy/litestream/restore-primary' --db='", db_, "' --config='", config_,
+        "' --bundle-dir='", bundles_, "' 2>&1");
     ASSERT_EQ(RunCommand(restore, &output), 0) << output;
     EXPECT_NE(output.find("restored " + db_ + " from the replica"), std::string::npos) << output;
     EXPECT_NE(output.find("recorded PRIMARY_RESTORED at sequence"), std::string::npos) << output;
@@ -295,11 +296,14 @@ TEST_F(DisasterRecoveryE2eTest, LosingThePrimarysDiskLosesNothingAcknowledgedOut
 
     // The restored feed, through the API: everything up to the fence.
     Follower restored(target(), 0);
-    ASSERT_TRUE(WaitFor(20, [&] {
-      auto seen = restored.seen();
-      return !seen.empty() && seen.back().kind == v1::Change::PRIMARY_RESTORED &&
-             seen.back().sequence > cursor;
-    })) << "no PRIMARY_RESTORED fence past " << cursor;
+    ASSERT_TRUE(WaitFor(20,
+                        [&] {
+                          auto seen = restored.seen();
+                          return !seen.empty() &&
+                                 seen.back().kind == v1::Change::PRIMARY_RESTORED &&
+                                 seen.back().sequence > cursor;
+                        }))
+        << "no PRIMARY_RESTORED fence past " << cursor;
     restored.Stop();
     std::map<int64_t, Seen> feed;
     for (const Seen& s : restored.seen()) feed[s.sequence] = s;
@@ -435,8 +439,7 @@ TEST_F(DisasterRecoveryE2eTest, LosingThePrimarysDiskLosesNothingAcknowledgedOut
         {"rate", rate},
         {"publishers", publishers},
         {"acked", acked.size()},
-        {"acked_per_second",
-         acked.size() / absl::ToDoubleSeconds(lost_at - started)},
+        {"acked_per_second", acked.size() / absl::ToDoubleSeconds(lost_at - started)},
         {"lost", lost},
         {"oldest_lost_ms", absl::ToDoubleMilliseconds(oldest_lost)},
         {"max_lag_gauge_s", max_lag.load()},

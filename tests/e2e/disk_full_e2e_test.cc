@@ -47,10 +47,11 @@ TEST(DiskFullE2eTest, PublishFailsCleanlyAndRecoversWhenSpaceReturns) {
 
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex("hct_disk"), "\n"));
   int port = FreePort();
-  ServerProcess server(port, {"--db=" + mnt + "/full.db", "--bootstrap_dir=" + SourceDir() + "/data",
-                              "--auth_tokens_file=" + dir.File("tokens")});
-  auto stub = v1::ArticleService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  ServerProcess server(port,
+                       {"--db=" + mnt + "/full.db", "--bootstrap_dir=" + SourceDir() + "/data",
+                        "--auth_tokens_file=" + dir.File("tokens")});
+  auto stub = v1::ArticleService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   v1::PublishArticleRevisionRequest request = SeedPublishRequest();
   auto publish = [&](int day_offset) {
     *request.mutable_article()->mutable_review_date() =

@@ -22,9 +22,9 @@ class KnowledgeE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     WriteFileOrDie(dir_->File("tokens"), absl::StrCat("publisher ", Sha256Hex(kToken), "\n"));
-    server_ = new ServerProcess(FreePort(), {"--db=" + dir_->File("e2e.db"),
-                                             "--bootstrap_dir=" + SourceDir() + "/data",
-                                             "--auth_tokens_file=" + dir_->File("tokens")});
+    server_ = new ServerProcess(
+        FreePort(), {"--db=" + dir_->File("e2e.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                     "--auth_tokens_file=" + dir_->File("tokens")});
     const std::string nhs = SourceDir() + "/tests/fixtures/corpus/nhs-website-content-api/";
     std::string out;
     const int code = RunCommand(
@@ -54,10 +54,10 @@ TempDir* KnowledgeE2eTest::dir_ = nullptr;
 ServerProcess* KnowledgeE2eTest::server_ = nullptr;
 
 TEST_F(KnowledgeE2eTest, BufCurlFindsTheSeedArticleByIcd10CmAndSnomedCt) {
-  CurlResult result = BufCurl(
-      server_->url(), kMethod,
-      R"({"criteria":[{"coding":{"system":"2.16.840.1.113883.6.90","code":"Z51.12"}},)"
-      R"({"coding":{"system":"http://snomed.info/sct","code":"76334006"}}]})");
+  CurlResult result =
+      BufCurl(server_->url(), kMethod,
+              R"({"criteria":[{"coding":{"system":"2.16.840.1.113883.6.90","code":"Z51.12"}},)"
+              R"({"coding":{"system":"http://snomed.info/sct","code":"76334006"}}]})");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   ASSERT_EQ(result.json["results"].size(), 2u) << result.output;
   for (int i = 0; i < 2; ++i) {

@@ -64,27 +64,27 @@ TEST(NginxE2eTest, TwoReplicasBehindNginx) {
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kToken), "\n"));
   const std::string bundles = dir.File("bundles");
 
-  ServerProcess primary(FreePort(), {"--db=" + dir.File("primary.db"),
-                                     "--bootstrap_dir=" + SourceDir() + "/data",
-                                     "--auth_tokens_file=" + dir.File("tokens")});
+  ServerProcess primary(
+      FreePort(), {"--db=" + dir.File("primary.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                   "--auth_tokens_file=" + dir.File("tokens")});
   CutBundle(dir.File("primary.db"), bundles);
   const int metrics[2] = {FreePort(), FreePort()};
   std::vector<std::unique_ptr<ServerProcess>> replicas;
   for (int i = 0; i < 2; ++i) {
     replicas.push_back(std::make_unique<ServerProcess>(
-        FreePort(), std::vector<std::string>{
-                        "--read_only", "--bundle_dir=" + bundles, "--bundle_poll_interval=200ms",
-                        absl::StrCat("--metrics_listen=127.0.0.1:", metrics[i]),
-                        "--rpc_log_sample=0"}));
+        FreePort(),
+        std::vector<std::string>{
+            "--read_only", "--bundle_dir=" + bundles, "--bundle_poll_interval=200ms",
+            absl::StrCat("--metrics_listen=127.0.0.1:", metrics[i]), "--rpc_log_sample=0"}));
   }
 
   const int port = FreePort();
   const std::string target = absl::StrCat("127.0.0.1:", port);
   const std::string run_dir = dir.File("nginx");
   std::string output;
-  ASSERT_EQ(RunCommand("mkdir -p " + run_dir + " && chmod 755 " + dir.path() + " " + run_dir,
-                       &output),
-            0);
+  ASSERT_EQ(
+      RunCommand("mkdir -p " + run_dir + " && chmod 755 " + dir.path() + " " + run_dir, &output),
+      0);
   const std::string render = absl::StrCat(
       SourceDir(), "/deploy/nginx/render --listen=", target,
       " --primary=127.0.0.1:", primary.port(), " --replica=127.0.0.1:", replicas[0]->port(),

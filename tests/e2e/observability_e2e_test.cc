@@ -36,10 +36,10 @@ std::vector<nlohmann::json> RpcLines(const std::string& log) {
 TEST(ObservabilityE2eTest, MetricsMoveWithCallsAndEveryCallHasOneLogLine) {
   TempDir dir;
   const int metrics_port = FreePort();
-  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
-                                    "--bootstrap_dir=" + SourceDir() + "/data",
-                                    absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-                                    "--rpc_log_sample=1"});
+  ServerProcess server(
+      FreePort(),
+      {"--db=" + dir.File("hc.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+       absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port), "--rpc_log_sample=1"});
   const std::string target = absl::StrCat("127.0.0.1:", server.port());
 
   const std::string before = ScrapeMetrics(metrics_port);
@@ -53,8 +53,8 @@ TEST(ObservabilityE2eTest, MetricsMoveWithCallsAndEveryCallHasOneLogLine) {
   EXPECT_GE(MetricValue(before, "healthcontent_write_transactions"), 0);
   EXPECT_GE(MetricValue(before, "healthcontent_writes"),
             MetricValue(before, "healthcontent_write_transactions"));
-  const double ok_before =
-      std::max(0.0, MetricValue(before, "healthcontent_rpc_requests_total", {kGetArticle, "code=\"OK\""}));
+  const double ok_before = std::max(
+      0.0, MetricValue(before, "healthcontent_rpc_requests_total", {kGetArticle, "code=\"OK\""}));
 
   v1::Article article;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(GetSeed(target, &article).ok());
@@ -116,14 +116,14 @@ TEST(ObservabilityE2eTest, MetricsMoveWithCallsAndEveryCallHasOneLogLine) {
 
 TEST(ObservabilityE2eTest, SamplingZeroLogsOnlyFailuresAndLevelErrorSilencesThem) {
   TempDir dir;
-  ServerProcess sampled(FreePort(), {"--db=" + dir.File("a.db"),
-                                     "--bootstrap_dir=" + SourceDir() + "/data",
-                                     "--rpc_log_sample=0"});
+  ServerProcess sampled(FreePort(),
+                        {"--db=" + dir.File("a.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                         "--rpc_log_sample=0"});
   v1::Article article;
   const std::string target = absl::StrCat("127.0.0.1:", sampled.port());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(GetSeed(target, &article).ok());
-  auto stub = v1::ArticleService::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  auto stub =
+      v1::ArticleService::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   v1::GetArticleRequest request;
   request.set_name("articles/Not A Slug");
@@ -138,9 +138,9 @@ TEST(ObservabilityE2eTest, SamplingZeroLogsOnlyFailuresAndLevelErrorSilencesThem
   }
   EXPECT_EQ(get_lines, 1) << sampled.Log();
 
-  ServerProcess quiet(FreePort(), {"--db=" + dir.File("b.db"),
-                                   "--bootstrap_dir=" + SourceDir() + "/data",
-                                   "--log_level=error"});
+  ServerProcess quiet(FreePort(),
+                      {"--db=" + dir.File("b.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                       "--log_level=error"});
   grpc::ClientContext context2;
   auto stub2 = v1::ArticleService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", quiet.port()), grpc::InsecureChannelCredentials()));

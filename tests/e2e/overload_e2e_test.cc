@@ -149,10 +149,10 @@ TEST(OverloadE2eTest, AStreamFloodIsRefusedWhilePoliteReadsAllSucceed) {
   TempDir dir;
   const int metrics_port = FreePort();
   // Default limits: 20 streams per client, 1,000 in all, 512 MiB.
-  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
-                                    "--bootstrap_dir=" + SourceDir() + "/data",
-                                    absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-                                    "--rpc_log_sample=0"});
+  ServerProcess server(
+      FreePort(),
+      {"--db=" + dir.File("hc.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+       absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port), "--rpc_log_sample=0"});
   const std::string target = absl::StrCat("127.0.0.1:", server.port());
   // Read only by the RSS bound below, which sanitized builds skip.
   [[maybe_unused]] const int64_t rss_before = ProcessRss(server.pid());
@@ -188,8 +188,7 @@ TEST(OverloadE2eTest, AStreamFloodIsRefusedWhilePoliteReadsAllSucceed) {
 
   const std::string scrape = ScrapeMetrics(metrics_port);
   EXPECT_EQ(MetricValue(scrape, "healthcontent_watch_streams_open"), 20);
-  EXPECT_EQ(MetricValue(scrape, "healthcontent_watch_streams_refused_client_total"),
-            kStreams - 20);
+  EXPECT_EQ(MetricValue(scrape, "healthcontent_watch_streams_refused_client_total"), kStreams - 20);
   EXPECT_EQ(MetricValue(scrape, "healthcontent_watch_streams_refused_server_total"), 0);
   EXPECT_EQ(MetricValue(scrape, "healthcontent_memory_shedding"), 0);
 #if !defined(__SANITIZE_ADDRESS__)
@@ -201,11 +200,10 @@ TEST(OverloadE2eTest, AStreamFloodIsRefusedWhilePoliteReadsAllSucceed) {
 
 TEST(OverloadE2eTest, BehindATrustedProxyTheForwardedClientIsCounted) {
   TempDir dir;
-  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
-                                    "--bootstrap_dir=" + SourceDir() + "/data",
-                                    "--trusted_proxies=127.0.0.1,::1",
-                                    "--max_watch_streams_per_client=2",
-                                    "--max_watch_streams=5"});
+  ServerProcess server(FreePort(),
+                       {"--db=" + dir.File("hc.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                        "--trusted_proxies=127.0.0.1,::1", "--max_watch_streams_per_client=2",
+                        "--max_watch_streams=5"});
   const std::string target = absl::StrCat("127.0.0.1:", server.port());
   auto stub = StubOnNewConnection(target, 0);
   StreamFlood flood;
@@ -227,17 +225,17 @@ TEST(OverloadE2eTest, BehindATrustedProxyTheForwardedClientIsCounted) {
   ASSERT_TRUE(flood.WaitFor(1, 5, absl::Seconds(20)));
   flood.Open(stub.get(), 1, {{"x-forwarded-for", "192.0.2.10"}});
   ASSERT_TRUE(flood.WaitFor(2, 5, absl::Seconds(20)));
-  EXPECT_EQ(flood.Outcomes().count(
-                "8: this server already has 5 WatchChanges streams open, its limit "
-                "(--max_watch_streams); retry later or poll ListChanges"),
-            1u);
+  EXPECT_EQ(
+      flood.Outcomes().count("8: this server already has 5 WatchChanges streams open, its limit "
+                             "(--max_watch_streams); retry later or poll ListChanges"),
+      1u);
 }
 
 TEST(OverloadE2eTest, ForwardedForFromAnUntrustedPeerIsIgnored) {
   TempDir dir;
-  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
-                                    "--bootstrap_dir=" + SourceDir() + "/data",
-                                    "--max_watch_streams_per_client=1"});
+  ServerProcess server(FreePort(),
+                       {"--db=" + dir.File("hc.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                        "--max_watch_streams_per_client=1"});
   auto stub = StubOnNewConnection(absl::StrCat("127.0.0.1:", server.port()), 0);
   StreamFlood flood;
   flood.Open(stub.get(), 1, {{"x-forwarded-for", "203.0.113.1"}});
@@ -260,17 +258,19 @@ TEST(OverloadE2eTest, OverTheMemoryBoundNewCallsAreShedAndHealthStaysServing) {
 #endif
   TempDir dir;
   const int metrics_port = FreePort();
-  ServerProcess server(FreePort(), {"--db=" + dir.File("hc.db"),
-                                    "--bootstrap_dir=" + SourceDir() + "/data",
-                                    absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-                                    "--memory_limit_bytes=1048576"});
+  ServerProcess server(
+      FreePort(),
+      {"--db=" + dir.File("hc.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+       absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port), "--memory_limit_bytes=1048576"});
   const std::string target = absl::StrCat("127.0.0.1:", server.port());
   v1::Article article;
   grpc::Status status;
-  ASSERT_TRUE(WaitFor(10, [&] {
-    status = GetSeed(target, &article);
-    return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
-  })) << status.error_code() << ": " << status.error_message();
+  ASSERT_TRUE(WaitFor(10,
+                      [&] {
+                        status = GetSeed(target, &article);
+                        return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+                      }))
+      << status.error_code() << ": " << status.error_message();
   EXPECT_EQ(status.error_message(),
             "the server is over its memory bound (--memory_limit_bytes) and refuses new calls "
             "until it recovers; retry in a second");
@@ -288,9 +288,9 @@ TEST(OverloadE2eTest, OverTheMemoryBoundNewCallsAreShedAndHealthStaysServing) {
 
 TEST(OverloadE2eTest, ABadTrustedProxiesFlagStopsTheStartNamingTheEntry) {
   TempDir dir;
-  const std::string command =
-      absl::StrCat(BinaryDir(), "/src/healthcontent-server --listen=127.0.0.1:0 --db=",
-                   dir.File("hc.db"), " --trusted_proxies=127.0.0.1,nginx.local 2>&1");
+  const std::string command = absl::StrCat(
+      BinaryDir(), "/src/healthcontent-server --listen=127.0.0.1:0 --db=", dir.File("hc.db"),
+      " --trusted_proxies=127.0.0.1,nginx.local 2>&1");
   std::string output;
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);

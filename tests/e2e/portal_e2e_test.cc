@@ -44,15 +44,17 @@ class PortalE2eTest : public ::testing::Test {
 };
 
 TEST_F(PortalE2eTest, FilteredAndOrderedListings) {
-  CurlResult r = Call("healthcontent.v1.ArticleService/ListArticles",
-                      R"({"filter":"therapy_type = \"therapyTypes/monoclonal-antibodies\" AND review_date >= 2023-01-01","orderBy":"review_date desc"})");
+  CurlResult r = Call(
+      "healthcontent.v1.ArticleService/ListArticles",
+      R"({"filter":"therapy_type = \"therapyTypes/monoclonal-antibodies\" AND review_date >= 2023-01-01","orderBy":"review_date desc"})");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(r.json["articles"].size(), 1u) << r.output;
   EXPECT_EQ(r.json["articles"][0]["name"], "articles/biological-therapy-for-cancer");
   EXPECT_FALSE(r.json["articles"][0].contains("sections"));  // BASIC by default
 
-  r = Call("healthcontent.v1.ArticleService/ListArticles",
-           R"({"filter":"therapy_type = \"therapyTypes/monoclonal-antibodies\" AND review_date >= 2024-01-01"})");
+  r = Call(
+      "healthcontent.v1.ArticleService/ListArticles",
+      R"({"filter":"therapy_type = \"therapyTypes/monoclonal-antibodies\" AND review_date >= 2024-01-01"})");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_FALSE(r.json.contains("articles")) << r.output;
 
@@ -71,8 +73,8 @@ TEST_F(PortalE2eTest, FilteredAndOrderedListings) {
 }
 
 TEST_F(PortalE2eTest, SearchWithSnippets) {
-  CurlResult r = Call("healthcontent.v1.ArticleService/SearchArticles",
-                      R"({"query":"checkpoint"})");
+  CurlResult r =
+      Call("healthcontent.v1.ArticleService/SearchArticles", R"({"query":"checkpoint"})");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(r.json["results"].size(), 1u) << r.output;
   EXPECT_EQ(r.json["results"][0]["article"]["name"], "articles/biological-therapy-for-cancer");
@@ -84,8 +86,9 @@ TEST_F(PortalE2eTest, SearchWithSnippets) {
 
 TEST_F(PortalE2eTest, DiffBetweenTwoReviews) {
   Publish2024();
-  CurlResult r = Call("healthcontent.v1.ArticleService/DiffArticleRevisions",
-                      R"({"name":"articles/biological-therapy-for-cancer","fromRevision":"2023-05-19","toRevision":"2024-06-03"})");
+  CurlResult r = Call(
+      "healthcontent.v1.ArticleService/DiffArticleRevisions",
+      R"({"name":"articles/biological-therapy-for-cancer","fromRevision":"2023-05-19","toRevision":"2024-06-03"})");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(r.json["sections"].size(), 2u) << r.output;
   std::set<std::string> kinds;

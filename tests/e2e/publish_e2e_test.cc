@@ -35,9 +35,8 @@ class PublishE2eTest : public ::testing::Test {
     nlohmann::json request = nlohmann::json::parse(ReadFileOrDie(SeedRequestPath()));
     request["article"]["reviewDate"] = {{"year", 2024}, {"month", 6}, {"day", 3}};
     return absl::StrReplaceAll(
-        request.dump(),
-        {{"Biological therapy for cancer is a very active area of cancer research.",
-          "Biological therapy for cancer is a very active area of research."}});
+        request.dump(), {{"Biological therapy for cancer is a very active area of cancer research.",
+                          "Biological therapy for cancer is a very active area of research."}});
   }
 
   // Revision2024() with its review date replaced.
@@ -76,8 +75,9 @@ TEST_F(PublishE2eTest, PublishA2024ReviewThenReadByReviewDate) {
   EXPECT_EQ(as_of.json["revisionId"], "2023-05-19");
   EXPECT_THAT(as_of.output, HasSubstr("a very active area of cancer research."));
 
-  CurlResult old = Call("GetArticleRevision",
-                        R"({"name":"articles/biological-therapy-for-cancer/revisions/2023-05-19"})");
+  CurlResult old =
+      Call("GetArticleRevision",
+           R"({"name":"articles/biological-therapy-for-cancer/revisions/2023-05-19"})");
   ASSERT_EQ(old.exit_code, 0) << old.output;
   EXPECT_EQ(old.json["revisionId"], "2023-05-19");
 
@@ -91,7 +91,10 @@ TEST_F(PublishE2eTest, PublishA2024ReviewThenReadByReviewDate) {
 
   // A conditional read with the current etag says so without the body.
   std::string etag = latest.json["etag"];
-  CurlResult same = Call("GetArticle", absl::StrCat(R"({"name":"articles/biological-therapy-for-cancer","ifNoneMatch":")", etag, "\"}"));
+  CurlResult same =
+      Call("GetArticle",
+           absl::StrCat(R"({"name":"articles/biological-therapy-for-cancer","ifNoneMatch":")", etag,
+                        "\"}"));
   ASSERT_EQ(same.exit_code, 0) << same.output;
   EXPECT_EQ(same.json["notModified"], true);
   EXPECT_FALSE(same.json.contains("sections"));

@@ -65,9 +65,9 @@ TEST_F(ReadE2eTest, ReflectionDescribesArticle) {
       found = true;
       std::vector<std::string> fields;
       for (const auto& f : message.field()) fields.push_back(f.name());
-      for (const char* want : {"name", "title", "summary", "sections", "therapy_types",
-                               "references", "review_date", "revision_id", "publisher",
-                               "language_code", "etag"}) {
+      for (const char* want :
+           {"name", "title", "summary", "sections", "therapy_types", "references", "review_date",
+            "revision_id", "publisher", "language_code", "etag"}) {
         EXPECT_THAT(fields, ::testing::Contains(want));
       }
     }
@@ -131,8 +131,8 @@ TEST_F(ReadE2eTest, ErrorsNameTheField) {
   EXPECT_EQ(result.json["code"], "invalid_argument") << result.output;
   EXPECT_THAT(result.json["message"].get<std::string>(), HasSubstr("name: "));
   EXPECT_EQ(result.json["details"][0]["type"], "google.rpc.BadRequest");
-  result = BufCurl(server_->url(), "healthcontent.v1.ArticleService/ListArticles",
-                   R"({"pageSize":-5})");
+  result =
+      BufCurl(server_->url(), "healthcontent.v1.ArticleService/ListArticles", R"({"pageSize":-5})");
   EXPECT_EQ(result.json["code"], "invalid_argument") << result.output;
   EXPECT_EQ(result.json["message"], "page_size: must not be negative, got -5");
   result = BufCurl(server_->url(), "healthcontent.v1.ArticleService/GetArticle",
@@ -143,8 +143,8 @@ TEST_F(ReadE2eTest, ErrorsNameTheField) {
 
 TEST(ServerLifecycleE2eTest, SigtermDrainsAndExitsZeroAndReflectionCanBeOff) {
   TempDir dir;
-  ServerProcess server(FreePort(), {"--db=" + dir.File("x.db"), "--reflection=false",
-                                    "--grace_period=2s"});
+  ServerProcess server(FreePort(),
+                       {"--db=" + dir.File("x.db"), "--reflection=false", "--grace_period=2s"});
   CurlResult result = BufCurl(server.url(), "", "", {"--list-services"});
   EXPECT_NE(result.exit_code, 0) << result.output;
   EXPECT_EQ(server.Stop(SIGTERM), 0);

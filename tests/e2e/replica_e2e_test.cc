@@ -35,9 +35,9 @@ class ReplicaE2eTest : public ::testing::Test {
     WriteFileOrDie(dir_.File("tokens"), absl::StrCat("publisher ", Sha256Hex(kToken), "\n"));
     primary_port_ = FreePort();
     primary_ = std::make_unique<ServerProcess>(
-        primary_port_,
-        std::vector<std::string>{"--db=" + dir_.File("primary.db"), "--bootstrap_dir=" + SourceDir() + "/data",
-                                 "--auth_tokens_file=" + dir_.File("tokens")});
+        primary_port_, std::vector<std::string>{"--db=" + dir_.File("primary.db"),
+                                                "--bootstrap_dir=" + SourceDir() + "/data",
+                                                "--auth_tokens_file=" + dir_.File("tokens")});
     bundles_ = dir_.File("bundles");
   }
 
@@ -74,7 +74,8 @@ TEST_F(ReplicaE2eTest, ServesTheBundleAndRefusesWritesNamingThePrimary) {
   auto replica = StartReplica("200ms");
   EXPECT_EQ(ServedRevision(*replica), "2023-05-19");
 
-  grpc::Status write = PublishSeedRevision(Target(*replica), kToken, absl::CivilDay(2024, 1, 10), "");
+  grpc::Status write =
+      PublishSeedRevision(Target(*replica), kToken, absl::CivilDay(2024, 1, 10), "");
   EXPECT_EQ(write.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(write.error_message(), HasSubstr("read-only replica"));
   EXPECT_THAT(write.error_message(), HasSubstr(Primary()));
@@ -91,15 +92,13 @@ TEST_F(ReplicaE2eTest, WithoutABundleItIsNotServingAndStartsServingWhenOneArrive
   const std::string log = dir_.File("replica.log");
   std::string ignored;
   RunCommand(absl::StrCat(BinaryDir(), "/src/healthcontent-server --listen=127.0.0.1:", port,
-                          " --read_only --bundle_dir=", bundles_,
-                          " --bundle_poll_interval=100ms >", log, " 2>&1 & echo $! >",
-                          dir_.File("replica.pid")),
+                          " --read_only --bundle_dir=", bundles_, " --bundle_poll_interval=100ms >",
+                          log, " 2>&1 & echo $! >", dir_.File("replica.pid")),
              &ignored);
   const std::string target = absl::StrCat("127.0.0.1:", port);
   v1::Article article;
   ASSERT_TRUE(WaitFor(20, [&] {  // until it listens
-    return GetSeed(target, &article).error_message().find("no content bundle") !=
-           std::string::npos;
+    return GetSeed(target, &article).error_message().find("no content bundle") != std::string::npos;
   })) << ReadFileOrDie(log);
   grpc::Status before = GetSeed(target, &article);
   EXPECT_EQ(before.error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -121,8 +120,9 @@ TEST_F(ReplicaE2eTest, SwitchesToNewerBundlesUnderLoadWithoutFailingACall) {
   ReadLoad load(Target(*replica), 4);
 
   // Five new reviews, each cut into a bundle while the replica serves.
-  const std::vector<absl::CivilDay> dates = {
-      absl::CivilDay(2023, 6, 1), absl::CivilDay(2023, 7, 1), absl::CivilDay(2023, 8, 1), absl::CivilDay(2023, 9, 1), absl::CivilDay(2023, 10, 2)};
+  const std::vector<absl::CivilDay> dates = {absl::CivilDay(2023, 6, 1), absl::CivilDay(2023, 7, 1),
+                                             absl::CivilDay(2023, 8, 1), absl::CivilDay(2023, 9, 1),
+                                             absl::CivilDay(2023, 10, 2)};
   int served_within_ms_max = 0;
   for (const absl::CivilDay& date : dates) {
     ASSERT_TRUE(PublishSeedRevision(Primary(), kToken, date, "").ok());
@@ -132,10 +132,10 @@ TEST_F(ReplicaE2eTest, SwitchesToNewerBundlesUnderLoadWithoutFailingACall) {
     ASSERT_TRUE(WaitFor(10, [&] { return ServedRevision(*replica) == want; }))
         << "the replica did not switch to the bundle with " << want << "\n"
         << replica->Log();
-    served_within_ms_max = std::max<int>(
-        served_within_ms_max, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - start)
-                                  .count());
+    served_within_ms_max =
+        std::max<int>(served_within_ms_max, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   load.Stop();
@@ -143,9 +143,8 @@ TEST_F(ReplicaE2eTest, SwitchesToNewerBundlesUnderLoadWithoutFailingACall) {
   EXPECT_THAT(load.Failures(), ::testing::IsEmpty()) << absl::StrJoin(load.Failures(), "\n");
   // Every revision served was a whole one of some bundle.
   for (const auto& [revision, count] : load.Revisions()) {
-    EXPECT_TRUE(revision == "2023-05-19" || revision == "2023-06-01" ||
-                revision == "2023-07-01" || revision == "2023-08-01" ||
-                revision == "2023-09-01" || revision == "2023-10-02")
+    EXPECT_TRUE(revision == "2023-05-19" || revision == "2023-06-01" || revision == "2023-07-01" ||
+                revision == "2023-08-01" || revision == "2023-09-01" || revision == "2023-10-02")
         << revision;
   }
   EXPECT_EQ(load.Revisions().count("2023-10-02"), 1u);

@@ -97,8 +97,7 @@ TEST(SearchE2eTest, AfterSigkillAndADeletedIndexSearchServesExactlyTheDatabase) 
   TempDir dir;
   const std::string db = dir.File("search.db");
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex("hct_search"), "\n"));
-  const std::vector<std::string> args = {"--db=" + db,
-                                         "--bootstrap_dir=" + SourceDir() + "/data",
+  const std::vector<std::string> args = {"--db=" + db, "--bootstrap_dir=" + SourceDir() + "/data",
                                          "--auth_tokens_file=" + dir.File("tokens")};
   const v1::PublishArticleRevisionRequest base = SeedPublishRequest();
 

@@ -21,16 +21,16 @@ using ::testing::HasSubstr;
 void MakeCertificates(const TempDir& dir) {
   const std::string d = dir.path();
   const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  std::string script = absl::StrCat(
-      "set -e; cd ", d, "; exec 2>openssl.log; ",
-      "openssl req -x509 ", key, " -keyout ca.key -out ca.pem -days 2 -subj /CN=hc-test-ca; ",
-      "openssl req ", key, " -keyout server.key -out server.csr -subj /CN=localhost; ",
-      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext; ",
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial ",
-      "-out server.pem -days 2 -extfile san.ext; ",
-      "openssl req ", key, " -keyout client.key -out client.csr -subj /CN=hc-test-client; ",
-      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial ",
-      "-out client.pem -days 2");
+  std::string script =
+      absl::StrCat("set -e; cd ", d, "; exec 2>openssl.log; ", "openssl req -x509 ", key,
+                   " -keyout ca.key -out ca.pem -days 2 -subj /CN=hc-test-ca; ", "openssl req ",
+                   key, " -keyout server.key -out server.csr -subj /CN=localhost; ",
+                   "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext; ",
+                   "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial ",
+                   "-out server.pem -days 2 -extfile san.ext; ", "openssl req ", key,
+                   " -keyout client.key -out client.csr -subj /CN=hc-test-client; ",
+                   "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial ",
+                   "-out client.pem -days 2");
   std::string out;
   ASSERT_EQ(RunCommand(script, &out), 0) << ReadFileOrDie(d + "/openssl.log");
 }
@@ -59,11 +59,11 @@ TEST(TlsE2eTest, TlsServerRefusesPlaintextAndServesTlsClients) {
   TempDir dir;
   MakeCertificates(dir);
   int port = FreePort();
-  ServerProcess server(port,
-                       {"--db=" + dir.File("t.db"), "--bootstrap_dir=" + SourceDir() + "/data",
-                        "--tls_cert=" + dir.File("server.pem"),
-                        "--tls_key=" + dir.File("server.key")},
-                       {"--cacert", dir.File("ca.pem")});
+  ServerProcess server(
+      port,
+      {"--db=" + dir.File("t.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+       "--tls_cert=" + dir.File("server.pem"), "--tls_key=" + dir.File("server.key")},
+      {"--cacert", dir.File("ca.pem")});
   grpc::Status plain = GetSeed(
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   EXPECT_EQ(plain.error_code(), grpc::UNAVAILABLE) << plain.error_message();
@@ -108,9 +108,9 @@ TEST(LimitsE2eTest, OversizeRequestIsResourceExhaustedAndOthersStillServed) {
   TempDir dir;
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex("hct_limits"), "\n"));
   int port = FreePort();
-  ServerProcess server(port, {"--db=" + dir.File("l.db"),
-                              "--bootstrap_dir=" + SourceDir() + "/data",
-                              "--auth_tokens_file=" + dir.File("tokens")});
+  ServerProcess server(port,
+                       {"--db=" + dir.File("l.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                        "--auth_tokens_file=" + dir.File("tokens")});
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);
   auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),

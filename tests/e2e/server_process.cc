@@ -11,8 +11,8 @@
 #include <chrono>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "testing/test_env.h"
@@ -39,8 +39,10 @@ namespace {
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -125,8 +127,8 @@ std::string ServerProcess::url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
 }
 
-CurlResult BufCurl(const std::string& base_url, const std::string& method,
-                   const std::string& body, const std::vector<std::string>& extra) {
+CurlResult BufCurl(const std::string& base_url, const std::string& method, const std::string& body,
+                   const std::vector<std::string>& extra) {
   std::vector<std::string> parts = {BufPath(), "curl", "--protocol", "grpc", "--timeout", "20s"};
   if (absl::StartsWith(base_url, "http://")) parts.push_back("--http2-prior-knowledge");
   for (const auto& e : extra) parts.push_back(e);

@@ -73,14 +73,14 @@ class ServerProcess {
 
 struct CurlResult {
   int exit_code = 0;
-  std::string output;  // stdout and stderr together
+  std::string output;   // stdout and stderr together
   nlohmann::json json;  // parsed output when it is JSON, else null
 };
 
 // buf curl --protocol grpc [--http2-prior-knowledge for http://] [extra...]
 // -d body url/method.
-CurlResult BufCurl(const std::string& base_url, const std::string& method,
-                   const std::string& body, const std::vector<std::string>& extra = {});
+CurlResult BufCurl(const std::string& base_url, const std::string& method, const std::string& body,
+                   const std::vector<std::string>& extra = {});
 
 // Path to the buf binary installed by scripts/install-deps.
 std::string BufPath();

@@ -72,9 +72,9 @@ TEST(SoakE2eTest, MixedLoadWithCancelsAndShortDeadlinesStaysHealthy) {
   TempDir dir;
   WriteFileOrDie(dir.File("tokens"), absl::StrCat("publisher ", Sha256Hex("hct_soak"), "\n"));
   int port = FreePort();
-  ServerProcess server(port, {"--db=" + dir.File("soak.db"),
-                              "--bootstrap_dir=" + SourceDir() + "/data",
-                              "--auth_tokens_file=" + dir.File("tokens")});
+  ServerProcess server(port,
+                       {"--db=" + dir.File("soak.db"), "--bootstrap_dir=" + SourceDir() + "/data",
+                        "--auth_tokens_file=" + dir.File("tokens")});
   const v1::PublishArticleRevisionRequest seed = SeedPublishRequest();
   std::atomic<bool> stop{false};
   std::atomic<int> published{0};
@@ -83,8 +83,8 @@ TEST(SoakE2eTest, MixedLoadWithCancelsAndShortDeadlinesStaysHealthy) {
   std::vector<std::string> unexpected;
 
   auto worker = [&](int id) {
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                       grpc::InsecureChannelCredentials());
+    auto channel =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     auto articles = v1::ArticleService::NewStub(channel);
     std::mt19937 rng(id);
     std::map<grpc::StatusCode, int64_t> local;
@@ -92,9 +92,9 @@ TEST(SoakE2eTest, MixedLoadWithCancelsAndShortDeadlinesStaysHealthy) {
     while (!stop.load()) {
       grpc::ClientContext context;
       int behaviour = rng() % 10;
-      context.set_deadline(std::chrono::system_clock::now() +
-                           (behaviour == 0 ? std::chrono::microseconds(200)
-                                           : std::chrono::microseconds(5'000'000)));
+      context.set_deadline(
+          std::chrono::system_clock::now() +
+          (behaviour == 0 ? std::chrono::microseconds(200) : std::chrono::microseconds(5'000'000)));
       std::thread canceller;
       if (behaviour == 1) {
         canceller = std::thread([&context, delay = rng() % 500] {
@@ -155,13 +155,13 @@ TEST(SoakE2eTest, MixedLoadWithCancelsAndShortDeadlinesStaysHealthy) {
   stop = true;
   for (auto& w : workers) w.join();
 
-  std::printf("soak %ds: ok=%lld cancelled=%lld deadline=%lld published=%d rss %lld->%lld kB, "
-              "fds %d->%d\n",
-              seconds, static_cast<long long>(seen[grpc::OK]),
-              static_cast<long long>(seen[grpc::CANCELLED]),
-              static_cast<long long>(seen[grpc::DEADLINE_EXCEEDED]), published.load(),
-              static_cast<long long>(rss_warm), static_cast<long long>(rss_end), fds_warm,
-              fds_end);
+  std::printf(
+      "soak %ds: ok=%lld cancelled=%lld deadline=%lld published=%d rss %lld->%lld kB, "
+      "fds %d->%d\n",
+      seconds, static_cast<long long>(seen[grpc::OK]),
+      static_cast<long long>(seen[grpc::CANCELLED]),
+      static_cast<long long>(seen[grpc::DEADLINE_EXCEEDED]), published.load(),
+      static_cast<long long>(rss_warm), static_cast<long long>(rss_end), fds_warm, fds_end);
   EXPECT_TRUE(unexpected.empty()) << unexpected.front();
   EXPECT_GT(seen[grpc::OK], 1000);
   EXPECT_GT(seen[grpc::CANCELLED] + seen[grpc::DEADLINE_EXCEEDED], 0);
@@ -186,8 +186,8 @@ TEST(ShutdownE2eTest, SigtermUnderLoadDrainsAndExitsZero) {
   int port = FreePort();
   ServerProcess server(port, {"--db=" + dir.File("stop.db"),
                               "--bootstrap_dir=" + SourceDir() + "/data", "--grace_period=5s"});
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
   // A health watcher and a change-feed watcher, both open before SIGTERM.
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext health_context;

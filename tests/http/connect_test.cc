@@ -77,7 +77,8 @@ TEST(ConnectErrorTest, EndStreamIsEmptyAfterSuccessAndCarriesTheError) {
   EXPECT_EQ(EndStreamJson(grpc::Status::OK), "{}");
   const nlohmann::json end = nlohmann::json::parse(
       EndStreamJson(grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down")));
-  EXPECT_EQ(end, (nlohmann::json{{"error", {{"code", "unavailable"}, {"message", "shutting down"}}}}));
+  EXPECT_EQ(end,
+            (nlohmann::json{{"error", {{"code", "unavailable"}, {"message", "shutting down"}}}}));
 }
 
 TEST(ConnectErrorTest, InvalidUtf8InAMessageIsReplacedNotThrown) {
@@ -145,8 +146,9 @@ TEST(CodecTest, JsonIsTheCanonicalMappingAndUnknownFieldsAreErrors) {
   EXPECT_EQ(request.name(), "articles/a");
   EXPECT_EQ(request.as_of().year(), 2024);
   EXPECT_EQ(request.view(), v1::ARTICLE_VIEW_BASIC);
-  EXPECT_EQ(Encode(Codec::kJson, request),
-            R"({"name":"articles/a","asOf":{"year":2024,"month":3,"day":1},"view":"ARTICLE_VIEW_BASIC"})");
+  EXPECT_EQ(
+      Encode(Codec::kJson, request),
+      R"({"name":"articles/a","asOf":{"year":2024,"month":3,"day":1},"view":"ARTICLE_VIEW_BASIC"})");
 
   v1::GetArticleRequest bad;
   absl::Status status = Decode(Codec::kJson, R"({"nmae":"articles/a"})", &bad);
@@ -188,9 +190,9 @@ TEST(RestRoutesTest, RulesMatchResourcePathsAndBindTheirVariables) {
   ASSERT_NE(routes.Match("/v1/therapyTypes", &bindings), nullptr);
   ASSERT_NE(routes.Match("/v1/changes", &bindings), nullptr);
 
-  for (const char* miss : {"/v1/articles/a/b", "/v1/articles/", "/v1/articles//x",
-                           "/v1/articles/..", "/v1/articles/.", "/v1/articles/a:nope",
-                           "/v2/articles", "v1/articles", "/v1/articles/a/revisions/..", ""}) {
+  for (const char* miss :
+       {"/v1/articles/a/b", "/v1/articles/", "/v1/articles//x", "/v1/articles/..", "/v1/articles/.",
+        "/v1/articles/a:nope", "/v2/articles", "v1/articles", "/v1/articles/a/revisions/..", ""}) {
     EXPECT_EQ(routes.Match(miss, &bindings), nullptr) << miss;
   }
 }
@@ -221,8 +223,9 @@ TEST(RestRoutesTest, QueryParametersSetFieldsByEitherNameOrRefuseNamingThem) {
 
   std::vector<std::pair<std::string, std::string>> query;
   ASSERT_TRUE(ParseQuery("filter=title%3A%22x%22&page_size=2&a+b=c+d&empty", &query).ok());
-  EXPECT_EQ(query, (std::vector<std::pair<std::string, std::string>>{
-                       {"filter", "title:\"x\""}, {"page_size", "2"}, {"a b", "c d"}, {"empty", ""}}));
+  EXPECT_EQ(query,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"filter", "title:\"x\""}, {"page_size", "2"}, {"a b", "c d"}, {"empty", ""}}));
   query.clear();
   EXPECT_FALSE(ParseQuery("x=%zz", &query).ok());
   EXPECT_FALSE(ParseQuery("x=%4", &query).ok());

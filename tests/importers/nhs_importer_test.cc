@@ -696,13 +696,15 @@ TEST(NhsImporterTest, ThePagesOwnSnomedCodesAreReadAndEmptyOnesSkipped) {
 
   // A single object instead of an array is read too; a wrong check digit is
   // refused naming the code.
-  page["code"] = {{"@type", "MedicalCode"}, {"codeValue", "3928003"}, {"codingSystem", "SNOMED-CT"}};
+  page["code"] = {
+      {"@type", "MedicalCode"}, {"codeValue", "3928003"}, {"codingSystem", "SNOMED-CT"}};
   got = importers::ImportNhsPage(page.dump(), "bad.json");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), kBroken);
-  EXPECT_THAT(std::string(got.status().message()),
-              ::testing::StartsWith("bad.json: article.codes[0].code: SNOMED CT code \"3928003\" "
-                                    "is malformed: the last digit is not its Verhoeff check digit"));
+  EXPECT_THAT(
+      std::string(got.status().message()),
+      ::testing::StartsWith("bad.json: article.codes[0].code: SNOMED CT code \"3928003\" "
+                            "is malformed: the last digit is not its Verhoeff check digit"));
 }
 
 TEST(NhsImporterTest, TheCodeMapCodesPagesByTheirSourceUrl) {
@@ -734,7 +736,8 @@ TEST(NhsImporterTest, ABadCodeMapIsRefusedNamingEachProblem) {
   absl::StatusOr<importers::NhsCodeMap> map = importers::ParseNhsCodeMap("[1, 2]", "map.json");
   ASSERT_FALSE(map.ok());
   EXPECT_EQ(map.status().code(), kBroken);
-  EXPECT_THAT(std::string(map.status().message()), ::testing::StartsWith("map.json: is not a code map"));
+  EXPECT_THAT(std::string(map.status().message()),
+              ::testing::StartsWith("map.json: is not a code map"));
 
   map = importers::ParseNhsCodeMap(
       R"({"pages": {"https://www.nhs.uk/a/": [{"system": "ICD10CM", "code": "K2"}],

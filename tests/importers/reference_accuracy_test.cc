@@ -167,9 +167,9 @@ char32_t DecodeAt(absl::string_view s, size_t i, size_t* len) {
 
 bool IsWordCodePoint(char32_t c) {
   if (c < 0x80) return absl::ascii_isalnum(static_cast<unsigned char>(c));
-  if (c < 0xC0) return false;                       // Latin-1 punctuation and signs
-  if (c >= 0x2000 && c <= 0x2BFF) return false;     // general punctuation, arrows, symbols
-  if (c >= 0x3000 && c <= 0x303F) return false;     // CJK punctuation
+  if (c < 0xC0) return false;                    // Latin-1 punctuation and signs
+  if (c >= 0x2000 && c <= 0x2BFF) return false;  // general punctuation, arrows, symbols
+  if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation
   if (c == 0xD7 || c == 0xF7 || c == 0xFFFD) return false;
   return true;
 }
@@ -182,10 +182,12 @@ std::string NormText(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '<') {
       size_t close = s.find('>', i);
-      absl::string_view tag = close == absl::string_view::npos ? "" : s.substr(i + 1, close - i - 1);
+      absl::string_view tag =
+          close == absl::string_view::npos ? "" : s.substr(i + 1, close - i - 1);
       tag = absl::StripPrefix(tag, "/");
-      if (!tag.empty() && tag.size() <= 8 &&
-          std::all_of(tag.begin(), tag.end(), [](char c) { return absl::ascii_isalpha(static_cast<unsigned char>(c)); })) {
+      if (!tag.empty() && tag.size() <= 8 && std::all_of(tag.begin(), tag.end(), [](char c) {
+            return absl::ascii_isalpha(static_cast<unsigned char>(c));
+          })) {
         i = close + 1;
         space = true;
         continue;
@@ -269,8 +271,10 @@ int GoldYear(absl::string_view date) {
   for (size_t i = 0; i + 4 <= date.size(); ++i) {
     if (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(date[i - 1]))) continue;
     bool four = true;
-    for (size_t k = 0; k < 4; ++k) four = four && absl::ascii_isdigit(static_cast<unsigned char>(date[i + k]));
-    if (!four || (i + 4 < date.size() && absl::ascii_isdigit(static_cast<unsigned char>(date[i + 4])))) {
+    for (size_t k = 0; k < 4; ++k)
+      four = four && absl::ascii_isdigit(static_cast<unsigned char>(date[i + k]));
+    if (!four ||
+        (i + 4 < date.size() && absl::ascii_isdigit(static_cast<unsigned char>(date[i + 4])))) {
       continue;
     }
     int y = std::stoi(std::string(date.substr(i, 4)));
@@ -349,7 +353,8 @@ std::string Surname(absl::string_view author) {
     return NormText(before.back());
   }
   words = Words(s);
-  while (!words.empty() && absl::StartsWith(absl::AsciiStrToLower(words.back()), "jr")) words.pop_back();
+  while (!words.empty() && absl::StartsWith(absl::AsciiStrToLower(words.back()), "jr"))
+    words.pop_back();
   if (words.empty()) return "";
   if (words.size() == 1) return NormText(words[0]);
   if (IsInitialWord(words.back())) {
@@ -379,8 +384,8 @@ struct Tally {
 
 enum Field { kDoi, kUrl, kYear, kSurname, kTitle, kContainer, kFieldCount };
 constexpr const char* kFieldNames[] = {"doi", "url", "year", "surname", "title", "container"};
-constexpr const char* kFieldLabels[] = {"DOI", "URL", "year", "first-author surname", "title",
-                                        "container title"};
+constexpr const char* kFieldLabels[] = {
+    "DOI", "URL", "year", "first-author surname", "title", "container title"};
 
 const std::string* FirstOf(const Sequence& seq, std::initializer_list<absl::string_view> labels) {
   for (const Part& part : seq) {
@@ -443,7 +448,8 @@ TEST(ReferenceAccuracyTest, AnystyleFieldAccuracy) {
     for (const Sequence& seq : seqs) Score(seq, &per_file[f]);
     sequences += static_cast<int>(seqs.size());
   }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   std::printf("\nReference parser accuracy on anystyle (%d sequences, %.0f ms)\n", sequences, ms);
   std::printf("%-22s %16s %16s %18s\n", "field", "core.xml", "gold.xml", "both");
@@ -489,11 +495,21 @@ std::string JsonString(absl::string_view line, absl::string_view key) {
     }
     char e = line[++i];
     switch (e) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         if (i + 4 >= line.size()) return out;
         char32_t c = std::strtoul(std::string(line.substr(i + 1, 4)).c_str(), nullptr, 16);
@@ -507,7 +523,8 @@ std::string JsonString(absl::string_view line, absl::string_view key) {
         AppendUtf8(c, &out);
         break;
       }
-      default: out.push_back(e);
+      default:
+        out.push_back(e);
     }
   }
   return out;
@@ -518,8 +535,10 @@ int LastFourDigitYear(absl::string_view s) {
   for (size_t i = 0; i + 4 <= s.size(); ++i) {
     if (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(s[i - 1]))) continue;
     bool four = true;
-    for (size_t k = 0; k < 4; ++k) four = four && absl::ascii_isdigit(static_cast<unsigned char>(s[i + k]));
-    if (!four || (i + 4 < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[i + 4])))) continue;
+    for (size_t k = 0; k < 4; ++k)
+      four = four && absl::ascii_isdigit(static_cast<unsigned char>(s[i + k]));
+    if (!four || (i + 4 < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[i + 4]))))
+      continue;
     int y = std::stoi(std::string(s.substr(i, 4)));
     if (y >= 1500 && y <= 2099) found = y;
   }
@@ -527,8 +546,8 @@ int LastFourDigitYear(absl::string_view s) {
 }
 
 TEST(ReferenceAccuracyTest, NciPdqCitationsYieldJournalFields) {
-  std::string jsonl = testing::ReadFileOrDie(testing::SourceDir() +
-                                             "/tests/fixtures/corpus/nci-pdq/pdq_hp_citations.jsonl");
+  std::string jsonl = testing::ReadFileOrDie(
+      testing::SourceDir() + "/tests/fixtures/corpus/nci-pdq/pdq_hp_citations.jsonl");
   Tally all, authors, title, container, year, volume, pages, year_last;
   const bool show = MissField() == "nci";
   for (absl::string_view line : absl::StrSplit(jsonl, '\n', absl::SkipEmpty())) {
@@ -539,25 +558,34 @@ TEST(ReferenceAccuracyTest, NciPdqCitationsYieldJournalFields) {
          ok_volume = !ref.volume().empty(), ok_pages = !ref.pages().empty(),
          ok_last = ref.year() == LastFourDigitYear(text);
     bool ok = ok_authors && ok_title && ok_container && ok_year && ok_volume && ok_pages && ok_last;
-    for (auto [tally, good] : {std::pair<Tally*, bool>{&all, ok}, {&authors, ok_authors},
-                               {&title, ok_title}, {&container, ok_container}, {&year, ok_year},
-                               {&volume, ok_volume}, {&pages, ok_pages}, {&year_last, ok_last}}) {
+    for (auto [tally, good] : {std::pair<Tally*, bool>{&all, ok},
+                               {&authors, ok_authors},
+                               {&title, ok_title},
+                               {&container, ok_container},
+                               {&year, ok_year},
+                               {&volume, ok_volume},
+                               {&pages, ok_pages},
+                               {&year_last, ok_last}}) {
       tally->total++;
       if (good) tally->correct++;
     }
     if (show && !ok) {
-      std::printf("MISS nci\n  cite: %s\n  got:  authors=%d title=[%s] container=[%s] year=%d "
-                  "volume=[%s] issue=[%s] pages=[%s]\n",
-                  text.c_str(), ref.authors_size(), ref.title().c_str(),
-                  ref.container_title().c_str(), ref.year(), ref.volume().c_str(),
-                  ref.issue().c_str(), ref.pages().c_str());
+      std::printf(
+          "MISS nci\n  cite: %s\n  got:  authors=%d title=[%s] container=[%s] year=%d "
+          "volume=[%s] issue=[%s] pages=[%s]\n",
+          text.c_str(), ref.authors_size(), ref.title().c_str(), ref.container_title().c_str(),
+          ref.year(), ref.volume().c_str(), ref.issue().c_str(), ref.pages().c_str());
     }
   }
   ASSERT_GT(all.total, 4000);
   std::printf("\nReference parser on NCI PDQ citations (%d strings)\n", all.total);
   for (auto [name, t] : {std::pair<const char*, Tally>{"all six fields + last year", all},
-                         {"authors", authors}, {"title", title}, {"container title", container},
-                         {"year", year}, {"volume", volume}, {"pages", pages},
+                         {"authors", authors},
+                         {"title", title},
+                         {"container title", container},
+                         {"year", year},
+                         {"volume", volume},
+                         {"pages", pages},
                          {"year = last year printed", year_last}}) {
     std::printf("%-28s %5d/%d %5.1f%%\n", name, t.correct, t.total, t.Percent());
   }

@@ -60,7 +60,8 @@ TEST(ReferenceParserTest, SeedJournalArticleWithDoi) {
   ASSERT_EQ(ref.authors_size(), 1);
   EXPECT_EQ(ref.authors(0), "Papiez MA");
   EXPECT_TRUE(ref.et_al());
-  EXPECT_EQ(ref.title(), "Biological therapies in the treatment of cancer \u2014 Update and new directions");
+  EXPECT_EQ(ref.title(),
+            "Biological therapies in the treatment of cancer \u2014 Update and new directions");
   EXPECT_EQ(ref.container_title(), "International Journal of Molecular Sciences");
   EXPECT_EQ(ref.year(), 2021);
   EXPECT_EQ(ref.doi(), "10.3390/ijms222111694");
@@ -103,7 +104,8 @@ TEST(ReferenceParserTest, SeedSecondJournalArticle) {
   ASSERT_EQ(ref.authors_size(), 1);
   EXPECT_EQ(ref.authors(0), "Huang JL");
   EXPECT_TRUE(ref.et_al());
-  EXPECT_EQ(ref.title(), "Targeting DNA damage response and immune checkpoint for anticancer therapy");
+  EXPECT_EQ(ref.title(),
+            "Targeting DNA damage response and immune checkpoint for anticancer therapy");
   EXPECT_EQ(ref.container_title(), "International Journal of Molecular Sciences");
   EXPECT_EQ(ref.year(), 2022);
   EXPECT_EQ(ref.doi(), "10.3390/ijms23063238");
@@ -139,92 +141,172 @@ TEST_P(StyleTest, ParsesEveryField) {
 INSTANTIATE_TEST_SUITE_P(
     Citations, StyleTest,
     ::testing::Values(
-        Case{"NlmJournal",
-             "Wong R, Sagar CM, Sagar SM: Integration of Chinese medicine into supportive cancer "
-             "care: a modern role for an ancient tradition. Cancer Treat Rev 27 (4): 235-46, 2001.",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Wong R" authors: "Sagar CM" authors: "Sagar SM"
-                  title: "Integration of Chinese medicine into supportive cancer care: a modern role for an ancient tradition"
-                  container_title: "Cancer Treat Rev" year: 2001 volume: "27" issue: "4" pages: "235-46")pb"},
-        Case{"NlmSupplementIssue",
-             "Alberg AJ, Samet JM: Epidemiology of lung cancer. Chest 123 (1 Suppl): 21S-49S, 2003.",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Alberg AJ" authors: "Samet JM"
-                  title: "Epidemiology of lung cancer" container_title: "Chest" year: 2003
-                  volume: "123" issue: "1 Suppl" pages: "21S-49S")pb"},
-        Case{"NlmChapterWithEditors",
-             "Kopans DB: Mammography and radiation risk. In: Janower ML, Linton OW, eds.: Radiation "
-             "Risk: a Primer. Reston, Va: American College of Radiology, 1996, pp 21-22.",
-             R"pb(kind: BOOK_CHAPTER authors: "Kopans DB" editors: "Janower ML" editors: "Linton OW"
-                  title: "Mammography and radiation risk" container_title: "Radiation Risk: a Primer"
-                  publisher: "American College of Radiology" year: 1996 pages: "21-22")pb"},
+        Case{
+            "NlmJournal",
+            "Wong R, Sagar CM, Sagar SM: Integration of Chinese medicine into supportive cancer "
+            "care: a modern role for an ancient tradition. Cancer Treat Rev 27 (4): 235-46, 2001.",
+            R"pb(kind: JOURNAL_ARTICLE
+                 authors: "Wong R"
+                 authors: "Sagar CM"
+                 authors: "Sagar SM"
+                 title: "Integration of Chinese medicine into supportive cancer care: a modern role for an ancient tradition"
+                 container_title: "Cancer Treat Rev"
+                 year: 2001
+                 volume: "27"
+                 issue: "4"
+                 pages: "235-46")pb"},
+        Case{
+            "NlmSupplementIssue",
+            "Alberg AJ, Samet JM: Epidemiology of lung cancer. Chest 123 (1 Suppl): 21S-49S, 2003.",
+            R"pb(kind: JOURNAL_ARTICLE
+                 authors: "Alberg AJ"
+                 authors: "Samet JM"
+                 title: "Epidemiology of lung cancer"
+                 container_title: "Chest"
+                 year: 2003
+                 volume: "123"
+                 issue: "1 Suppl"
+                 pages: "21S-49S")pb"},
+        Case{
+            "NlmChapterWithEditors",
+            "Kopans DB: Mammography and radiation risk. In: Janower ML, Linton OW, eds.: Radiation "
+            "Risk: a Primer. Reston, Va: American College of Radiology, 1996, pp 21-22.",
+            R"pb(kind: BOOK_CHAPTER
+                 authors: "Kopans DB"
+                 editors: "Janower ML"
+                 editors: "Linton OW"
+                 title: "Mammography and radiation risk"
+                 container_title: "Radiation Risk: a Primer"
+                 publisher: "American College of Radiology"
+                 year: 1996
+                 pages: "21-22")pb"},
         Case{"NlmBookWithEdition",
-             "Alberts B, Bray D, Lewis J, et al.: Molecular Biology of the Cell. 3rd ed. New York, NY: "
+             "Alberts B, Bray D, Lewis J, et al.: Molecular Biology of the Cell. 3rd ed. New York, "
+             "NY: "
              "Garland Publishing, 1994.",
-             R"pb(kind: BOOK authors: "Alberts B" authors: "Bray D" authors: "Lewis J" et_al: true
-                  title: "Molecular Biology of the Cell" publisher: "Garland Publishing"
-                  edition: "3rd" year: 1994)pb"},
+             R"pb(kind: BOOK
+                  authors: "Alberts B"
+                  authors: "Bray D"
+                  authors: "Lewis J"
+                  et_al: true
+                  title: "Molecular Biology of the Cell"
+                  publisher: "Garland Publishing"
+                  edition: "3rd"
+                  year: 1994)pb"},
         Case{"NlmGroupAuthorAndAccessDate",
              "American Cancer Society: Cancer Facts and Figures 2018. Atlanta, Ga: American Cancer "
              "Society, 2018. Available online. Last accessed August 3, 2018.",
-             R"pb(kind: BOOK authors: "American Cancer Society" title: "Cancer Facts and Figures 2018"
-                  publisher: "American Cancer Society" year: 2018
+             R"pb(kind: BOOK
+                  authors: "American Cancer Society"
+                  title: "Cancer Facts and Figures 2018"
+                  publisher: "American Cancer Society"
+                  year: 2018
                   accessed_date { year: 2018 month: 8 day: 3 })pb"},
         Case{"NlmPubMedUrl",
              "Smith J: A study of things. J Name 12 (3): 45-67, 2001. "
              "https://pubmed.ncbi.nlm.nih.gov/11545543/",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Smith J" title: "A study of things"
-                  container_title: "J Name" year: 2001 volume: "12" issue: "3" pages: "45-67"
-                  pmid: "11545543" url: "https://pubmed.ncbi.nlm.nih.gov/11545543/")pb"},
-        Case{"Vancouver",
-             "Smith J, Doe A. Title of the work. J Name. 2001;27(4):235-46.",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Smith J" authors: "Doe A" title: "Title of the work"
-                  container_title: "J Name" year: 2001 volume: "27" issue: "4" pages: "235-46")pb"},
+             R"pb(kind: JOURNAL_ARTICLE
+                  authors: "Smith J"
+                  title: "A study of things"
+                  container_title: "J Name"
+                  year: 2001
+                  volume: "12"
+                  issue: "3"
+                  pages: "45-67"
+                  pmid: "11545543"
+                  url: "https://pubmed.ncbi.nlm.nih.gov/11545543/")pb"},
+        Case{"Vancouver", "Smith J, Doe A. Title of the work. J Name. 2001;27(4):235-46.",
+             R"pb(kind: JOURNAL_ARTICLE
+                  authors: "Smith J"
+                  authors: "Doe A"
+                  title: "Title of the work"
+                  container_title: "J Name"
+                  year: 2001
+                  volume: "27"
+                  issue: "4"
+                  pages: "235-46")pb"},
         Case{"VancouverWithDateAndPmid",
-             "Doe A, Roe B. A randomized trial. N Engl J Med. 2019 Jan 3;380(1):1-10. PMID: 30601000.",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Doe A" authors: "Roe B" title: "A randomized trial"
-                  container_title: "N Engl J Med" year: 2019 volume: "380" issue: "1" pages: "1-10"
+             "Doe A, Roe B. A randomized trial. N Engl J Med. 2019 Jan 3;380(1):1-10. PMID: "
+             "30601000.",
+             R"pb(kind: JOURNAL_ARTICLE
+                  authors: "Doe A"
+                  authors: "Roe B"
+                  title: "A randomized trial"
+                  container_title: "N Engl J Med"
+                  year: 2019
+                  volume: "380"
+                  issue: "1"
+                  pages: "1-10"
                   pmid: "30601000")pb"},
         Case{"AmaJournalWithDoi",
              "Hanahan D, Weinberg RA. Hallmarks of cancer: the next generation. Cell. "
              "2011;144(5):646-674. doi:10.1016/j.cell.2011.02.013",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Hanahan D" authors: "Weinberg RA"
-                  title: "Hallmarks of cancer: the next generation" container_title: "Cell"
-                  year: 2011 volume: "144" issue: "5" pages: "646-674"
+             R"pb(kind: JOURNAL_ARTICLE
+                  authors: "Hanahan D"
+                  authors: "Weinberg RA"
+                  title: "Hallmarks of cancer: the next generation"
+                  container_title: "Cell"
+                  year: 2011
+                  volume: "144"
+                  issue: "5"
+                  pages: "646-674"
                   doi: "10.1016/j.cell.2011.02.013")pb"},
         Case{"AmaDoiUrl",
              "Rivera P, et al. Targeted therapy. JAMA Oncol. 2020;6(2):e193456. "
              "https://doi.org/10.1001/jamaoncol.2019.3456.",
-             R"pb(kind: JOURNAL_ARTICLE authors: "Rivera P" et_al: true title: "Targeted therapy"
-                  container_title: "JAMA Oncol" year: 2020 volume: "6" issue: "2" pages: "e193456"
+             R"pb(kind: JOURNAL_ARTICLE
+                  authors: "Rivera P"
+                  et_al: true
+                  title: "Targeted therapy"
+                  container_title: "JAMA Oncol"
+                  year: 2020
+                  volume: "6"
+                  issue: "2"
+                  pages: "e193456"
                   doi: "10.1001/jamaoncol.2019.3456"
                   url: "https://doi.org/10.1001/jamaoncol.2019.3456")pb"},
-        Case{"AmaWebPageAbbreviatedMonth",
-             "Cancer treatment. Mayo Clinic. https://www.mayoclinic.org/tests-procedures/"
-             "cancer-treatment/about/pac-20393344. Accessed Jan. 5, 2023.",
-             R"pb(kind: WEB_PAGE title: "Cancer treatment" publisher: "Mayo Clinic"
-                  url: "https://www.mayoclinic.org/tests-procedures/cancer-treatment/about/pac-20393344"
-                  accessed_date { year: 2023 month: 1 day: 5 })pb"},
+        Case{
+            "AmaWebPageAbbreviatedMonth",
+            "Cancer treatment. Mayo Clinic. https://www.mayoclinic.org/tests-procedures/"
+            "cancer-treatment/about/pac-20393344. Accessed Jan. 5, 2023.",
+            R"pb(kind: WEB_PAGE
+                 title: "Cancer treatment"
+                 publisher: "Mayo Clinic"
+                 url: "https://www.mayoclinic.org/tests-procedures/cancer-treatment/about/pac-20393344"
+                 accessed_date { year: 2023 month: 1 day: 5 })pb"},
         Case{"AmaWebPageIsoAccessDate",
              "Skin cancer. American Academy of Dermatology. "
              "https://www.aad.org/public/diseases/skin-cancer. Accessed 2023-03-22.",
-             R"pb(kind: WEB_PAGE title: "Skin cancer" publisher: "American Academy of Dermatology"
+             R"pb(kind: WEB_PAGE
+                  title: "Skin cancer"
+                  publisher: "American Academy of Dermatology"
                   url: "https://www.aad.org/public/diseases/skin-cancer"
                   accessed_date { year: 2023 month: 3 day: 22 })pb"},
-        Case{"AmaChapterWithSuffixedAuthor",
-             "Townsend CM Jr, et al. Melanoma. In: Sabiston Textbook of Surgery. 21st ed. Elsevier; "
-             "2022. https://www.clinicalkey.com. Accessed Jan. 5, 2023.",
-             R"pb(kind: BOOK_CHAPTER authors: "Townsend CM Jr" et_al: true title: "Melanoma"
-                  container_title: "Sabiston Textbook of Surgery" publisher: "Elsevier"
-                  edition: "21st" year: 2022 url: "https://www.clinicalkey.com"
-                  accessed_date { year: 2023 month: 1 day: 5 })pb"}),
+        Case{
+            "AmaChapterWithSuffixedAuthor",
+            "Townsend CM Jr, et al. Melanoma. In: Sabiston Textbook of Surgery. 21st ed. Elsevier; "
+            "2022. https://www.clinicalkey.com. Accessed Jan. 5, 2023.",
+            R"pb(kind: BOOK_CHAPTER
+                 authors: "Townsend CM Jr"
+                 et_al: true
+                 title: "Melanoma"
+                 container_title: "Sabiston Textbook of Surgery"
+                 publisher: "Elsevier"
+                 edition: "21st"
+                 year: 2022
+                 url: "https://www.clinicalkey.com"
+                 accessed_date { year: 2023 month: 1 day: 5 })pb"}),
     [](const ::testing::TestParamInfo<Case>& param) { return param.param.name; });
 
 TEST(ReferenceParserTest, WwwAddressBecomesAbsolute) {
-  v1::Reference ref = ParseCitation("Felleisen, M. Programming languages. URL: www.cs.rice.edu/~m/mono.ps.");
+  v1::Reference ref =
+      ParseCitation("Felleisen, M. Programming languages. URL: www.cs.rice.edu/~m/mono.ps.");
   EXPECT_EQ(ref.url(), "http://www.cs.rice.edu/~m/mono.ps");
 }
 
 TEST(ReferenceParserTest, ImpossibleAccessDateIsLeftUnset) {
-  v1::Reference ref = ParseCitation("Page. Site. https://example.org/a. Accessed February 30, 2023.");
+  v1::Reference ref =
+      ParseCitation("Page. Site. https://example.org/a. Accessed February 30, 2023.");
   EXPECT_EQ(ref.url(), "https://example.org/a");
   EXPECT_FALSE(ref.has_accessed_date());
 }
@@ -289,7 +371,8 @@ TEST(ReferenceParserTest, NulBytesAreKeptInTheCitationAndReadAsSpaces) {
 TEST(ReferenceParserTest, InvalidUtf8IsReplacedSoTheMessageSerializes) {
   const std::string citation = "Smith J. Ti\xC3\x28tle \xFF\xFE. J Name. 2001;1:2.";
   v1::Reference ref = ParseCitation(citation);
-  EXPECT_EQ(ref.citation(), "Smith J. Ti\xEF\xBF\xBD(tle \xEF\xBF\xBD\xEF\xBF\xBD. J Name. 2001;1:2.");
+  EXPECT_EQ(ref.citation(),
+            "Smith J. Ti\xEF\xBF\xBD(tle \xEF\xBF\xBD\xEF\xBF\xBD. J Name. 2001;1:2.");
   std::string wire;
   ASSERT_TRUE(ref.SerializeToString(&wire));
   v1::Reference back;

@@ -25,7 +25,8 @@ using ::testing::IsEmpty;
 
 constexpr char kSeed[] = "articles/biological-therapy-for-cancer";
 const absl::CivilDay kToday(2026, 6, 1);
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 12, 0, 0), absl::UTCTimeZone());
 
 v1::PublishArticleRevisionRequest SeedRequest(absl::CivilDay day, const std::string& summary) {
   v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
@@ -41,8 +42,8 @@ class IndexFollowerTest : public ::testing::Test {
     auto data = storage::Dataset::Open(dir_.File("hc.db"), {}, {});
     ASSERT_TRUE(data.ok()) << data.status();
     data_ = std::move(*data);
-    auto loaded = importers::LoadDataDir(testing::SourceDir() + "/data",
-                                         data_->therapy_types.get(), data_->articles.get(), kNow);
+    auto loaded = importers::LoadDataDir(testing::SourceDir() + "/data", data_->therapy_types.get(),
+                                         data_->articles.get(), kNow);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
   }
 
@@ -131,7 +132,8 @@ TEST_F(IndexFollowerTest, AScheduledReviewIsSearchableOnItsDay) {
   Publish(absl::CivilDay(2026, 9, 1), "About narwhals.");
   ASSERT_TRUE(follower->CatchUpNow().ok());
   EXPECT_THAT(Names(*follower, "narwhals"), IsEmpty());
-  const absl::Time day = absl::FromCivil(absl::CivilSecond(2026, 9, 1, 0, 0, 1), absl::UTCTimeZone());
+  const absl::Time day =
+      absl::FromCivil(absl::CivilSecond(2026, 9, 1, 0, 0, 1), absl::UTCTimeZone());
   ASSERT_EQ(*data_->articles->ApplyDueSchedules(day), 1);
   ASSERT_TRUE(follower->CatchUpNow().ok());
   SearchParams params;
@@ -180,8 +182,7 @@ TEST_F(IndexFollowerTest, ACorruptIndexIsRebuilt) {
     ASSERT_TRUE(follower->Start().ok());
     ASSERT_TRUE(follower->CatchUpNow().ok());
   }
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(dir_.File("search"))) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.File("search"))) {
     if (entry.path().extension() == ".glass") {
       testing::WriteFileOrDie(entry.path().string(), "garbage");
     }

@@ -4,9 +4,9 @@
 #include "search/search_index.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
-#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -356,7 +356,8 @@ TEST_F(SearchIndexTest, ReplacesRemovesAndRecordsTheSequenceDurably) {
 
 TEST_F(SearchIndexTest, RefusesBadUpdatesWithoutChangingAnything) {
   Apply({Put(Doc(1, "Kept", "kept"))}, 3);
-  absl::Status status = index_->Apply({Put(Doc(2, "Added", "added")), Put(Doc(0, "Bad", "bad"))}, 4);
+  absl::Status status =
+      index_->Apply({Put(Doc(2, "Added", "added")), Put(Doc(0, "Bad", "bad"))}, 4);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(index_->applied_sequence(), 3);
   EXPECT_THAT(Ids("added"), IsEmpty());

@@ -64,10 +64,9 @@ TEST(ParseLitestreamMetricsTest, ADatabaseWithoutASyncedReplicaIsNotFound) {
                 .status()
                 .message(),
             "no replica of /a.db has synced yet");
-  EXPECT_EQ(ParseLitestreamMetrics("litestream_db_size{db=\"/a.db\"} 4096\n", "/a.db")
-                .status()
-                .message(),
-            "Litestream has not read the WAL of /a.db yet");
+  EXPECT_EQ(
+      ParseLitestreamMetrics("litestream_db_size{db=\"/a.db\"} 4096\n", "/a.db").status().message(),
+      "Litestream has not read the WAL of /a.db yet");
 }
 
 TEST(ParseLitestreamMetricsTest, TheReplicaFurthestBehindCountsAndEscapesAreDecoded) {
@@ -131,9 +130,9 @@ TEST(ReplicationLagTrackerTest, ARestartedLitestreamStartsOver) {
 }
 
 TEST(ReplicationMonitorTest, RefusesAUrlItCannotPoll) {
-  for (const char* url : {"127.0.0.1:9091", "https://127.0.0.1:9091/metrics",
-                          "http://127.0.0.1/metrics", "http://:9091/metrics",
-                          "http://127.0.0.1:99999/metrics", "http://127.0.0.1:x/metrics"}) {
+  for (const char* url :
+       {"127.0.0.1:9091", "https://127.0.0.1:9091/metrics", "http://127.0.0.1/metrics",
+        "http://:9091/metrics", "http://127.0.0.1:99999/metrics", "http://127.0.0.1:x/metrics"}) {
     ReplicationMonitor::Options options;
     options.metrics_url = url;
     options.db_path = "/a.db";

@@ -80,8 +80,8 @@ class FakeArticleService final : public v1::ArticleService::WithRawCallbackMetho
     } else {
       response->set_name(kKnownArticle);
     }
-    return FinishObserved(observer_, context,
-                          "/healthcontent.v1.ArticleService/GetArticleRevision", *request, status);
+    return FinishObserved(observer_, context, "/healthcontent.v1.ArticleService/GetArticleRevision",
+                          *request, status);
   }
 
   grpc::ServerUnaryReactor* ListArticleRevisions(

@@ -332,8 +332,7 @@ TEST_F(BundleTest, VerifyRefusesDamagedBundles) {
     EXPECT_THAT(verified.status().message(), HasSubstr(c.message));
     EXPECT_THAT(verified.status().message(), HasSubstr(cut.path));
   }
-  EXPECT_EQ(VerifyBundle(dir_.File("no-such-bundle")).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(VerifyBundle(dir_.File("no-such-bundle")).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(BundleTest, AFailedCutLeavesNoStagingDirectory) {
@@ -353,20 +352,18 @@ TEST_F(BundleTest, ListBundlesNewestFirstIgnoringEverythingElse) {
   BundleManifest oldest = Cut(out, Now());  // sequence 14
   ASSERT_TRUE(PublishNew("extra").ok());
   BundleManifest earlier_time = Cut(out, Now(-absl::Hours(1)));  // sequence 15, an hour before
-  BundleManifest newest = Cut(out, Now(absl::Seconds(1)));        // sequence 15
+  BundleManifest newest = Cut(out, Now(absl::Seconds(1)));       // sequence 15
   fs::create_directory(out + "/.staging-abc123");
   fs::create_directory(out + "/notes");
   fs::create_directory(out + "/bundle-latest");
   WriteFileOrDie(out + "/bundle-000000000099-20260601T120000000Z", "a file, not a bundle");
 
-  EXPECT_THAT(Names(ListBundles(out)),
-              ElementsAre("bundle-000000000015-20260601T120001123Z",
-                          "bundle-000000000015-20260601T110000123Z",
-                          "bundle-000000000014-20260601T120000123Z"));
-  EXPECT_THAT(Names(ListBundles(out)),
-              ElementsAre(fs::path(newest.path).filename().string(),
-                          fs::path(earlier_time.path).filename().string(),
-                          fs::path(oldest.path).filename().string()));
+  EXPECT_THAT(Names(ListBundles(out)), ElementsAre("bundle-000000000015-20260601T120001123Z",
+                                                   "bundle-000000000015-20260601T110000123Z",
+                                                   "bundle-000000000014-20260601T120000123Z"));
+  EXPECT_THAT(Names(ListBundles(out)), ElementsAre(fs::path(newest.path).filename().string(),
+                                                   fs::path(earlier_time.path).filename().string(),
+                                                   fs::path(oldest.path).filename().string()));
   EXPECT_THAT(ListBundles(dir_.File("missing")), IsEmpty());
 }
 

@@ -3,12 +3,12 @@
 #include "absl/time/clock.h"
 #include "domain/article_rules.h"
 #include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "importers/data_dir.h"
 #include "storage/article_store.h"
-#include "storage/therapy_type_store.h"
-#include "gtest/gtest.h"
 #include "storage/schema.h"
 #include "storage/storage.h"
+#include "storage/therapy_type_store.h"
 #include "testing/test_env.h"
 
 namespace healthcontent::storage {
@@ -36,9 +36,9 @@ std::string QueryText(Database* db, const char* sql) {
 void LoadDataDirInto(Storage* storage) {
   TherapyTypeStore therapy_types(storage);
   ArticleStore articles(storage, {});
-  ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
-                                     absl::Now())
-                  .ok());
+  ASSERT_TRUE(
+      importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles, absl::Now())
+          .ok());
 }
 
 TEST(DatabaseTest, OpensInWalWithFullSyncAndForeignKeys) {
@@ -143,8 +143,8 @@ TEST(DatabaseTest, ConstraintAndSyntaxErrorsMapToStatusCodes) {
             "to a row that does not exist)");
   absl::Status null = db->Execute("INSERT INTO child VALUES (NULL)");
   EXPECT_EQ(null.code(), absl::StatusCode::kInternal) << null;
-  EXPECT_THAT(std::string(null.message()), ::testing::EndsWith(
-                                  "NOT NULL constraint failed: child.x (a write broke a rule of "
+  EXPECT_THAT(std::string(null.message()),
+              ::testing::EndsWith("NOT NULL constraint failed: child.x (a write broke a rule of "
                                   "the schema)"));
   EXPECT_TRUE(db->Execute("INSERT INTO child VALUES ('a')").ok());
 }
@@ -285,8 +285,9 @@ TEST(SchemaTest, Version6AddsTheCodingTablesAndKeepsEverything) {
     auto storage = *Storage::Open(path, {});
     ASSERT_NO_FATAL_FAILURE(LoadDataDirInto(storage.get()));
     ArticleStore articles(storage.get(), {});
-    before = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
-                                  absl::CivilDay(2026, 1, 1), false)
+    before = articles
+                 .GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
+                              absl::CivilDay(2026, 1, 1), false)
                  ->SerializeAsString();
     auto db = *Database::Open(path, {});
     ASSERT_TRUE(db->Execute("BEGIN; DROP TABLE article_codings; DROP TABLE code_index; "
@@ -337,8 +338,7 @@ TEST(SchemaTest, Version8ScoresEveryStoredRevisionAndKeepsItsEtag) {
   auto db = *Database::Open(path, {});
   EXPECT_EQ(QueryInt(db.get(), "PRAGMA user_version"), 8);
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM revisions WHERE reading_grade IS NULL"), 0);
-  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_articles WHERE reading_ease IS NULL"),
-            0);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(*) FROM live_articles WHERE reading_ease IS NULL"), 0);
   ArticleStore articles(storage->get(), {});
   auto after = articles.GetRevision("biological-therapy-for-cancer", absl::CivilDay(2023, 5, 19),
                                     absl::CivilDay(2026, 1, 1), false);

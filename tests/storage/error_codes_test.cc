@@ -75,9 +75,10 @@ TEST_P(ConstraintCodeTest, MapsToItsCodeWithSqlitesMessage) {
   EXPECT_EQ(stepped.code(), c.code) << stepped;
   EXPECT_THAT(std::string(stepped.message()), EndsWith(c.message_ends_with));
   // Nothing of the failed write stays; the connection writes on.
-  EXPECT_TRUE(storage_->Write([](Database* db) {
-                        return db->Execute("INSERT INTO child VALUES ('ok', 1, 1)");
-                      }).ok());
+  EXPECT_TRUE(
+      storage_
+          ->Write([](Database* db) { return db->Execute("INSERT INTO child VALUES ('ok', 1, 1)"); })
+          .ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -167,8 +168,7 @@ class UndecodableRowTest : public ::testing::Test {
   }
 
   static absl::Status Damaged(const std::string& what) {
-    return absl::DataLossError(
-        absl::StrCat(what, " cannot be decoded (the database is damaged)"));
+    return absl::DataLossError(absl::StrCat(what, " cannot be decoded (the database is damaged)"));
   }
 
   TempDir dir_;
@@ -181,8 +181,8 @@ TEST_F(UndecodableRowTest, ARevisionBodyIsDataLossNamingTheRevision) {
   Corrupt("revision_bodies", "body", "review_date = '2023-05-19'");
   ArticleStore articles(storage_.get(), {});
   const absl::CivilDay day(2023, 6, 1);
-  const absl::Status expected = Damaged(absl::StrCat("stored articles/", kSlug,
-                                                     "/revisions/2023-05-19"));
+  const absl::Status expected =
+      Damaged(absl::StrCat("stored articles/", kSlug, "/revisions/2023-05-19"));
   EXPECT_EQ(articles.GetInForce(kSlug, day, day).status(), expected);
   EXPECT_EQ(articles.GetRevision(kSlug, absl::CivilDay(2023, 5, 19), day, false).status(),
             expected);
@@ -232,7 +232,8 @@ TEST_F(UndecodableRowTest, ACodingIsDataLossNamingIt) {
   absl::Status status = knowledge.ListCodings(kSlug).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
   EXPECT_THAT(std::string(status.message()),
-              HasSubstr(absl::StrCat("stored coding of articles/", kSlug, " effective 2023-05-19 "
+              HasSubstr(absl::StrCat("stored coding of articles/", kSlug,
+                                     " effective 2023-05-19 "
                                      "(change ")));
 }
 

@@ -76,10 +76,25 @@ int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
   return Real(f)->pMethods->xUnfetch(Real(f), off, p);
 }
 
-const sqlite3_io_methods kMethods = {
-    3,         Close,  Read,       Write,      Truncate, Sync,    FileSize, Lock,
-    Unlock,    CheckReservedLock,  FileControl, SectorSize, DeviceCharacteristics,
-    ShmMap,    ShmLock, ShmBarrier, ShmUnmap,   Fetch,   Unfetch};
+const sqlite3_io_methods kMethods = {3,
+                                     Close,
+                                     Read,
+                                     Write,
+                                     Truncate,
+                                     Sync,
+                                     FileSize,
+                                     Lock,
+                                     Unlock,
+                                     CheckReservedLock,
+                                     FileControl,
+                                     SectorSize,
+                                     DeviceCharacteristics,
+                                     ShmMap,
+                                     ShmLock,
+                                     ShmBarrier,
+                                     ShmUnmap,
+                                     Fetch,
+                                     Unfetch};
 
 int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   auto* f = reinterpret_cast<FaultyFile*>(file);
@@ -110,9 +125,9 @@ TEST(FaultInjectionTest, IoErrorsFailPublishesVisiblyAndChangeNothing) {
   ASSERT_TRUE(storage.ok()) << storage.status();
   ArticleStore articles(storage->get(), {});
   TherapyTypeStore therapy_types(storage->get());
-  ASSERT_TRUE(importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles,
-                                     absl::Now())
-                  .ok());
+  ASSERT_TRUE(
+      importers::LoadDataDir(testing::SourceDir() + "/data", &therapy_types, &articles, absl::Now())
+          .ok());
   v1::PublishArticleRevisionRequest request = testing::SeedPublishRequest();
   *request.mutable_article()->mutable_review_date() = ToProtoDate(absl::CivilDay(2024, 2, 2));
 

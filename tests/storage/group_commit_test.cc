@@ -172,13 +172,14 @@ TEST_F(GroupCommitTest, AFailedCommitFailsEveryWriteOfTheGroupAndNothingOfItStay
 TEST_F(GroupCommitTest, ConfigureRunsOutsideATransaction) {
   // PRAGMA synchronous cannot change inside a transaction, as every Write()
   // runs; Configure() is for such settings.
-  EXPECT_EQ(storage_->Write([](Database* db) { return db->Execute("PRAGMA synchronous = OFF"); })
-                .code(),
-            absl::StatusCode::kInternal);
-  EXPECT_TRUE(storage_->Configure([](Database* db) {
-                        EXPECT_FALSE(db->InTransaction());
-                        return db->Execute("PRAGMA synchronous = NORMAL");
-                      })
+  EXPECT_EQ(
+      storage_->Write([](Database* db) { return db->Execute("PRAGMA synchronous = OFF"); }).code(),
+      absl::StatusCode::kInternal);
+  EXPECT_TRUE(storage_
+                  ->Configure([](Database* db) {
+                    EXPECT_FALSE(db->InTransaction());
+                    return db->Execute("PRAGMA synchronous = NORMAL");
+                  })
                   .ok());
   EXPECT_TRUE(storage_->Write([](Database* db) { return Insert(db, "after"); }).ok());
   EXPECT_EQ(CommittedNames(), (std::vector<std::string>{"after"}));
@@ -192,8 +193,8 @@ TEST_F(GroupCommitTest, ManyConcurrentWritersAllCommitExactlyOnce) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kWritesPerThread; ++i) {
-        absl::Status status = storage_->Write(
-            [&](Database* db) { return Insert(db, absl::StrCat("t", t, "-", i)); });
+        absl::Status status =
+            storage_->Write([&](Database* db) { return Insert(db, absl::StrCat("t", t, "-", i)); });
         if (!status.ok()) ++failures[t];
       }
     });
@@ -204,7 +205,8 @@ TEST_F(GroupCommitTest, ManyConcurrentWritersAllCommitExactlyOnce) {
   Storage::WriteStats stats = storage_->write_stats();
   EXPECT_EQ(stats.writes - base_.writes, kThreads * kWritesPerThread);
   EXPECT_LE(stats.commits - base_.commits, stats.writes - base_.writes);
-  EXPECT_GE(stats.commits - base_.commits, (kThreads * kWritesPerThread) / Storage::kMaxWritesPerCommit);
+  EXPECT_GE(stats.commits - base_.commits,
+            (kThreads * kWritesPerThread) / Storage::kMaxWritesPerCommit);
 }
 
 }  // namespace

@@ -132,8 +132,8 @@ TEST(RecoveryTest, TakesANewerBundleWithOriginalSequencesEtagsAndTimesThenFences
   auto storage = *Storage::Open(dir.File("restored.db"), {});
   EXPECT_TRUE(CheckNotBehindBundles(storage.get(), bundles).ok());
   ArticleStore articles(storage.get(), {});
-  auto got = articles.GetRevision("later", absl::CivilDay(2024, 1, 1), absl::CivilDay(2026, 6, 1),
-                                  false);
+  auto got =
+      articles.GetRevision("later", absl::CivilDay(2024, 1, 1), absl::CivilDay(2026, 6, 1), false);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->etag(), later.etag());
   EXPECT_EQ(got->publish_time().seconds(), later.publish_time().seconds());
