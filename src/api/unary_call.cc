@@ -11,8 +11,11 @@ grpc::ServerUnaryReactor* Unary(const ServiceContext& services,
                                 grpc::CallbackServerContext* context, const UnaryMethod& method,
                                 RequestRef request,
                                 absl::FunctionRef<absl::Status(const CallScope&)> run) {
+  // Raw methods only: the server observes typed ones with an interceptor,
+  // which also sees the calls whose request gRPC could not parse.
+  UnaryObserver* const observer = request.bytes != nullptr ? services.observer : nullptr;
   CallFacts facts;
-  if (services.observer != nullptr) services.observer->Begin(*context, method.path, request, facts);
+  if (observer != nullptr) observer->Begin(*context, method.path, request, facts);
   absl::Status status = BeginCall(services, *context, method.role);
   if (status.ok()) {
     const bool admin = method.needs_admin && services.authorizer->IsAdmin(*context);
@@ -21,7 +24,7 @@ grpc::ServerUnaryReactor* Unary(const ServiceContext& services,
   }
   grpc::Status result = ToGrpcStatus(status);
   // Before Finish: once the status is sent the context may be gone.
-  if (services.observer != nullptr) services.observer->End(*context, facts, result.error_code());
+  if (observer != nullptr) observer->End(*context, facts, result.error_code());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(std::move(result));
   return reactor;

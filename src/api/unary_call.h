@@ -8,8 +8,9 @@
 //                  [&](const CallScope& call) { return GetReference(call, *request, response); });
 //   }
 //
-// Unary() observes the call (UnaryObserver: its request id, metrics and log
-// line), runs the checks every call starts with (BeginCall), takes the
+// Unary() observes a raw method's call (UnaryObserver: its request id,
+// metrics and log line; typed methods are observed by the server's
+// interceptor), runs the checks every call starts with (BeginCall), takes the
 // call's scope (one dataset, one clock reading), runs the query and finishes
 // the call with its status. Streaming methods use BeginCall and CallClient
 // directly.
@@ -65,9 +66,10 @@ struct CallFacts {
   size_t resource_length = 0;
 };
 
-// Counts and logs the unary calls of our services from their handlers,
-// which costs less per call than a gRPC interceptor (server/rpc_observer.h
-// implements it, and observes every other call as an interceptor).
+// Counts and logs the unary calls of our raw methods (the hot reads) from
+// their handlers, which costs less per call than a gRPC interceptor
+// (server/rpc_observer.h implements it, and observes every other call as an
+// interceptor: those include calls gRPC ends before a handler runs).
 // Thread-safe.
 class UnaryObserver {
  public:

@@ -144,6 +144,8 @@ struct RpcObserver::Method {
   };
 
   std::string label;  // "healthcontent.v1.ArticleService/GetArticle" or "unknown"
+  // One of RpcObserverOptions::raw_methods.
+  bool raw = false;
   Request request = Request::kOpaque;
   const google::protobuf::Descriptor* input_type = nullptr;
   // Singular string fields of input_type, or null.
@@ -440,13 +442,12 @@ grpc::experimental::Interceptor* RpcObserver::CreateServerInterceptor(ServerRpcI
       info->method() == nullptr ||
       (info->type() == ServerRpcInfo::Type::BIDI_STREAMING &&
        dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr);
-  // Unary calls of our own services are observed by their handlers
-  // (api::Unary): no interceptor, no per-call hooks.
-  if (!unknown && info->type() == ServerRpcInfo::Type::UNARY &&
-      absl::StartsWith(info->method(), kOwnMethodPrefix)) {
-    return nullptr;
-  }
   Method* method = unknown ? unknown_method_.get() : FindMethod(info->method());
+  // Unary calls of the raw methods (the hot reads) are observed by their
+  // handlers (api::Unary): no interceptor, no per-call hooks. Typed methods
+  // keep the interceptor, which also sees the calls gRPC ends before any
+  // handler runs (a request that does not parse).
+  if (method->raw && info->type() == ServerRpcInfo::Type::UNARY) return nullptr;
   if (in_flight_ != nullptr) in_flight_->Increment();
   return new Call(this, info, method);
 }
@@ -471,6 +472,7 @@ std::unique_ptr<RpcObserver::Method> RpcObserver::NewMethod(absl::string_view pa
     method->duration = &durations_->Add({{"method", method->label}}, DurationBuckets());
   }
   const bool raw = raw_methods_.count(std::string(path)) > 0;
+  method->raw = raw;
   if (!raw && !absl::StartsWith(path, kOwnMethodPrefix)) return method;
   const google::protobuf::MethodDescriptor* descriptor = FindMethodDescriptor(path);
   if (descriptor == nullptr) return method;

@@ -1,8 +1,9 @@
-// Observes every call the gRPC server handles: the unary calls of our own
-// services from their handlers (api::UnaryObserver, called by api::Unary;
-// cheaper than an interceptor, which costs an allocation and a batch of hooks
-// per call), every other call (streams, health, reflection, unknown methods)
-// as a server interceptor. Either way:
+// Observes every call the gRPC server handles: the unary calls of the raw
+// methods (the hot reads, RpcObserverOptions::raw_methods) from their
+// handlers (api::UnaryObserver, called by api::Unary; cheaper than an
+// interceptor, which costs an allocation and a batch of hooks per call),
+// every other call (typed methods, streams, health, reflection, unknown
+// methods) as a server interceptor. Either way:
 //
 //  - metrics: healthcontent_rpc_requests_total{method,code} (calls by final
 //    status code: "OK", "NOT_FOUND", ...), healthcontent_rpc_duration_seconds
@@ -88,9 +89,8 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
   static absl::StatusOr<std::unique_ptr<RpcObserver>> Create(RpcObserverOptions options);
   ~RpcObserver() override;
 
-  // Called by gRPC as each call begins: null (no interceptor) for the unary
-  // methods of our services ("/healthcontent.*"), whose handlers call Begin
-  // and End instead.
+  // Called by gRPC as each call begins: null (no interceptor) for a unary
+  // call of a raw method, whose handler calls Begin and End instead.
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 

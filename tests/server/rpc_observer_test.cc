@@ -1,5 +1,6 @@
 #include "server/rpc_observer.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -19,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "common/status_names.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -43,14 +45,17 @@ constexpr char kListArticles[] = "healthcontent.v1.ArticleService/ListArticles";
 constexpr char kWatchChanges[] = "healthcontent.v1.ChangeService/WatchChanges";
 constexpr char kKnownArticle[] = "articles/known";
 
-// What api::Unary does around every unary handler of our services: the
-// observer's Begin as the call starts and End just before its status.
+// What api::Unary does around every unary handler of our services: for a
+// raw method, the observer's Begin as the call starts and End just before
+// its status (typed methods are observed by the interceptor).
 grpc::ServerUnaryReactor* FinishObserved(api::UnaryObserver* observer,
                                          grpc::CallbackServerContext* context, const char* path,
                                          api::RequestRef request, grpc::Status status) {
-  api::CallFacts facts;
-  observer->Begin(*context, path, request, facts);
-  observer->End(*context, facts, status.error_code());
+  if (request.bytes != nullptr) {
+    api::CallFacts facts;
+    observer->Begin(*context, path, request, facts);
+    observer->End(*context, facts, status.error_code());
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(std::move(status));
   return reactor;
@@ -314,6 +319,41 @@ TEST_F(RpcObserverTest, CountsEachCallByMethodAndCode) {
               ::testing::UnorderedElementsAre("OK", "NOT_FOUND"));
   EXPECT_EQ(Value(families, "healthcontent_rpc_duration_seconds", {{"method", kGetArticle}}), 4);
   EXPECT_EQ(Value(families, "healthcontent_rpc_in_flight", {}), 0);
+}
+
+// A typed method's request that does not parse never reaches a handler:
+// gRPC ends the call itself, and the interceptor still counts and logs it.
+TEST_F(RpcObserverTest, ATypedCallGrpcEndsBeforeItsHandlerIsCountedAndLogged) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  StartCapture();
+  grpc::GenericStub stub(channel_);
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  const std::string garbage = "\xff\xff\xff\xff";  // a field tag whose varint never ends
+  grpc::Slice slice(garbage);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(&context, absl::StrCat("/", kGetArticleRevision), request, &queue);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  const std::string log = StopCapture();
+  ASSERT_FALSE(status.ok());
+
+  const std::string code(StatusCodeName(static_cast<absl::StatusCode>(status.error_code())));
+  EXPECT_EQ(Value(Collect(), "healthcontent_rpc_requests_total",
+                  {{"method", kGetArticleRevision}, {"code", code}}),
+            1);
+  const auto lines = RpcLines(log);
+  ASSERT_EQ(lines.size(), 1u) << log;
+  EXPECT_EQ(lines[0]["method"], kGetArticleRevision);
+  EXPECT_EQ(lines[0]["code"], code);
+  EXPECT_EQ(InFlight(), 0);
+  queue.Shutdown();
 }
 
 TEST_F(RpcObserverTest, LogsAFailedCallWithItsResourceAndEchoesTheRequestId) {
