@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importers/data_dir.h"
+#include "search/index_follower.h"
 #include "testing/seed.h"
 #include "testing/test_env.h"
 
@@ -251,6 +252,34 @@ TEST_F(QueryTest, SearchWithoutAnIndexIsUnavailable) {
   absl::Status status = query_.Search(Call(), request, &response);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(status.message(), HasSubstr("--search=false"));
+}
+
+TEST_F(QueryTest, SearchAnswersFromTheIndexWithPagingAndFacets) {
+  search::IndexFollower::Options options;
+  options.directory = dir_.File("search");
+  search::IndexFollower follower(options, [this] { return serving_.data(); });
+  ASSERT_TRUE(follower.Start().ok());
+  ASSERT_TRUE(follower.CatchUpNow().ok());
+  services_.search = &follower;
+
+  v1::SearchArticlesRequest request;
+  request.set_query("biological therapy");
+  request.set_include_facets(true);
+  v1::SearchArticlesResponse response;
+  absl::Status status = query_.Search(Call(), request, &response);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).article().name(), kSeed);
+  EXPECT_TRUE(response.results(0).article().sections().empty()) << "results hold the basic view";
+  EXPECT_EQ(response.results(0).article().review_status(), v1::Article::OVERDUE);
+  EXPECT_EQ(response.total_size(), 1);
+  EXPECT_FALSE(response.therapy_type_facets().empty());
+
+  request.set_page_token("not a token");
+  status = query_.Search(Call(), request, &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("page_token"));
+  services_.search = nullptr;
 }
 
 TEST_F(QueryTest, TherapyTypesAreListedByPageAndGotByName) {
