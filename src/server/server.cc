@@ -539,7 +539,7 @@ void Server::Shutdown(absl::Duration grace) {
   // below waits only for ordinary calls.
   parts_->change_service->Shutdown();
   // The HTTP face next: its calls in flight finish against the gRPC server,
-  // which is still up (its streams ended with the hub's).
+  // which is still up (its watch streams have ended).
   parts_->http_server.reset();
   auto deadline = std::chrono::system_clock::now() +
                   std::chrono::milliseconds(absl::ToInt64Milliseconds(grace));

@@ -369,6 +369,39 @@ TEST_F(QueryTest, KnowledgeIsRetrievedByClinicalCodeAndABadOneNamesItsField) {
   EXPECT_THAT(bad.message(), HasSubstr("criteria[0].coding.system"));
 }
 
+TEST_F(QueryTest, ACodingIsSetFromItsDayAndListedNewestFirst) {
+  v1::SetArticleCodesRequest set;
+  set.set_name(kSeed);
+  v1::Coding* code = set.add_codes();
+  code->set_system("SNOMEDCT");
+  code->set_code("76334006");
+  set.mutable_effective_date()->set_year(2026);
+  set.mutable_effective_date()->set_month(7);
+  set.mutable_effective_date()->set_day(1);
+  CallScope call = Call();
+  v1::ArticleCoding coding;
+  absl::Status status = SetArticleCodes(*call.data, call.now, set, &coding);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(coding.article(), kSeed);
+  ASSERT_EQ(coding.codes_size(), 1);
+  EXPECT_EQ(coding.codes(0).system(), "http://snomed.info/sct");
+
+  v1::ListArticleCodingsRequest list;
+  list.set_parent(kSeed);
+  v1::ListArticleCodingsResponse history;
+  ASSERT_TRUE(ListArticleCodings(*call.data, list, &history).ok());
+  ASSERT_EQ(history.codings_size(), 2);
+  EXPECT_EQ(history.codings(0).effective_date().month(), 7);
+  EXPECT_EQ(history.codings(1).source(), std::string(kSeed) + "/revisions/2023-05-19");
+
+  // The clock says 2026-06-01: the day before is the past.
+  set.mutable_effective_date()->set_month(5);
+  set.mutable_effective_date()->set_day(31);
+  status = SetArticleCodes(*call.data, call.now, set, &coding);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("2026-05-31 is in the past"));
+}
+
 TEST_F(QueryTest, ServingStateAnnouncesCommitsAndSwapsToItsListeners) {
   int heard = 0;
   const int id = serving_.AddListener([&heard] { ++heard; });
