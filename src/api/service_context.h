@@ -55,7 +55,6 @@ struct ServiceContext {
   UnaryObserver* observer = nullptr;
 
   absl::Time Now() const { return serving->Now(); }
-  absl::CivilDay Today() const { return serving->Today(); }
   // See ServingState::data().
   std::shared_ptr<const storage::Dataset> data() const { return serving->data(); }
 };
