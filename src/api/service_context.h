@@ -51,7 +51,8 @@ struct ServiceContext {
   int64_t max_response_bytes = 4 << 20;
   // Ready answers of the hot raw reads (api/response_cache.h); null: none.
   ResponseCache* response_cache = nullptr;
-  // Counts and logs each unary call of ours (api/unary_call.h); null: none.
+  // Counts and logs the unary calls of the raw methods (api/unary_call.h);
+  // null: none.
   UnaryObserver* observer = nullptr;
 
   absl::Time Now() const { return serving->Now(); }
