@@ -61,6 +61,10 @@ double ProcessCpuSeconds() {
 
 using Clock = std::chrono::steady_clock;
 using Stub = grpc::TemplatedGenericStub<google::protobuf::MessageLite, grpc::ByteBuffer>;
+// Sends requests that are already serialized (the pool).
+using RawStub = grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>;
+// The most requests a pool holds per read kind.
+constexpr int kMaxPool = 10'000'000;
 
 // The search kinds query the corpus vocabulary: search, one word drawn by
 // its frequency in the corpus (Zipf); searchtop, one of the 10 most frequent
@@ -332,6 +336,7 @@ struct Call {
   int slot = -1;            // closed-loop slot; -1 in open loop
   Clock::time_point start;  // sent, or scheduled to be sent (open loop)
   std::unique_ptr<google::protobuf::Message> request;
+  grpc::ByteBuffer raw_request;  // from the pool
   grpc::ByteBuffer response;
   grpc::ClientContext context;
 };
@@ -363,6 +368,7 @@ class LoadRun {
   Kind PickReadKind(Rng& rng) const;
   std::unique_ptr<google::protobuf::Message> MakeRequest(Kind kind, Rng& rng);
   std::unique_ptr<google::protobuf::Message> MakePublish(Rng& rng);
+  void FillPool();
   Recorder* ThisThreadRecorder();
   bool Drained() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return total_in_flight_ == 0; }
   int Report(const Recorder& merged);
@@ -370,6 +376,9 @@ class LoadRun {
   const LoadOptions options_;
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::vector<std::unique_ptr<Stub>> stubs_;
+  std::vector<std::unique_ptr<RawStub>> raw_stubs_;
+  // Per read kind, its serialized requests (empty without --pool).
+  std::array<std::vector<grpc::ByteBuffer>, kNumReadKinds> pool_;
   std::array<int, kNumReadKinds> weights_{};
   int total_weight_ = 0;
   Catalogue catalogue_;
@@ -415,6 +424,9 @@ absl::Status LoadRun::SetUp() {
   if (options_.outstanding < 0 || options_.publishers < 0) {
     return absl::InvalidArgumentError("--outstanding and --publishers must be >= 0");
   }
+  if (options_.pool < 0 || options_.pool > kMaxPool) {
+    return absl::InvalidArgumentError(absl::StrCat("--pool must be 0 to ", kMaxPool));
+  }
   if (options_.duration <= absl::ZeroDuration() || options_.warmup < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--duration must be > 0 and --warmup >= 0");
   }
@@ -429,6 +441,7 @@ absl::Status LoadRun::SetUp() {
   for (int i = 0; i < options_.channels; ++i) {
     channels_.push_back(MakeChannel(options_.target, i));
     stubs_.push_back(std::make_unique<Stub>(channels_.back()));
+    raw_stubs_.push_back(std::make_unique<RawStub>(channels_.back()));
   }
   for (const auto& channel : channels_) {
     if (!channel->WaitForConnected(DeadlineIn(options_.connect_timeout))) {
@@ -477,6 +490,8 @@ absl::Status LoadRun::SetUp() {
         options_.seed, ReferencePoolSize(catalogue_.size()), std::move(types));
   }
 
+  if (reads && options_.pool > 0) FillPool();
+
   Flow& read_flow = flows_[kReads];
   read_flow.enabled = reads;
   read_flow.rate = options_.rate;
@@ -495,6 +510,20 @@ absl::Status LoadRun::SetUp() {
     }
   }
   return absl::OkStatus();
+}
+
+void LoadRun::FillPool() {
+  for (int k = 0; k < kNumReadKinds; ++k) {
+    if (weights_[k] == 0) continue;
+    Rng rng(StreamSeed(options_.seed, (uint64_t{1} << 41) + k, Stream::kRequests));
+    pool_[k].reserve(options_.pool);
+    for (int i = 0; i < options_.pool; ++i) {
+      std::string bytes;
+      MakeRequest(static_cast<Kind>(k), rng)->SerializeToString(&bytes);
+      grpc::Slice slice(bytes);
+      pool_[k].emplace_back(&slice, 1);
+    }
+  }
 }
 
 Kind LoadRun::PickReadKind(Rng& rng) const {
@@ -638,7 +667,13 @@ void LoadRun::Issue(int flow, int slot, Rng& rng, Clock::time_point start) {
   call->flow = flow;
   call->slot = slot;
   call->kind = flow == kPublishes ? kPublish : PickReadKind(rng);
-  call->request = MakeRequest(call->kind, rng);
+  const bool pooled = call->kind < kNumReadKinds && !pool_[call->kind].empty();
+  if (pooled) {
+    const std::vector<grpc::ByteBuffer>& pool = pool_[call->kind];
+    call->raw_request = pool[UniformIndex(rng, pool.size())];  // shares the slice
+  } else {
+    call->request = MakeRequest(call->kind, rng);
+  }
   call->context.set_deadline(DeadlineIn(options_.deadline));
   if (call->kind == kPublish) call->context.AddMetadata("authorization", bearer_);
   {
@@ -651,9 +686,16 @@ void LoadRun::Issue(int flow, int slot, Rng& rng, Clock::time_point start) {
   // Closed loop: the clock starts when the call is sent. Open loop: it
   // started at the scheduled time, whether or not we managed to send then.
   call->start = slot >= 0 ? Clock::now() : start;
-  stubs_[channel % stubs_.size()]->UnaryCall(
-      &call->context, kMethods[call->kind], grpc::StubOptions(), call->request.get(),
-      &call->response, [this, call](grpc::Status status) { OnDone(call, status); });
+  auto done = [this, call](grpc::Status status) { OnDone(call, status); };
+  if (pooled) {
+    raw_stubs_[channel % raw_stubs_.size()]->UnaryCall(&call->context, kMethods[call->kind],
+                                                       grpc::StubOptions(), &call->raw_request,
+                                                       &call->response, std::move(done));
+    return;
+  }
+  stubs_[channel % stubs_.size()]->UnaryCall(&call->context, kMethods[call->kind],
+                                             grpc::StubOptions(), call->request.get(),
+                                             &call->response, std::move(done));
 }
 
 void LoadRun::OnDone(Call* call, const grpc::Status& status) {
@@ -857,14 +899,14 @@ int LoadRun::Report(const Recorder& merged) {
   std::printf(
       "%s\n",
       absl::StrFormat(
-          R"({"label":"%s","target":"%s","mode":"%s","channels":%d,"outstanding":%d,)"
+          R"({"label":"%s","target":"%s","mode":"%s","channels":%d,"outstanding":%d,"pool":%d,)"
           R"("rate":%.1f,"warmup_s":%.3f,"duration_s":%.3f,"mix":"%s","calls":%d,"qps":%.1f,)"
           R"("p50_us":%s,"p90_us":%s,"p99_us":%s,"p999_us":%s,"max_us":%s,"mean_us":%.1f,)"
           R"("mean_bytes":%.0f,"errors":%d,"errors_by_code":{%s},"late_sends":%d,"unsent":%d,)"
           R"("kinds":{%s},"publish":{"publishers":%d,"target_rate":%.1f,"calls":%d,)"
           R"("per_s":%.1f,"p50_us":%s,"p99_us":%s,"max_us":%s},"client_cpu_cores":%.3f})",
           JsonEscaped(options_.label), JsonEscaped(options_.target), open_loop ? "open" : "closed",
-          options_.channels, options_.outstanding, options_.rate,
+          options_.channels, options_.outstanding, options_.pool, options_.rate,
           absl::ToDoubleSeconds(options_.warmup), seconds, JsonEscaped(options_.mix), reads.count(),
           reads_completed / seconds, Micros(reads.Quantile(0.5)), Micros(reads.Quantile(0.9)),
           Micros(reads.Quantile(0.99)), Micros(reads.Quantile(0.999)), Micros(reads.max()),

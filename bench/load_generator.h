@@ -43,6 +43,13 @@ struct LoadOptions {
   double rate = 0;
   // Open loop: most reads in flight at once; 0 means channels * outstanding.
   int max_in_flight = 0;
+  // > 0: every read kind of the mix draws, before the run, this many requests
+  // (from the same streams as without a pool) and serializes them once; each
+  // call then sends one of them, picked at random, as ready bytes. This takes
+  // building and serializing requests off the measured path, so the generator
+  // costs little more per call than h2load with its one fixed body, while the
+  // keys stay random. 0: each request is built and serialized as it is sent.
+  int pool = 0;
 
   // Which articles exist. articles > 0: the synthetic corpus of
   // healthcontent-corpus with these articles, revisions and seed (its names

@@ -19,6 +19,9 @@ ABSL_FLAG(std::string, mix, "latest:70,asof:10,revision:10,list:5,search:5",
 ABSL_FLAG(double, rate, 0,
           "reads per second: open loop on a fixed schedule (latency from the scheduled time); "
           "0: closed loop");
+ABSL_FLAG(int, pool, 0,
+          "> 0: draw this many requests per read kind before the run and send them serialized "
+          "(random keys at h2load's per-call cost); 0: build each request as it is sent");
 ABSL_FLAG(int, max_in_flight, 0, "open loop: most reads in flight; 0: channels x outstanding");
 ABSL_FLAG(int64_t, articles, 0,
           "the synthetic corpus's article count (names computed, as healthcontent-corpus wrote "
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
   options.mix = absl::GetFlag(FLAGS_mix);
   options.rate = absl::GetFlag(FLAGS_rate);
   options.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  options.pool = absl::GetFlag(FLAGS_pool);
   options.articles = absl::GetFlag(FLAGS_articles);
   options.revisions = absl::GetFlag(FLAGS_revisions);
   options.seed = absl::GetFlag(FLAGS_seed);

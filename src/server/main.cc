@@ -117,9 +117,10 @@ ABSL_FLAG(std::string, litestream_metrics, "",
           "healthcontent_replication_up, _lag_seconds and _lag_bytes. Empty: not polled");
 ABSL_FLAG(healthcontent::LogLevel, log_level, healthcontent::LogLevel::kInfo,
           "lowest level logged: debug, info, warn or error");
-ABSL_FLAG(double, rpc_log_sample, 1.0,
-          "fraction (0 to 1) of successful calls that get an \"rpc\" log line; failed calls "
-          "always do (at warn); 1 logs every call");
+ABSL_FLAG(double, rpc_log_sample, 0.01,
+          "fraction (0 to 1) of successful reads (Get*, List*, Search*, ...) that get an "
+          "\"rpc\" log line; failed calls (at warn), writes, streams and health checks always "
+          "do; 1 logs every call. /metrics counts every call either way");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(

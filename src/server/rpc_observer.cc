@@ -146,6 +146,8 @@ struct RpcObserver::Method {
   std::string label;  // "healthcontent.v1.ArticleService/GetArticle" or "unknown"
   // One of RpcObserverOptions::raw_methods.
   bool raw = false;
+  // One of RpcObserverOptions::sampled_methods.
+  bool sampled = false;
   Request request = Request::kOpaque;
   const google::protobuf::Descriptor* input_type = nullptr;
   // Singular string fields of input_type, or null.
@@ -371,7 +373,10 @@ void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::Call
       std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
   Record(method, code, seconds);
   const bool ok = code == grpc::StatusCode::OK;
-  if (ok ? !SampleOk() : !LogEnabled(LogLevel::kWarn)) return;
+  const bool logged = !ok              ? LogEnabled(LogLevel::kWarn)
+                      : method.sampled ? SampleOk()
+                                       : LogEnabled(LogLevel::kInfo);
+  if (!logged) return;
   // Milliseconds with three decimals ("12.345"), without printf's cost.
   const int64_t micros = static_cast<int64_t>(seconds * 1e6 + 0.5);
   char fraction[4] = {static_cast<char>('0' + micros / 100 % 10),
@@ -413,7 +418,9 @@ absl::StatusOr<std::unique_ptr<RpcObserver>> RpcObserver::Create(RpcObserverOpti
 }
 
 RpcObserver::RpcObserver(RpcObserverOptions options)
-    : log_sample_(options.log_sample), raw_methods_(std::move(options.raw_methods)) {
+    : log_sample_(options.log_sample),
+      raw_methods_(std::move(options.raw_methods)),
+      sampled_methods_(std::move(options.sampled_methods)) {
   if (options.metrics != nullptr) {
     prometheus::Registry& registry = options.metrics->registry();
     requests_ = &prometheus::BuildCounter()
@@ -473,6 +480,7 @@ std::unique_ptr<RpcObserver::Method> RpcObserver::NewMethod(absl::string_view pa
   }
   const bool raw = raw_methods_.count(std::string(path)) > 0;
   method->raw = raw;
+  method->sampled = sampled_methods_.count(std::string(path)) > 0;
   if (!raw && !absl::StartsWith(path, kOwnMethodPrefix)) return method;
   const google::protobuf::MethodDescriptor* descriptor = FindMethodDescriptor(path);
   if (descriptor == nullptr) return method;

@@ -9,8 +9,8 @@
 //    status code: "OK", "NOT_FOUND", ...), healthcontent_rpc_duration_seconds
 //    {method} (from the call's arrival to its status) and
 //    healthcontent_rpc_in_flight (calls begun and not yet counted);
-//  - one log line per call, at info for OK calls (a sample of them, see
-//    RpcObserverOptions::log_sample) and at warn for the others:
+//  - one log line per call, at info for OK calls (of the reads, a sample,
+//    see RpcObserverOptions::log_sample) and at warn for the others:
 //      {"time":...,"level":"warn","msg":"rpc",
 //       "method":"healthcontent.v1.ArticleService/GetArticle",
 //       "resource":"articles/x","code":"NOT_FOUND","latency_ms":"0.412",
@@ -67,9 +67,15 @@
 namespace healthcontent::server {
 
 struct RpcObserverOptions {
-  // The fraction, in [0, 1], of OK calls that are logged, picked at random:
-  // 0 logs none, 1 all. Failed calls are always logged.
+  // The fraction, in [0, 1], of the OK calls of `sampled_methods` that are
+  // logged, picked at random: 0 logs none, 1 all. Every other call is always
+  // logged: failed calls, and OK calls of the other methods (writes, streams,
+  // health, reflection).
   double log_sample = 1.0;
+  // Full names of the methods whose OK calls log_sample thins, e.g.
+  // "/healthcontent.v1.ArticleService/GetArticle": the reads, which come in
+  // tens of thousands a second, while the metrics count every one.
+  std::set<std::string> sampled_methods;
   // Full names of the methods registered as raw callback methods, e.g.
   // "/healthcontent.v1.ArticleService/GetArticle": their requests reach the
   // observer as grpc::ByteBuffer, not as messages. Every raw method of the
@@ -121,6 +127,7 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
 
   const double log_sample_;
   const std::set<std::string> raw_methods_;
+  const std::set<std::string> sampled_methods_;
   // Null without metrics.
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* durations_ = nullptr;

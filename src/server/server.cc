@@ -325,6 +325,24 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   observer_options.log_sample = options.rpc_log_sample;
   // The raw methods of api::ArticleService (see ArticleServiceBase).
   observer_options.raw_methods = api::ArticleService::RawMethodNames();
+  // The anonymous reads: --rpc_log_sample thins their OK lines. Writes,
+  // streams, health and failures are always logged; a read missing here is
+  // logged every time, never lost.
+  observer_options.sampled_methods = {
+      "/healthcontent.v1.ArticleService/GetArticle",
+      "/healthcontent.v1.ArticleService/GetArticleRevision",
+      "/healthcontent.v1.ArticleService/ListArticles",
+      "/healthcontent.v1.ArticleService/SearchArticles",
+      "/healthcontent.v1.ArticleService/ListArticleRevisions",
+      "/healthcontent.v1.ArticleService/DiffArticleRevisions",
+      "/healthcontent.v1.ChangeService/ListChanges",
+      "/healthcontent.v1.KnowledgeService/RetrieveKnowledge",
+      "/healthcontent.v1.KnowledgeService/ListArticleCodings",
+      "/healthcontent.v1.ReferenceService/GetReference",
+      "/healthcontent.v1.ReferenceService/ListReferences",
+      "/healthcontent.v1.TherapyTypeService/GetTherapyType",
+      "/healthcontent.v1.TherapyTypeService/ListTherapyTypes",
+  };
   observer_options.metrics = p.metrics.get();
   ASSIGN_OR_RETURN(std::unique_ptr<RpcObserver> observer,
                    RpcObserver::Create(std::move(observer_options)));

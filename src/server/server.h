@@ -129,9 +129,10 @@ struct ServerOptions {
   // Log lines below this level are dropped (Server::Run applies it: the
   // level is process-wide).
   LogLevel log_level = LogLevel::kInfo;
-  // The fraction, in [0, 1], of successful calls that get an "rpc" log line;
-  // failed calls always get one.
-  double rpc_log_sample = 1.0;
+  // The fraction, in [0, 1], of the successful anonymous reads that get an
+  // "rpc" log line; every other call (failures, writes, streams, health) always
+  // gets one. The metrics count every call either way.
+  double rpc_log_sample = 0.01;
   // The clock the services serve by (what "today" is); empty: absl::Now.
   // Not a flag: tests inject one to move the day.
   std::function<absl::Time()> clock;

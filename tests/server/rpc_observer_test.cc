@@ -253,6 +253,7 @@ class RpcObserverTest : public ::testing::Test {
     RpcObserverOptions options;
     options.log_sample = log_sample;
     options.raw_methods = {absl::StrCat("/", kGetArticle)};
+    options.sampled_methods = {absl::StrCat("/", kGetArticle)};
     options.metrics = metrics_.get();
     absl::StatusOr<std::unique_ptr<RpcObserver>> observer = RpcObserver::Create(options);
     ASSERT_TRUE(observer.ok()) << observer.status();
@@ -439,16 +440,26 @@ TEST_F(RpcObserverTest, SampleOneLogsEveryCall) {
   EXPECT_EQ(lines[3]["code"], "NOT_FOUND");
 }
 
-TEST_F(RpcObserverTest, SampleZeroLogsOnlyTheFailures) {
+TEST_F(RpcObserverTest, SampleZeroLogsFailuresAndTheMethodsItDoesNotSample) {
   ASSERT_NO_FATAL_FAILURE(Start(/*log_sample=*/0.0));
+  auto health = grpc::health::v1::Health::NewStub(channel_);
   StartCapture();
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(GetArticle(kKnownArticle).ok());
   ASSERT_EQ(GetArticle("articles/missing").error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
   const auto lines = RpcLines(StopCapture());
 
-  ASSERT_EQ(lines.size(), 1u);
+  // GetArticle is sampled: its OK calls go unlogged, its failure does not.
+  // The health check is not sampled: logged although it is OK.
+  ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["code"], "NOT_FOUND");
   EXPECT_EQ(lines[0]["resource"], "articles/missing");
+  EXPECT_EQ(lines[1]["method"], "grpc.health.v1.Health/Check");
+  EXPECT_EQ(lines[1]["code"], "OK");
+  EXPECT_EQ(lines[1]["level"], "info");
   // Sampling leaves the metrics alone.
   EXPECT_EQ(Value(Collect(), "healthcontent_rpc_requests_total",
                   {{"method", kGetArticle}, {"code", "OK"}}),
