@@ -15,7 +15,7 @@ grpc::ServerUnaryReactor* Unary(const ServiceContext& services,
   // which also sees the calls whose request gRPC could not parse.
   UnaryObserver* const observer = request.bytes != nullptr ? services.observer : nullptr;
   CallFacts facts;
-  if (observer != nullptr) observer->Begin(*context, method.path, request, facts);
+  if (observer != nullptr) observer->Begin(*context, method.path, facts);
   absl::Status status = BeginCall(services, *context, method.role);
   if (status.ok()) {
     const bool admin = method.needs_admin && services.authorizer->IsAdmin(*context);
@@ -24,7 +24,7 @@ grpc::ServerUnaryReactor* Unary(const ServiceContext& services,
   }
   grpc::Status result = ToGrpcStatus(status);
   // Before Finish: once the status is sent the context may be gone.
-  if (observer != nullptr) observer->End(*context, facts, result.error_code());
+  if (observer != nullptr) observer->End(*context, request, facts, result.error_code());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(std::move(result));
   return reactor;

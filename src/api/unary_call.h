@@ -74,12 +74,14 @@ struct CallFacts {
 class UnaryObserver {
  public:
   virtual ~UnaryObserver() = default;
-  // As the call begins, before any check: fills `facts` (method, start,
-  // request id, resource) and sends the request id back to the client.
+  // As the call begins, before any check: starts `facts` (method, start).
   virtual void Begin(grpc::CallbackServerContext& context, const char* method_path,
-                     RequestRef request, CallFacts& facts) = 0;
-  // Just before the status is sent: counts and logs the call once.
-  virtual void End(grpc::CallbackServerContext& context, const CallFacts& facts,
+                     CallFacts& facts) = 0;
+  // Just before the status is sent, with the request Begin saw: counts the
+  // call once and, when it is logged, reads its request id and resource.
+  // Sends the request id back when the client sent one or the call is
+  // logged: a generated id no log line carries would lead nowhere.
+  virtual void End(grpc::CallbackServerContext& context, RequestRef request, CallFacts& facts,
                    grpc::StatusCode code) = 0;
 };
 

@@ -161,11 +161,15 @@ struct RpcObserver::Method {
 
 namespace {
 
-// Starts `facts` for a call of `method`: the clock, and a random request id
-// that the client's own replaces when it sends a valid one.
-void StartFacts(const void* method, api::CallFacts& facts) {
+// Starts `facts` for a call of `method`: the clock.
+void StartClock(const void* method, api::CallFacts& facts) {
   facts.method = method;
   facts.start = std::chrono::steady_clock::now();
+}
+
+// A random request id, which the client's own replaces when it sends a
+// valid one.
+void GenerateRequestId(api::CallFacts& facts) {
   static constexpr char kHex[] = "0123456789abcdef";
   uint64_t bits = absl::Uniform<uint64_t>(Rng());
   for (size_t i = 0; i < kGeneratedRequestIdLength; ++i, bits >>= 4) {
@@ -274,7 +278,8 @@ class RpcObserver::Call final : public grpc::experimental::Interceptor {
  public:
   Call(RpcObserver* observer, ServerRpcInfo* info, Method* method)
       : observer_(observer), info_(info) {
-    StartFacts(method, facts_);
+    StartClock(method, facts_);
+    GenerateRequestId(facts_);
   }
 
   // A call that ended without either hook above (not expected with the
@@ -346,37 +351,63 @@ class RpcObserver::Call final : public grpc::experimental::Interceptor {
   api::CallFacts facts_;
 };
 
-void RpcObserver::Begin(grpc::CallbackServerContext& context, const char* method_path,
-                        api::RequestRef request, api::CallFacts& facts) {
+void RpcObserver::Begin(grpc::CallbackServerContext& /*context*/, const char* method_path,
+                        api::CallFacts& facts) {
   Method* method = FindMethod(method_path);
   if (in_flight_ != nullptr) in_flight_->Increment();
-  StartFacts(method, facts);
-  ReadRequestId(context.client_metadata(), facts);
-  context.AddInitialMetadata(kRequestIdKey, std::string(facts.request_id, facts.request_id_length));
-  ReadResource(*method, request, facts);
+  StartClock(method, facts);
 }
 
-void RpcObserver::End(grpc::CallbackServerContext& context, const api::CallFacts& facts,
-                      grpc::StatusCode code) {
-  Finish(&context, facts, code);
-}
-
-void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
-                         grpc::StatusCode code) {
-  // A handler answers CANCELLED when it learns that the client has gone;
-  // the deadline tells whether the client gave up or ran out of time.
-  if (code == grpc::StatusCode::CANCELLED && context != nullptr) {
-    code = EndedWithoutStatus(*context);
-  }
+void RpcObserver::End(grpc::CallbackServerContext& context, api::RequestRef request,
+                      api::CallFacts& facts, grpc::StatusCode code) {
+  code = FinalCode(&context, code);
   const Method& method = *static_cast<const Method*>(facts.method);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
   Record(method, code, seconds);
+  // Only what the log line needs is read, and only when there is one.
+  const bool logged = ShouldLog(method, code);
+  ReadRequestId(context.client_metadata(), facts);
+  if (logged) {
+    if (facts.request_id_length == 0) GenerateRequestId(facts);
+    ReadResource(method, request, facts);
+  }
+  if (facts.request_id_length > 0) {
+    context.AddInitialMetadata(kRequestIdKey,
+                               std::string(facts.request_id, facts.request_id_length));
+  }
+  if (logged) LogCall(&context, method, facts, code, seconds);
+}
+
+grpc::StatusCode RpcObserver::FinalCode(const grpc::ServerContextBase* context,
+                                        grpc::StatusCode code) {
+  // A handler answers CANCELLED when it learns that the client has gone;
+  // the deadline tells whether the client gave up or ran out of time.
+  if (code == grpc::StatusCode::CANCELLED && context != nullptr) {
+    return EndedWithoutStatus(*context);
+  }
+  return code;
+}
+
+void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
+                         grpc::StatusCode code) {
+  code = FinalCode(context, code);
+  const Method& method = *static_cast<const Method*>(facts.method);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
+  Record(method, code, seconds);
+  if (ShouldLog(method, code)) LogCall(context, method, facts, code, seconds);
+}
+
+bool RpcObserver::ShouldLog(const Method& method, grpc::StatusCode code) const {
+  if (code != grpc::StatusCode::OK) return LogEnabled(LogLevel::kWarn);
+  return method.sampled ? SampleOk() : LogEnabled(LogLevel::kInfo);
+}
+
+void RpcObserver::LogCall(const grpc::ServerContextBase* context, const Method& method,
+                          const api::CallFacts& facts, grpc::StatusCode code,
+                          double seconds) const {
   const bool ok = code == grpc::StatusCode::OK;
-  const bool logged = !ok              ? LogEnabled(LogLevel::kWarn)
-                      : method.sampled ? SampleOk()
-                                       : LogEnabled(LogLevel::kInfo);
-  if (!logged) return;
   // Milliseconds with three decimals ("12.345"), without printf's cost.
   const int64_t micros = static_cast<int64_t>(seconds * 1e6 + 0.5);
   char fraction[4] = {static_cast<char>('0' + micros / 100 % 10),

@@ -16,8 +16,12 @@
 //       "resource":"articles/x","code":"NOT_FOUND","latency_ms":"0.412",
 //       "peer":"ipv4:127.0.0.1:50412","request_id":"5f0c9a1e3b7d2468"}
 //  - a request id: the client's `x-request-id` when it is 1-64 characters of
-//    [A-Za-z0-9._-], else 16 random hex digits; either way it goes back to
-//    the client in the initial metadata as `x-request-id`, and into the log.
+//    [A-Za-z0-9._-], else 16 random hex digits; it goes into the log line and
+//    back to the client in the initial metadata as `x-request-id`. The raw
+//    methods' OK calls that are not logged (sampled away) send none back
+//    unless the client sent one: a generated id no log line carries would
+//    lead nowhere, and a unique header per call is a cost HPACK cannot
+//    compress. Intercepted calls always send one.
 //
 // `method` is "<package>.<Service>/<Method>", or "unknown" for every method
 // the server does not have, so clients cannot make up label values (a
@@ -101,9 +105,9 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
       grpc::experimental::ServerRpcInfo* info) override;
 
   // api::UnaryObserver.
-  void Begin(grpc::CallbackServerContext& context, const char* method_path, api::RequestRef request,
+  void Begin(grpc::CallbackServerContext& context, const char* method_path,
              api::CallFacts& facts) override;
-  void End(grpc::CallbackServerContext& context, const api::CallFacts& facts,
+  void End(grpc::CallbackServerContext& context, api::RequestRef request, api::CallFacts& facts,
            grpc::StatusCode code) override;
 
  private:
@@ -120,9 +124,17 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
   // gone (the call is then logged without its peer).
   void Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
               grpc::StatusCode code);
+  // The code a call that ended so is counted with: CANCELLED becomes
+  // DEADLINE_EXCEEDED when the client ran out of time.
+  static grpc::StatusCode FinalCode(const grpc::ServerContextBase* context, grpc::StatusCode code);
+  // Whether a call of `method` that ended with `code` gets a log line.
+  bool ShouldLog(const Method& method, grpc::StatusCode code) const;
+  // Writes a finished call's log line.
+  void LogCall(const grpc::ServerContextBase* context, const Method& method,
+               const api::CallFacts& facts, grpc::StatusCode code, double seconds) const;
   // Counts a finished call.
   void Record(const Method& method, grpc::StatusCode code, double seconds);
-  // Whether to log this OK call.
+  // Whether to log an OK call of a sampled method.
   bool SampleOk() const;
 
   const double log_sample_;

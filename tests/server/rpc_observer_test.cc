@@ -53,8 +53,8 @@ grpc::ServerUnaryReactor* FinishObserved(api::UnaryObserver* observer,
                                          api::RequestRef request, grpc::Status status) {
   if (request.bytes != nullptr) {
     api::CallFacts facts;
-    observer->Begin(*context, path, request, facts);
-    observer->End(*context, facts, status.error_code());
+    observer->Begin(*context, path, facts);
+    observer->End(*context, request, facts, status.error_code());
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(std::move(status));
@@ -421,6 +421,37 @@ TEST_F(RpcObserverTest, GeneratesARequestIdUnlessTheClientSentAValidOne) {
   }
   std::sort(generated.begin(), generated.end());
   EXPECT_EQ(std::unique(generated.begin(), generated.end()), generated.end());
+}
+
+// A sampled-away OK call of a raw method has no log line, so a generated id
+// would lead nowhere: none is sent. The client's own is still echoed, and a
+// failed call (always logged) gets one that its log line carries.
+TEST_F(RpcObserverTest, AnUnloggedRawCallSendsBackOnlyTheClientsRequestId) {
+  ASSERT_NO_FATAL_FAILURE(Start(/*log_sample=*/0.0));
+  auto id_of = [](const grpc::ClientContext& context) -> std::optional<std::string> {
+    const auto& metadata = context.GetServerInitialMetadata();
+    auto it = metadata.find("x-request-id");
+    if (it == metadata.end()) return std::nullopt;
+    return std::string(it->second.data(), it->second.size());
+  };
+  StartCapture();
+  grpc::ClientContext plain;
+  ASSERT_TRUE(GetArticle(kKnownArticle, &plain).ok());
+  grpc::ClientContext with_id;
+  with_id.AddMetadata("x-request-id", "portal-7");
+  ASSERT_TRUE(GetArticle(kKnownArticle, &with_id).ok());
+  grpc::ClientContext failing;
+  ASSERT_EQ(GetArticle("articles/missing", &failing).error_code(), grpc::StatusCode::NOT_FOUND);
+  const auto lines = RpcLines(StopCapture());
+
+  EXPECT_EQ(id_of(plain), std::nullopt);
+  EXPECT_EQ(id_of(with_id), "portal-7");
+  const std::optional<std::string> failed_id = id_of(failing);
+  ASSERT_TRUE(failed_id.has_value());
+  EXPECT_THAT(*failed_id, MatchesRegex("[0-9a-f]{16}"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["code"], "NOT_FOUND");
+  EXPECT_EQ(lines[0]["request_id"], *failed_id);
 }
 
 TEST_F(RpcObserverTest, SampleOneLogsEveryCall) {
