@@ -2,6 +2,7 @@
 
 #include <grpcpp/support/slice.h>
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -134,20 +135,38 @@ absl::Status ArticleService::RawRead(const CallScope& call, char method,
     return OwningSlice(std::move(bytes));
   };
   ResponseCache* cache = services_->response_cache;
-  std::string key;
+  // The key: method, admin or not, day, then the request's bytes. Built on
+  // the stack for the lookup (in a string only when it does not fit); a
+  // std::string is made only to insert.
+  char stack_key[256];
+  std::string long_key;
+  absl::string_view key;
   std::optional<ResponseCache::Version> version;
   if (cache != nullptr) {
     // Before anything is read (see ResponseCache).
     version = ResponseCache::VersionOf(*call.data);
     const int64_t day = call.today - absl::CivilDay(1970, 1, 1);
-    key.reserve(16 + request.Length());
-    key.push_back(method);
-    key.push_back(call.admin ? 'a' : '-');
-    key.append(reinterpret_cast<const char*>(&day), sizeof(day));
-    std::vector<grpc::Slice> request_slices;
-    if (!request.Dump(&request_slices).ok()) version.reset();
-    for (const grpc::Slice& slice : request_slices) {
-      key.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    grpc::Slice single;
+    std::vector<grpc::Slice> slices;
+    if (request.TrySingleSlice(&single).ok()) {
+      slices.push_back(std::move(single));  // the usual case
+    } else if (!request.Dump(&slices).ok()) {
+      version.reset();
+    }
+    const size_t size = 2 + sizeof(day) + request.Length();
+    char* out = stack_key;
+    if (size > sizeof(stack_key)) {
+      long_key.resize(size);
+      out = long_key.data();
+    }
+    key = absl::string_view(out, size);
+    *out++ = method;
+    *out++ = call.admin ? 'a' : '-';
+    std::memcpy(out, &day, sizeof(day));
+    out += sizeof(day);
+    for (const grpc::Slice& slice : slices) {
+      std::memcpy(out, slice.begin(), slice.size());
+      out += slice.size();
     }
     if (version.has_value()) {
       if (std::optional<grpc::Slice> hit = cache->Find(key, *version)) {
@@ -158,7 +177,9 @@ absl::Status ArticleService::RawRead(const CallScope& call, char method,
   }
   ASSIGN_OR_RETURN(grpc::Slice answer, compute());
   *response = grpc::ByteBuffer(&answer, 1);
-  if (version.has_value()) cache->Insert(std::move(key), *version, std::move(answer));
+  if (version.has_value()) {
+    cache->Insert(std::string(key), *version, std::move(answer));
+  }
   return absl::OkStatus();
 }
 

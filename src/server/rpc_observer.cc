@@ -469,6 +469,11 @@ RpcObserver::RpcObserver(RpcObserverOptions options)
                       .Add({});
   }
   unknown_method_ = NewMethod("unknown");
+  for (const std::set<std::string>* paths : {&raw_methods_, &sampled_methods_}) {
+    for (const std::string& path : *paths) {
+      if (!known_methods_.contains(path)) known_methods_.emplace(path, NewMethod(path));
+    }
+  }
 }
 
 RpcObserver::~RpcObserver() = default;
@@ -491,6 +496,7 @@ grpc::experimental::Interceptor* RpcObserver::CreateServerInterceptor(ServerRpcI
 }
 
 RpcObserver::Method* RpcObserver::FindMethod(absl::string_view path) {
+  if (auto it = known_methods_.find(path); it != known_methods_.end()) return it->second.get();
   {
     absl::ReaderMutexLock lock(&methods_mu_);
     auto it = methods_.find(path);

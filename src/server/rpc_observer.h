@@ -146,6 +146,10 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
   prometheus::Gauge* in_flight_ = nullptr;
 
   std::unique_ptr<Method> unknown_method_;
+  // The raw and sampled methods, made at construction and never changed
+  // after: found without a lock (the hot reads come through here twice a
+  // call). Every other method is made on its first call, under the mutex.
+  absl::flat_hash_map<std::string, std::unique_ptr<Method>> known_methods_;
   absl::Mutex methods_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(methods_mu_);
   // Serializes creating the counter of a (method, code) pair.
