@@ -1,7 +1,13 @@
 #include "search/index_follower.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <utility>
 #include <vector>
@@ -117,7 +123,14 @@ absl::Status IndexFollower::Start() {
                                                       options_.directory, ": ", error.message()));
   }
   RETURN_IF_ERROR(OpenNewest());
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    if (options_.nice != 0 &&
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options_.nice) != 0) {
+      LogWarn("search index follower keeps the process's priority",
+              {{"nice", absl::StrCat(options_.nice)}, {"error", std::strerror(errno)}});
+    }
+    Run();
+  });
   return absl::OkStatus();
 }
 

@@ -46,6 +46,11 @@ class IndexFollower {
     // commit (each costs fsyncs and CPU that readers on the same cores
     // lose). The index lags the database by up to this much more.
     absl::Duration min_step_interval = absl::ZeroDuration();
+    // The follower thread's niceness (Linux schedules threads, so this is
+    // the thread's own): above 0, reads on the same cores go first when the
+    // CPU is short and the index lags, catching up when it frees. Search
+    // stays correct at any lag (search/article_search.h). 0: as the process.
+    int nice = 10;
     // Called (from the follower's thread, no lock held) when a newly built
     // index starts serving.
     std::function<void()> on_serving;

@@ -5,10 +5,18 @@
 // index is.
 #include "search/index_follower.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "common/date.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -95,6 +103,42 @@ TEST_F(IndexFollowerTest, BuildsTheIndexAtFirstStartThenFollowsTheFeed) {
   EXPECT_THAT(Names(*follower, "zebrafish"), ElementsAre(kSeed));
   EXPECT_EQ(follower->progress().rebuilds, 1);  // followed, not rebuilt
   EXPECT_EQ(follower->progress().applied_sequence, *data_->change_log->LatestSequence());
+}
+
+// The niceness of each of this process's threads, from /proc (Linux).
+std::vector<int> ThreadNiceness() {
+  std::vector<int> values;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // After "pid (comm) ": state is field 3, nice field 19.
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::vector<std::string> fields = absl::StrSplit(stat.substr(close + 2), ' ');
+    if (fields.size() > 16) values.push_back(std::stoi(fields[16]));
+  }
+  return values;
+}
+
+// Reads on the same cores go first: the follower's own thread, and only
+// it, runs at the niceness of its options.
+TEST_F(IndexFollowerTest, TheFollowerThreadRunsAtItsOwnNiceness) {
+  const std::vector<int> before = ThreadNiceness();
+  ASSERT_EQ(std::count(before.begin(), before.end(), 7), 0);
+  IndexFollower::Options options;
+  options.directory = dir_.File("search");
+  options.poll_interval = absl::Hours(1);
+  options.nice = 7;
+  IndexFollower follower(options, [this] { return data_; });
+  ASSERT_TRUE(follower.Start().ok());
+  std::vector<int> during;
+  for (int i = 0; i < 500 && std::count(during.begin(), during.end(), 7) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    during = ThreadNiceness();
+  }
+  EXPECT_EQ(std::count(during.begin(), during.end(), 7), 1);
+  EXPECT_EQ(getpriority(PRIO_PROCESS, 0), 0);  // this thread kept its own
+  follower.Shutdown();
 }
 
 TEST_F(IndexFollowerTest, ABehindIndexNeverServesWhatTheDatabaseWouldNot) {
