@@ -369,6 +369,8 @@ class LoadRun {
   std::unique_ptr<google::protobuf::Message> MakeRequest(Kind kind, Rng& rng);
   std::unique_ptr<google::protobuf::Message> MakePublish(Rng& rng);
   void FillPool();
+  // The catalogue index of the article a read asks for (options_.keys).
+  int64_t PickArticle(Rng& rng) const;
   Recorder* ThisThreadRecorder();
   bool Drained() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return total_in_flight_ == 0; }
   int Report(const Recorder& merged);
@@ -377,6 +379,8 @@ class LoadRun {
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::vector<std::unique_ptr<Stub>> stubs_;
   std::vector<std::unique_ptr<RawStub>> raw_stubs_;
+  // With --keys=zipf: the article ranks' distribution.
+  std::unique_ptr<ZipfTable> key_zipf_;
   // Per read kind, its serialized requests (empty without --pool).
   std::array<std::vector<grpc::ByteBuffer>, kNumReadKinds> pool_;
   std::array<int, kNumReadKinds> weights_{};
@@ -423,6 +427,10 @@ absl::Status LoadRun::SetUp() {
   if (options_.channels < 1) return absl::InvalidArgumentError("--channels must be >= 1");
   if (options_.outstanding < 0 || options_.publishers < 0) {
     return absl::InvalidArgumentError("--outstanding and --publishers must be >= 0");
+  }
+  if (options_.keys != "uniform" && options_.keys != "zipf") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--keys must be uniform or zipf, got \"", options_.keys, "\""));
   }
   if (options_.pool < 0 || options_.pool > kMaxPool) {
     return absl::InvalidArgumentError(absl::StrCat("--pool must be 0 to ", kMaxPool));
@@ -490,6 +498,9 @@ absl::Status LoadRun::SetUp() {
         options_.seed, ReferencePoolSize(catalogue_.size()), std::move(types));
   }
 
+  if (options_.keys == "zipf") {
+    key_zipf_ = std::make_unique<ZipfTable>(static_cast<int>(catalogue_.size()));
+  }
   if (reads && options_.pool > 0) FillPool();
 
   Flow& read_flow = flows_[kReads];
@@ -526,6 +537,11 @@ void LoadRun::FillPool() {
   }
 }
 
+int64_t LoadRun::PickArticle(Rng& rng) const {
+  if (key_zipf_ != nullptr) return key_zipf_->Sample(rng);
+  return static_cast<int64_t>(UniformIndex(rng, static_cast<uint64_t>(catalogue_.size())));
+}
+
 Kind LoadRun::PickReadKind(Rng& rng) const {
   int roll = static_cast<int>(UniformIndex(rng, static_cast<uint64_t>(total_weight_)));
   for (int k = 0; k < kNumReadKinds; ++k) {
@@ -539,8 +555,7 @@ std::unique_ptr<google::protobuf::Message> LoadRun::MakeRequest(Kind kind, Rng& 
   switch (kind) {
     case kLatest:
     case kAsOf: {
-      TargetArticle article = catalogue_.Get(
-          static_cast<int64_t>(UniformIndex(rng, static_cast<uint64_t>(catalogue_.size()))));
+      TargetArticle article = catalogue_.Get(PickArticle(rng));
       auto request = std::make_unique<v1::GetArticleRequest>();
       request->set_name(ArticleName(article.slug));
       if (kind == kAsOf) {
@@ -553,8 +568,7 @@ std::unique_ptr<google::protobuf::Message> LoadRun::MakeRequest(Kind kind, Rng& 
       return request;
     }
     case kRevision: {
-      TargetArticle article = catalogue_.Get(
-          static_cast<int64_t>(UniformIndex(rng, static_cast<uint64_t>(catalogue_.size()))));
+      TargetArticle article = catalogue_.Get(PickArticle(rng));
       auto request = std::make_unique<v1::GetArticleRevisionRequest>();
       request->set_name(RevisionResourceName(
           article.slug, article.dates[UniformIndex(rng, article.dates.size())]));
@@ -899,18 +913,18 @@ int LoadRun::Report(const Recorder& merged) {
   std::printf(
       "%s\n",
       absl::StrFormat(
-          R"({"label":"%s","target":"%s","mode":"%s","channels":%d,"outstanding":%d,"pool":%d,)"
+          R"({"label":"%s","target":"%s","mode":"%s","channels":%d,"outstanding":%d,"pool":%d,"keys":"%s",)"
           R"("rate":%.1f,"warmup_s":%.3f,"duration_s":%.3f,"mix":"%s","calls":%d,"qps":%.1f,)"
           R"("p50_us":%s,"p90_us":%s,"p99_us":%s,"p999_us":%s,"max_us":%s,"mean_us":%.1f,)"
           R"("mean_bytes":%.0f,"errors":%d,"errors_by_code":{%s},"late_sends":%d,"unsent":%d,)"
           R"("kinds":{%s},"publish":{"publishers":%d,"target_rate":%.1f,"calls":%d,)"
           R"("per_s":%.1f,"p50_us":%s,"p99_us":%s,"max_us":%s},"client_cpu_cores":%.3f})",
           JsonEscaped(options_.label), JsonEscaped(options_.target), open_loop ? "open" : "closed",
-          options_.channels, options_.outstanding, options_.pool, options_.rate,
-          absl::ToDoubleSeconds(options_.warmup), seconds, JsonEscaped(options_.mix), reads.count(),
-          reads_completed / seconds, Micros(reads.Quantile(0.5)), Micros(reads.Quantile(0.9)),
-          Micros(reads.Quantile(0.99)), Micros(reads.Quantile(0.999)), Micros(reads.max()),
-          reads.mean() / 1000.0,
+          options_.channels, options_.outstanding, options_.pool, JsonEscaped(options_.keys),
+          options_.rate, absl::ToDoubleSeconds(options_.warmup), seconds, JsonEscaped(options_.mix),
+          reads.count(), reads_completed / seconds, Micros(reads.Quantile(0.5)),
+          Micros(reads.Quantile(0.9)), Micros(reads.Quantile(0.99)), Micros(reads.Quantile(0.999)),
+          Micros(reads.max()), reads.mean() / 1000.0,
           reads.count() == 0 ? 0.0 : static_cast<double>(read_bytes) / reads.count(), errors,
           absl::StrJoin(codes, ","), late, unsent, absl::StrJoin(kinds, ","), options_.publishers,
           options_.publish_rate, publishes.count(), merged.completed[kPublish] / seconds,

@@ -50,6 +50,10 @@ struct LoadOptions {
   // costs little more per call than h2load with its one fixed body, while the
   // keys stay random. 0: each request is built and serialized as it is sent.
   int pool = 0;
+  // Which article a GetArticle or GetArticleRevision asks for: "uniform"
+  // (every article alike), or "zipf" (the article of rank k with weight
+  // 1/k, the first most often: a few topics take most of a portal's reads).
+  std::string keys = "uniform";
 
   // Which articles exist. articles > 0: the synthetic corpus of
   // healthcontent-corpus with these articles, revisions and seed (its names

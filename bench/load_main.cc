@@ -23,6 +23,9 @@ ABSL_FLAG(double, rate, 0,
 ABSL_FLAG(int, pool, 0,
           "> 0: draw this many requests per read kind before the run and send them serialized "
           "(random keys at h2load's per-call cost); 0: build each request as it is sent");
+ABSL_FLAG(std::string, keys, "uniform",
+          "which articles GetArticle and GetArticleRevision ask for: uniform, or zipf (rank k "
+          "with weight 1/k: a few topics take most reads)");
 ABSL_FLAG(int, max_in_flight, 0, "open loop: most reads in flight; 0: channels x outstanding");
 ABSL_FLAG(int64_t, articles, 0,
           "the synthetic corpus's article count (names computed, as healthcontent-corpus wrote "
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   options.rate = absl::GetFlag(FLAGS_rate);
   options.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
   options.pool = absl::GetFlag(FLAGS_pool);
+  options.keys = absl::GetFlag(FLAGS_keys);
   options.articles = absl::GetFlag(FLAGS_articles);
   options.revisions = absl::GetFlag(FLAGS_revisions);
   options.seed = absl::GetFlag(FLAGS_seed);
