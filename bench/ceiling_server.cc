@@ -240,17 +240,17 @@ int RunCeiling(const CeilingOptions& options) {
     LogError("cannot start", {{"error", absl::StrCat("could not listen on ", options.listen)}});
     return 1;
   }
-  LogInfo("serving",
-          {{"listen", options.listen},
-           {"port", absl::StrCat(port)},
-           {"response", options.response},
-           {"article", responses->article.name()},
-           {"review_date", FormatIsoDate(absl::CivilDay(responses->article.review_date().year(),
-                                                        responses->article.review_date().month(),
-                                                        responses->article.review_date().day()))},
-           {"article_bytes", absl::StrCat(responses->article.ByteSizeLong())},
-           {"list_bytes", absl::StrCat(responses->list.ByteSizeLong())},
-           {"search_bytes", absl::StrCat(responses->search.ByteSizeLong())}});
+  LogInfo(
+      "serving",
+      {{"listen", options.listen},
+       {"port", absl::StrCat(port)},
+       {"response", options.response},
+       {"article", responses->article.name()},
+       {"review_date",
+        FormatIsoDate(FromProtoDate(responses->article.review_date()).value_or(absl::CivilDay()))},
+       {"article_bytes", absl::StrCat(responses->article.ByteSizeLong())},
+       {"list_bytes", absl::StrCat(responses->list.ByteSizeLong())},
+       {"search_bytes", absl::StrCat(responses->search.ByteSizeLong())}});
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   server->Shutdown(std::chrono::system_clock::now());

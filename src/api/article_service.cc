@@ -146,13 +146,10 @@ absl::Status ArticleService::RawRead(const CallScope& call, char method,
     // Before anything is read (see ResponseCache).
     version = ResponseCache::VersionOf(*call.data);
     const int64_t day = call.today - absl::CivilDay(1970, 1, 1);
+    // Usually one slice (no vector to allocate); else all of them.
     grpc::Slice single;
     std::vector<grpc::Slice> slices;
-    if (request.TrySingleSlice(&single).ok()) {
-      slices.push_back(std::move(single));  // the usual case
-    } else if (!request.Dump(&slices).ok()) {
-      version.reset();
-    }
+    if (!request.TrySingleSlice(&single).ok() && !request.Dump(&slices).ok()) version.reset();
     const size_t size = 2 + sizeof(day) + request.Length();
     char* out = stack_key;
     if (size > sizeof(stack_key)) {
@@ -164,6 +161,8 @@ absl::Status ArticleService::RawRead(const CallScope& call, char method,
     *out++ = call.admin ? 'a' : '-';
     std::memcpy(out, &day, sizeof(day));
     out += sizeof(day);
+    std::memcpy(out, single.begin(), single.size());
+    out += single.size();
     for (const grpc::Slice& slice : slices) {
       std::memcpy(out, slice.begin(), slice.size());
       out += slice.size();

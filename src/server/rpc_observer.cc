@@ -360,11 +360,8 @@ void RpcObserver::Begin(grpc::CallbackServerContext& /*context*/, const char* me
 
 void RpcObserver::End(grpc::CallbackServerContext& context, api::RequestRef request,
                       api::CallFacts& facts, grpc::StatusCode code) {
-  code = FinalCode(&context, code);
+  const double seconds = Count(&context, facts, code);
   const Method& method = *static_cast<const Method*>(facts.method);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
-  Record(method, code, seconds);
   // Only what the log line needs is read, and only when there is one.
   const bool logged = ShouldLog(method, code);
   ReadRequestId(context.client_metadata(), facts);
@@ -379,23 +376,23 @@ void RpcObserver::End(grpc::CallbackServerContext& context, api::RequestRef requ
   if (logged) LogCall(&context, method, facts, code, seconds);
 }
 
-grpc::StatusCode RpcObserver::FinalCode(const grpc::ServerContextBase* context,
-                                        grpc::StatusCode code) {
+double RpcObserver::Count(const grpc::ServerContextBase* context, const api::CallFacts& facts,
+                          grpc::StatusCode& code) {
   // A handler answers CANCELLED when it learns that the client has gone;
   // the deadline tells whether the client gave up or ran out of time.
   if (code == grpc::StatusCode::CANCELLED && context != nullptr) {
-    return EndedWithoutStatus(*context);
+    code = EndedWithoutStatus(*context);
   }
-  return code;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
+  Record(*static_cast<const Method*>(facts.method), code, seconds);
+  return seconds;
 }
 
 void RpcObserver::Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
                          grpc::StatusCode code) {
-  code = FinalCode(context, code);
+  const double seconds = Count(context, facts, code);
   const Method& method = *static_cast<const Method*>(facts.method);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
-  Record(method, code, seconds);
   if (ShouldLog(method, code)) LogCall(context, method, facts, code, seconds);
 }
 

@@ -124,9 +124,11 @@ class RpcObserver final : public grpc::experimental::ServerInterceptorFactoryInt
   // gone (the call is then logged without its peer).
   void Finish(const grpc::ServerContextBase* context, const api::CallFacts& facts,
               grpc::StatusCode code);
-  // The code a call that ended so is counted with: CANCELLED becomes
-  // DEADLINE_EXCEEDED when the client ran out of time.
-  static grpc::StatusCode FinalCode(const grpc::ServerContextBase* context, grpc::StatusCode code);
+  // Counts a finished call (Record) and returns its duration in seconds.
+  // `code` becomes the one counted: CANCELLED turns DEADLINE_EXCEEDED when
+  // the client ran out of time.
+  double Count(const grpc::ServerContextBase* context, const api::CallFacts& facts,
+               grpc::StatusCode& code);
   // Whether a call of `method` that ended with `code` gets a log line.
   bool ShouldLog(const Method& method, grpc::StatusCode code) const;
   // Writes a finished call's log line.
